@@ -1,0 +1,86 @@
+# Justexpert — `make help` lists the targets. The two commands of the README: `make run`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installe
+STAMP_DEV := $(VENV)/.installe-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/justexpert
+
+.DEFAULT_GOAL := help
+
+help: ## Liste les cibles
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; \
+	  else echo "python3 -m venv est indisponible : installez le paquet Debian python3-venv (sudo apt-get install python3-venv)."; exit 1; fi; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): $(VENV)/bin/python requirements.txt
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(STAMP_DEV): $(STAMP) requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(STAMP) ## Crée l'environnement virtuel et installe les dépendances
+install-dev: $(STAMP_DEV) ## Installe aussi les outils de test et d'analyse
+
+chromium: ## Installe Chromium de Debian (tests navigateur) si absent
+	@command -v chromium >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 && command -v softhsm2-util >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils softhsm2 fonts-dejavu-core; \
+	  else echo "Les tests ont besoin de chromium, poppler-utils et softhsm2 : sudo apt-get install chromium poppler-utils softhsm2"; exit 1; fi; }
+
+migrate: $(STAMP) ## Applique les migrations (SQLite par défaut)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Charge le monde de démonstration
+	$(PY) manage.py charger_demo
+
+run: demo ## Installe, migre, charge la démo et sert http://127.0.0.1:8000 avec un worker
+	@echo "Justexpert sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py planificateur & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP) ## Lance seulement le worker des tâches de fond
+	$(PY) manage.py db_worker
+
+test: $(STAMP_DEV) chromium ## Lance toute la suite (SQLite, ou DATABASE_URL si défini)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
+	DATABASE_URL=$(PG_URL) $(MAKE) test
+
+lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --deploy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy justexpert/lib justexpert/comptes justexpert/preuves justexpert/coffre
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  DATABASE_URL=$(PG_URL) DJANGO_ALLOWED_HOSTS=justexpert.example \
+	  $(PY) manage.py check --deploy --fail-level WARNING --settings=justexpert.settings.production
+
+bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)
+	@for b in bench/*/run.py; do [ -f "$$b" ] || continue; echo "== $$b"; $(PY) $$b || exit 1; done
+
+audit: $(STAMP_DEV) ## pip-audit sur les fichiers de dépendances (informatif)
+	$(PIP) install -q pip-audit && $(VENV)/bin/pip-audit -r requirements.txt || true
+
+lock: $(STAMP_DEV) ## Régénère requirements*.txt depuis requirements*.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+clean: ## Supprime l'environnement virtuel et les données locales (var/)
+	rm -rf $(VENV) var
+
+.PHONY: help install install-dev chromium migrate demo run worker test test-postgres lint bench audit lock clean

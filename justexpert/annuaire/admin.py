@@ -1,0 +1,1 @@
+"""admin of annuaire (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""forms of annuaire (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""permissions of annuaire (filled by its issue)."""

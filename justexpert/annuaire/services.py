@@ -1,0 +1,1 @@
+"""services of annuaire (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of annuaire (filled by its issue)."""

@@ -1,0 +1,24 @@
+"""The one JSON API: /api/v1/, one OpenAPI document, authenticated by session or personal token.
+
+Every router is mounted here; an operation without auth must be listed in PUBLIC_API
+(tests/test_architecture.py checks it).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from ninja import NinjaAPI
+
+from justexpert.comptes.api import AUTH
+from justexpert.comptes.api import router as comptes_router
+
+api = NinjaAPI(
+    title="Justexpert API",
+    version="1",
+    description="API de la plateforme Justexpert. Authentification : session du navigateur ou jeton personnel "
+    "(en-tête `Authorization: Bearer je_…`).",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_decorator=login_not_required,
+)
+api.add_router("/comptes", comptes_router)

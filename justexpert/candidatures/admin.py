@@ -1,0 +1,1 @@
+"""admin of candidatures (filled by its issue)."""

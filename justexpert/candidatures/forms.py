@@ -1,0 +1,1 @@
+"""forms of candidatures (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""models of candidatures (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""permissions of candidatures (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""services of candidatures (filled by its issue)."""

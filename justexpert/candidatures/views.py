@@ -1,0 +1,1 @@
+"""views of candidatures (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""admin of coffre (filled by its issue)."""

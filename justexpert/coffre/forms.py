@@ -1,0 +1,1 @@
+"""forms of coffre (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""models of coffre (filled by its issue)."""

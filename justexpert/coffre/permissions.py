@@ -1,0 +1,1 @@
+"""permissions of coffre (filled by its issue)."""

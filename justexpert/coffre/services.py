@@ -1,0 +1,1 @@
+"""services of coffre (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of coffre (filled by its issue)."""

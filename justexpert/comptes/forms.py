@@ -1,0 +1,95 @@
+"""Forms of comptes (DSFR rendering, French messages next to each field)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from dsfr.forms import DsfrBaseForm
+
+from .models import Habilitation, Organisation, Role
+
+
+class ConnexionForm(DsfrBaseForm):
+    email = forms.EmailField(label="Adresse électronique", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    mot_de_passe = forms.CharField(label="Mot de passe", max_length=4096, strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class CodeForm(DsfrBaseForm):
+    code = forms.CharField(
+        label="Code à 6 chiffres de votre application, ou un code de secours", max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class InscriptionForm(DsfrBaseForm):
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="Adresse électronique", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    mot_de_passe = forms.CharField(
+        label="Mot de passe", max_length=4096, strip=False,
+        help_text="Au moins 12 caractères ; évitez un mot de passe courant.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirmation = forms.CharField(label="Confirmez le mot de passe", max_length=4096, strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        mdp, conf = data.get("mot_de_passe"), data.get("confirmation")
+        if mdp and conf and mdp != conf:
+            self.add_error("confirmation", "Les deux mots de passe ne sont pas identiques.")
+        if mdp:
+            try:
+                password_validation.validate_password(mdp)
+            except forms.ValidationError as exc:
+                self.add_error("mot_de_passe", exc)
+        return data
+
+
+class ActivationTotpForm(DsfrBaseForm):
+    code = forms.CharField(label="Code affiché par votre application", max_length=10,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+ROLES_AVEC_ORGANISATION = {Role.MAGISTRAT, Role.GREFFIER, Role.AGENT}
+
+
+class CompteForm(DsfrBaseForm):
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.all(), required=False,
+        help_text="Obligatoire pour les magistrats, greffiers et agents.",
+    )
+    habilitations = forms.MultipleChoiceField(
+        label="Habilitations", choices=Habilitation.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("role") in ROLES_AVEC_ORGANISATION and not data.get("organisation"):
+            self.add_error("organisation", "Choisissez l'organisation de rattachement pour ce rôle.")
+        return data
+
+
+class AppartenanceForm(DsfrBaseForm):
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.all(), required=False)
+    habilitations = forms.MultipleChoiceField(
+        label="Habilitations", choices=Habilitation.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("role") in ROLES_AVEC_ORGANISATION and not data.get("organisation"):
+            self.add_error("organisation", "Choisissez l'organisation de rattachement pour ce rôle.")
+        return data
+
+
+class RechercheUtilisateurForm(DsfrBaseForm):
+    q = forms.CharField(label="Nom ou adresse", max_length=200, required=False)

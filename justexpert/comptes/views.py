@@ -1,0 +1,321 @@
+"""Views of comptes: thin, each calls one service (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
+
+from . import services
+from .forms import (
+    ActivationTotpForm,
+    AppartenanceForm,
+    CodeForm,
+    CompteForm,
+    ConnexionForm,
+    InscriptionForm,
+    RechercheUtilisateurForm,
+)
+from .models import Appartenance, CourrielDemo, EvenementSecurite, JournalSecurite, Utilisateur
+from .permissions import administrateur, connecte, public
+from .services import RefusService, Resultat
+
+SESSION_SECRET_EN_COURS = "comptes_totp_secret_en_cours"
+MESSAGES_CONNEXION = {
+    Resultat.INVALIDE: "Adresse électronique ou mot de passe incorrect.",
+    Resultat.VERROUILLE: "Trop de tentatives : la connexion est suspendue pour quelques minutes. "
+    "Réessayez plus tard ou réinitialisez votre mot de passe.",
+    Resultat.ADRESSE_NON_VERIFIEE: "Votre adresse électronique n'est pas encore confirmée : "
+    "un nouveau lien vient de vous être envoyé.",
+}
+
+
+def _suite(request: HttpRequest) -> str:
+    cible = request.POST.get("next") or request.GET.get("next") or ""
+    if cible and url_has_allowed_host_and_scheme(cible, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return cible
+    return str(reverse_lazy("portail:tableau_de_bord"))
+
+
+@public
+def connexion(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_suite(request))
+    form = ConnexionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resultat = services.connecter(request, email=form.cleaned_data["email"], mot_de_passe=form.cleaned_data["mot_de_passe"])
+        if resultat is Resultat.CONNECTE:
+            return redirect(_suite(request))
+        if resultat is Resultat.SECOND_FACTEUR:
+            request.session["comptes_suite"] = _suite(request)
+            return redirect("comptes:second_facteur")
+        if resultat is Resultat.ADRESSE_NON_VERIFIEE:
+            user = Utilisateur.objects.get(email__iexact=form.cleaned_data["email"])
+            services.envoyer_verification(user)
+        form.add_error(None, MESSAGES_CONNEXION[resultat])
+    return render(request, "comptes/connexion.html", {"form": form, "titre": "Se connecter", "next": request.GET.get("next", "")})
+
+
+@public
+def second_facteur(request: HttpRequest) -> HttpResponse:
+    if services.utilisateur_en_attente(request) is None:
+        messages.warning(request, "Votre session de connexion a expiré : saisissez de nouveau vos identifiants.")
+        return redirect("comptes:connexion")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        suite = request.session.get("comptes_suite") or _suite(request)
+        resultat = services.second_facteur(request, code=form.cleaned_data["code"])
+        if resultat is Resultat.CONNECTE:
+            return redirect(suite)
+        form.add_error("code", "Ce code n'est pas valide." if resultat is Resultat.INVALIDE else MESSAGES_CONNEXION[resultat])
+    return render(request, "comptes/second_facteur.html", {"form": form, "titre": "Second facteur"})
+
+
+@public
+@require_POST
+def deconnexion(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.journaliser(EvenementSecurite.DECONNEXION, request=request, utilisateur=request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté.")
+    return redirect("portail:accueil")
+
+
+@public
+def inscription(request: HttpRequest) -> HttpResponse:
+    form = InscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.inscrire_candidat(
+            request, email=data["email"], mot_de_passe=data["mot_de_passe"], prenom=data["prenom"], nom=data["nom"]
+        )
+        return render(request, "comptes/inscription_envoyee.html", {"titre": "Vérifiez votre messagerie", "email": data["email"]})
+    return render(request, "comptes/inscription.html", {"form": form, "titre": "Créer un compte candidat"})
+
+
+@public
+def verifier_adresse(request: HttpRequest, jeton: str) -> HttpResponse:
+    try:
+        services.verifier_adresse(request, jeton=jeton)
+    except RefusService as exc:
+        return render(request, "comptes/message.html", {"titre": "Lien non valide", "message": str(exc), "niveau": "error"}, status=400)
+    messages.success(request, "Votre adresse est confirmée : vous pouvez vous connecter.")
+    response = redirect("comptes:connexion")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- Password reset (Django's single-use tokens; the same answer for unknown addresses) ----------
+
+
+class FormulaireReinitialisation(DsfrBaseForm, PasswordResetForm):
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):  # type: ignore[no-untyped-def]
+        from django.template import loader
+
+        sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        corps = loader.render_to_string(email_template_name, context)
+        services.envoyer_courriel(sujet=sujet, corps=corps, destinataires=[to_email])
+
+
+class FormulaireNouveauMotDePasse(DsfrBaseForm, SetPasswordForm):
+    pass
+
+
+@method_decorator(public, name="dispatch")
+class Reinitialisation(auth_views.PasswordResetView):
+    form_class = FormulaireReinitialisation
+    template_name = "comptes/reinitialisation.html"
+    email_template_name = "comptes/courriel_reinitialisation.txt"
+    subject_template_name = "comptes/courriel_reinitialisation_sujet.txt"
+    success_url = reverse_lazy("comptes:reinitialisation_envoyee")
+    extra_context = {"titre": "Mot de passe oublié"}
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        services.journaliser(EvenementSecurite.DEMANDE_REINITIALISATION, request=self.request, email=form.cleaned_data["email"])
+        return super().form_valid(form)
+
+    def get_email_options(self) -> dict:  # type: ignore[override]
+        options = super().get_email_options()
+        options["domain_override"] = None
+        return options
+
+
+@method_decorator(public, name="dispatch")
+class ReinitialisationEnvoyee(auth_views.PasswordResetDoneView):
+    template_name = "comptes/reinitialisation_envoyee.html"
+    extra_context = {"titre": "Vérifiez votre messagerie"}
+
+
+@method_decorator(public, name="dispatch")
+class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
+    form_class = FormulaireNouveauMotDePasse
+    template_name = "comptes/reinitialisation_confirmer.html"
+    success_url = reverse_lazy("comptes:reinitialisation_terminee")
+    extra_context = {"titre": "Choisir un mot de passe"}
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        services.journaliser(EvenementSecurite.MOT_DE_PASSE_CHANGE, request=self.request, utilisateur=form.user)
+        services.terminer_sessions(form.user)
+        return response
+
+    def dispatch(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().dispatch(*args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+@method_decorator(public, name="dispatch")
+class ReinitialisationTerminee(auth_views.PasswordResetCompleteView):
+    template_name = "comptes/reinitialisation_terminee.html"
+    extra_context = {"titre": "Mot de passe enregistré"}
+
+
+# --- My account and second factor -------------------------------------------------------------
+
+
+@connecte
+def mon_compte(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "comptes/mon_compte.html", {
+        "titre": "Mon compte",
+        "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),  # type: ignore[union-attr]
+        "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),  # type: ignore[union-attr]
+    })
+
+
+@connecte
+def second_facteur_activer(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    secret = request.session.get(SESSION_SECRET_EN_COURS)
+    if not secret:
+        secret = services.nouveau_secret_totp()
+        request.session[SESSION_SECRET_EN_COURS] = secret
+    form = ActivationTotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.activer_totp(request, acteur=user, secret=secret, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        except RefusService as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.pop(SESSION_SECRET_EN_COURS, None)
+            return render(request, "comptes/codes_secours.html", {"titre": "Vos codes de secours", "codes": codes})
+    uri = services.uri_totp(user, secret)  # type: ignore[arg-type]
+    qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code à scanner avec votre application d'authentification")
+    return render(request, "comptes/second_facteur_activer.html", {
+        "titre": "Activer la double authentification", "form": form, "secret": secret, "qr": qr,
+        "deja_actif": user.totp_actif,  # type: ignore[union-attr]
+    })
+
+
+# --- Administration (role administrateur) ------------------------------------------------------
+
+
+@administrateur
+def admin_utilisateurs(request: HttpRequest) -> HttpResponse:
+    form = RechercheUtilisateurForm(request.GET or None)
+    qs = Utilisateur.objects.prefetch_related("appartenances__organisation").order_by("nom", "prenom", "email")
+    if form.is_valid() and form.cleaned_data.get("q"):
+        q = form.cleaned_data["q"]
+        qs = qs.filter(Q(nom__icontains=q) | Q(prenom__icontains=q) | Q(email__icontains=q))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "comptes/admin_utilisateurs.html", {"titre": "Administration des comptes", "form": form, "page": page})
+
+
+@administrateur
+def admin_creer(request: HttpRequest) -> HttpResponse:
+    form = CompteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.creer_compte(
+                request, acteur=request.user, email=data["email"], prenom=data["prenom"], nom=data["nom"],  # type: ignore[arg-type]
+                role=data["role"], organisation=data["organisation"], habilitations=data["habilitations"],
+            )
+        except RefusService as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"Compte créé : un lien pour choisir le mot de passe a été envoyé à {user.email}.")
+            return redirect("comptes:admin_utilisateur", uuid=user.uuid)
+    return render(request, "comptes/admin_form.html", {"titre": "Créer un compte", "form": form})
+
+
+@administrateur
+def admin_utilisateur(request: HttpRequest, uuid: str) -> HttpResponse:
+    cible = get_object_or_404(Utilisateur, uuid=uuid)
+    form = AppartenanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.ajouter_appartenance(
+            request, acteur=request.user, utilisateur=cible, role=data["role"],  # type: ignore[arg-type]
+            organisation=data["organisation"], habilitations=data["habilitations"],
+        )
+        messages.success(request, "Rôle enregistré.")
+        return redirect("comptes:admin_utilisateur", uuid=cible.uuid)
+    return render(request, "comptes/admin_utilisateur.html", {
+        "titre": f"Compte de {cible}", "cible": cible, "form": form,
+        "appartenances": cible.appartenances.select_related("organisation").prefetch_related("habilitations"),
+        "journal": JournalSecurite.objects.filter(utilisateur=cible)[:20],
+    })
+
+
+@administrateur
+@require_POST
+def admin_retirer_appartenance(request: HttpRequest, uuid: str) -> HttpResponse:
+    appartenance = get_object_or_404(Appartenance.objects.select_related("utilisateur"), uuid=uuid)
+    services.retirer_appartenance(request, acteur=request.user, appartenance=appartenance)  # type: ignore[arg-type]
+    messages.success(request, "Rôle retiré.")
+    return redirect("comptes:admin_utilisateur", uuid=appartenance.utilisateur.uuid)
+
+
+@administrateur
+@require_POST
+def admin_reinitialiser_totp(request: HttpRequest, uuid: str) -> HttpResponse:
+    cible = get_object_or_404(Utilisateur, uuid=uuid)
+    services.reinitialiser_totp(request, acteur=request.user, utilisateur=cible)  # type: ignore[arg-type]
+    messages.success(request, "Second facteur réinitialisé : la personne en enregistrera un nouveau à sa prochaine connexion.")
+    return redirect("comptes:admin_utilisateur", uuid=cible.uuid)
+
+
+@administrateur
+@require_POST
+def admin_desactiver(request: HttpRequest, uuid: str) -> HttpResponse:
+    cible = get_object_or_404(Utilisateur, uuid=uuid)
+    try:
+        services.desactiver_compte(request, acteur=request.user, utilisateur=cible)  # type: ignore[arg-type]
+    except RefusService as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Compte désactivé ; ses sessions sont fermées.")
+    return redirect("comptes:admin_utilisateur", uuid=cible.uuid)
+
+
+@administrateur
+def admin_journal(request: HttpRequest) -> HttpResponse:
+    page = Paginator(JournalSecurite.objects.select_related("utilisateur", "acteur"), 100).get_page(request.GET.get("page"))
+    return render(request, "comptes/admin_journal.html", {"titre": "Journal de sécurité", "page": page})
+
+
+# --- Demo mailbox (development only) -----------------------------------------------------------
+
+
+@public
+def boite_demo(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+    from django.http import Http404
+
+    if not settings.DEMO:
+        raise Http404
+    page = Paginator(CourrielDemo.objects.all(), 20).get_page(request.GET.get("page"))
+    return render(request, "comptes/boite_demo.html", {"titre": "Boîte de réception de démonstration", "page": page})

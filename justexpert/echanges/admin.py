@@ -1,0 +1,1 @@
+"""admin of echanges (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""forms of echanges (filled by its issue)."""

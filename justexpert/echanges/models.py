@@ -1,0 +1,1 @@
+"""models of echanges (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""permissions of echanges (filled by its issue)."""

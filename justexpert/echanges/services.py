@@ -1,0 +1,1 @@
+"""services of echanges (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of echanges (filled by its issue)."""

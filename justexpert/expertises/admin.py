@@ -1,0 +1,1 @@
+"""admin of expertises (filled by its issue)."""

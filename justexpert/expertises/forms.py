@@ -1,0 +1,1 @@
+"""forms of expertises (filled by its issue)."""

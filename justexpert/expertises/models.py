@@ -1,0 +1,1 @@
+"""models of expertises (filled by its issue)."""

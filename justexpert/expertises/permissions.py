@@ -1,0 +1,1 @@
+"""permissions of expertises (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""services of expertises (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of expertises (filled by its issue)."""

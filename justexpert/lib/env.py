@@ -1,0 +1,91 @@
+"""Reading settings from the environment.
+
+Every setting that differs between a laptop and production comes from an environment variable,
+or from a file named by ``<NAME>_FILE`` (so secrets can live in files mounted by the orchestrator).
+A malformed value stops start-up with a message that names the variable, instead of a surprise
+at the first request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+_TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
+_FALSE = {"0", "false", "no", "off", "non", "faux", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """The variable, or the content of the file named by ``NAME_FILE``, or ``default``."""
+    value = os.environ.get(name)
+    if value is not None:
+        return value
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE={file_name!r} cannot be read: {exc}") from exc
+    return default
+
+
+def env_required(name: str) -> str:
+    value = env_str(name)
+    if not value:
+        raise ConfigurationError(f"{name} must be set (or {name}_FILE naming a file holding it).")
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no).")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = env_str(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip().replace("_", ""))
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ConfigurationError(f"{name}={number} is below the minimum {minimum}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def generated_secret(path: Path, *, nbytes: int = 50) -> str:
+    """Read a development secret from ``path``, creating it (mode 0600) on first use.
+
+    Only for development and tests: production reads its secrets from the environment.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    return value

@@ -1,0 +1,34 @@
+"""French formatting helpers shared by templates, PDFs and e-mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .temps import zone
+
+MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def date_longue(jour: dt.date) -> str:
+    premier = "1er" if jour.day == 1 else str(jour.day)
+    return f"{premier} {MOIS[jour.month - 1]} {jour.year}"
+
+
+def horodatage(instant: dt.datetime, fuseau: str | None = None) -> str:
+    local = instant.astimezone(zone(fuseau))
+    return f"{date_longue(local.date())} à {local:%H:%M:%S} ({local.tzname()})"
+
+
+def taille(octets: int) -> str:
+    """Human size with French decimal comma: 1,5 Mio."""
+    value = float(octets)
+    for unit in ("octets", "Kio", "Mio", "Gio"):
+        if value < 1024 or unit == "Gio":
+            if unit == "octets":
+                return f"{int(value)} octets"
+            return f"{value:.1f} {unit}".replace(".", ",")
+        value /= 1024
+    raise AssertionError("unreachable")

@@ -1,0 +1,63 @@
+"""The one navigation model of the platform (../shared/PARCOURS.md): a menu by role.
+
+Each module adds its entries here when it ships pages; an entry is shown to users holding one of
+its roles (None: every logged-in user).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from justexpert.comptes.models import Role
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url_name: str
+    roles: frozenset[str] | None = None
+
+
+MENU: tuple[Entree, ...] = (
+    Entree("Tableau de bord", "portail:tableau_de_bord"),
+    Entree("Administration", "comptes:admin_utilisateurs", frozenset({Role.ADMINISTRATEUR})),
+    Entree("Mon compte", "comptes:mon_compte"),
+)
+
+
+def menu_pour(user: object) -> list[dict[str, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = user.roles  # type: ignore[attr-defined]
+    entrees = []
+    for entree in MENU:
+        if entree.roles is not None and not roles.intersection(entree.roles):
+            continue
+        try:
+            entrees.append({"libelle": entree.libelle, "url": reverse(entree.url_name)})
+        except NoReverseMatch:  # a module not installed in this configuration
+            continue
+    return entrees
+
+
+def contexte(request: HttpRequest) -> dict[str, object]:
+    menu = menu_pour(request.user)
+    for entree in menu:
+        entree["actif"] = "true" if request.path == entree["url"] or (
+            entree["url"] != "/" and request.path.startswith(entree["url"])
+        ) else ""
+    return {
+        "SITE_CONFIG": SimpleNamespace(
+            site_title=settings.SITE_NOM,
+            site_tagline=settings.SITE_DESCRIPTION,
+            header_brand_html="République<br>française",
+            footer_brand_html="République<br>française",
+        ),
+        "menu_principal": menu,
+        "mode_demo": settings.DEMO,
+    }

@@ -1,0 +1,1 @@
+"""admin of portail (filled by its issue)."""

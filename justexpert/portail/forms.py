@@ -1,0 +1,1 @@
+"""forms of portail (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""models of portail (filled by its issue)."""

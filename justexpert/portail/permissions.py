@@ -1,0 +1,1 @@
+"""permissions of portail (filled by its issue)."""

@@ -1,0 +1,44 @@
+"""What is waiting for each person: the "à faire" area of the tableau de bord.
+
+Each module exposes a small read-only function returning its items for a user; portail gathers
+them (portail imports every module, nothing imports portail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from justexpert.comptes.models import Utilisateur
+
+
+@dataclass(frozen=True)
+class AFaire:
+    libelle: str
+    url: str
+    echeance: datetime | None = None
+    urgent: bool = False
+
+
+def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
+    items = []
+    if not user.totp_actif and user.mfa_requise:
+        items.append(AFaire(
+            "Activez la double authentification" + (" (obligatoire pour votre rôle)" if settings.MFA_OBLIGATOIRE else ""),
+            reverse("comptes:second_facteur_activer"),
+            urgent=settings.MFA_OBLIGATOIRE,
+        ))
+    return items
+
+
+SOURCES = (a_faire_comptes,)
+
+
+def a_faire(user: Utilisateur) -> list[AFaire]:
+    items: list[AFaire] = []
+    for source in SOURCES:
+        items.extend(source(user))
+    return sorted(items, key=lambda i: (not i.urgent, i.echeance is None, i.echeance or datetime.max))

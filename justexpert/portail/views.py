@@ -1,0 +1,93 @@
+"""Home page, each role's tableau de bord, legal pages and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+
+from justexpert.comptes.models import Role
+from justexpert.comptes.permissions import connecte, public
+
+from .services import a_faire
+
+# What each role comes to do (PARCOURS.md), shown on the tableau de bord until its module ships.
+PARCOURS = {
+    Role.MAGISTRAT: ["Trouver un expert", "Désigner", "Suivre les expertises"],
+    Role.GREFFIER: ["Trouver un expert", "Créer une expertise", "Suivre les expertises"],
+    Role.AGENT: ["Créer un échange", "Inviter des personnes", "Suivre les dépôts"],
+    Role.EXPERT: ["Tenir ma fiche à jour", "Répondre aux sollicitations", "Conduire mes expertises"],
+    Role.CANDIDAT: ["Déposer une candidature", "Répondre à une demande de compléments"],
+    Role.AVOCAT: ["Rejoindre une expertise", "Lire et déposer", "Vérifier une preuve"],
+    Role.PARTIE: ["Lire et déposer", "Vérifier une preuve"],
+    Role.INVITE: ["Télécharger les fichiers", "Déposer une réponse"],
+    Role.ADMINISTRATEUR: ["Créer des comptes", "Gérer les rôles et habilitations", "Consulter le journal de sécurité"],
+}
+
+COMPTES_DEMO = [
+    ("magistrat@demo.justexpert.fr", "Magistrat (tribunal judiciaire de Paris)"),
+    ("greffier@demo.justexpert.fr", "Greffier (tribunal judiciaire de Paris)"),
+    ("agent@demo.justexpert.fr", "Agent du ministère (matière pénale)"),
+    ("expert@demo.justexpert.fr", "Expert de justice"),
+    ("candidat@demo.justexpert.fr", "Candidat"),
+    ("avocat@demo.justexpert.fr", "Avocat"),
+    ("partie@demo.justexpert.fr", "Partie"),
+    ("invite@demo.justexpert.fr", "Invité"),
+    ("admin@demo.justexpert.fr", "Administrateur"),
+    ("instructeur@demo.justexpert.fr", "Greffier, instructeur des candidatures (cour d'appel de Paris)"),
+]
+MOT_DE_PASSE_DEMO = "demo-justexpert-2026"  # noqa: S105 (demo only, shown on the home page)
+
+
+@public
+def accueil(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portail:tableau_de_bord")
+    return render(request, "portail/accueil.html", {
+        "titre": "Accueil",
+        "comptes_demo": COMPTES_DEMO if settings.DEMO else [],
+        "mot_de_passe_demo": MOT_DE_PASSE_DEMO if settings.DEMO else "",
+    })
+
+
+@connecte
+def tableau_de_bord(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    appartenances = user._appartenances()  # type: ignore[union-attr]
+    parcours = []
+    for a in appartenances:
+        parcours.append({"appartenance": a, "actions": PARCOURS.get(a.role, [])})
+    return render(request, "portail/tableau_de_bord.html", {
+        "titre": "Tableau de bord",
+        "a_faire": a_faire(user),  # type: ignore[arg-type]
+        "parcours": parcours,
+    })
+
+
+@public
+def mentions_legales(request: HttpRequest) -> HttpResponse:
+    return render(request, "portail/mentions_legales.html", {"titre": "Mentions légales"})
+
+
+@public
+def donnees_personnelles(request: HttpRequest) -> HttpResponse:
+    return render(request, "portail/donnees_personnelles.html", {"titre": "Données personnelles"})
+
+
+@public
+def accessibilite(request: HttpRequest) -> HttpResponse:
+    return render(request, "portail/accessibilite.html", {"titre": "Déclaration d'accessibilité"})
+
+
+def erreur_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"titre": "Accès refusé"}, status=403)
+
+
+def erreur_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"titre": "Page introuvable"}, status=404)
+
+
+def erreur_500(request: HttpRequest) -> HttpResponse:
+    # No context processors, no database: the error may come from there.
+    return HttpResponseServerError(loader.get_template("500.html").render({"titre": "Erreur"}))

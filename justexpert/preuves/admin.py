@@ -1,0 +1,1 @@
+"""admin of preuves (filled by its issue)."""

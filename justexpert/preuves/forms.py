@@ -1,0 +1,1 @@
+"""forms of preuves (filled by its issue)."""

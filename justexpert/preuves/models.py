@@ -1,0 +1,1 @@
+"""models of preuves (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""permissions of preuves (filled by its issue)."""

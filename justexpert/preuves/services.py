@@ -1,0 +1,1 @@
+"""services of preuves (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of preuves (filled by its issue)."""

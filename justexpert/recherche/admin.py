@@ -1,0 +1,1 @@
+"""admin of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""forms of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""models of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""permissions of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""services of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""views of recherche (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Settings packages: ``dev`` (default of manage.py), ``test`` (pytest) and ``production``."""

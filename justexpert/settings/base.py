@@ -1,0 +1,190 @@
+"""Settings shared by every environment; every deployment-specific value comes from the environment.
+
+See README.md ("Configurer la production") for the list of variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Everything the platform writes (SQLite file, documents, generated development keys) lives here,
+# outside git.
+DATA_DIR = Path(env_str("JUSTEXPERT_DATA_DIR") or BASE_DIR / "var").resolve()
+
+DEBUG = False
+DEMO = env_bool("JUSTEXPERT_DEMO", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_URL = (env_str("JUSTEXPERT_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django_tasks",
+    "django_tasks_db",
+    "widget_tweaks",
+    "dsfr",
+    "ninja",
+    "justexpert.comptes",
+    "justexpert.preuves",
+    "justexpert.coffre",
+    "justexpert.annuaire",
+    "justexpert.candidatures",
+    "justexpert.recherche",
+    "justexpert.expertises",
+    "justexpert.echanges",
+    "justexpert.portail",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "justexpert.lib.securite_http.EnTetesSecuriteMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Default deny: every view needs a logged-in user unless marked @login_not_required
+    # (the public list is checked by tests/test_architecture.py).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "justexpert.comptes.middleware.SecondFacteurMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "justexpert.urls"
+WSGI_APPLICATION = "justexpert.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "justexpert" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "justexpert.navigation.contexte",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'justexpert.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer appends; IMMEDIATE takes the write lock at BEGIN so
+    # two appenders queue instead of failing with "database is locked" half-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "comptes.Utilisateur"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "comptes:connexion"
+LOGIN_REDIRECT_URL = "portail:tableau_de_bord"
+LOGOUT_REDIRECT_URL = "portail:accueil"
+# Reset links are single use (Django's token changes with the password) and short-lived.
+PASSWORD_RESET_TIMEOUT = env_int("JUSTEXPERT_RESET_SECONDES", 3600, minimum=300)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("JUSTEXPERT_SESSION_SECONDES", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Lockout: after this many failures within the window, the account (or the address) waits.
+VERROUILLAGE_ECHECS_COMPTE = env_int("JUSTEXPERT_ECHECS_COMPTE", 5, minimum=1)
+VERROUILLAGE_ECHECS_ADRESSE = env_int("JUSTEXPERT_ECHECS_ADRESSE", 20, minimum=1)
+VERROUILLAGE_FENETRE_SECONDES = env_int("JUSTEXPERT_VERROUILLAGE_SECONDES", 15 * 60, minimum=60)
+# Second factor mandatory for staff roles and experts (certificate login counts as strong).
+MFA_OBLIGATOIRE = env_bool("JUSTEXPERT_MFA_OBLIGATOIRE", True)
+JOURNAL_SECURITE_JOURS = env_int("JUSTEXPERT_JOURNAL_SECURITE_JOURS", 365, minimum=30)
+# Proxy addresses allowed to set the client-IP header (mutual TLS proxy, issue 5 extends it).
+PROXIES_DE_CONFIANCE = env_list("JUSTEXPERT_PROXIES_DE_CONFIANCE")
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "justexpert" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Mail: SMTP relay in production; the demo mailbox (stored, readable in the browser) in development.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Justexpert <ne-pas-repondre@justexpert.invalid>"
+
+# Background work: django-tasks API, database backend, `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Trust core settings, read by preuves and coffre.
+TSA_URL = env_str("JUSTEXPERT_TSA_URL") or ""  # empty: the built-in, non-qualified authority
+STOCKAGE_BACKEND = env_str("JUSTEXPERT_STOCKAGE") or "local"  # local | s3
+S3_BUCKET = env_str("JUSTEXPERT_S3_BUCKET") or ""
+S3_ENDPOINT_URL = env_str("JUSTEXPERT_S3_ENDPOINT_URL") or ""
+S3_REGION = env_str("JUSTEXPERT_S3_REGION") or "eu-west-3"
+if STOCKAGE_BACKEND not in {"local", "s3"}:
+    raise ConfigurationError(f"JUSTEXPERT_STOCKAGE={STOCKAGE_BACKEND!r}: expected 'local' or 's3'.")
+if STOCKAGE_BACKEND == "s3" and not S3_BUCKET:
+    raise ConfigurationError("JUSTEXPERT_STOCKAGE=s3 needs JUSTEXPERT_S3_BUCKET.")
+
+SITE_NOM = "Justexpert"
+SITE_DESCRIPTION = "La plateforme des experts de justice"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "root": {"handlers": ["console"], "level": env_str("JUSTEXPERT_LOG_LEVEL") or "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Periodic tasks enqueued by `manage.py planificateur`: (dotted path, period in seconds).
+TACHES_PERIODIQUES = [
+    ("justexpert.comptes.tasks.purger_journal_securite", 24 * 3600),
+]

@@ -1,0 +1,30 @@
+"""Production: everything from the environment, HTTPS only, no generated secrets.
+
+`manage.py check --deploy --settings=justexpert.settings.production` must print no warning
+(CI runs it).
+"""
+
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_required
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ConfigurationError("DJANGO_SECRET_KEY must be at least 50 random characters.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env_bool(
+    "JUSTEXPERT_SQLITE_EN_PRODUCTION", False
+):
+    raise ConfigurationError("Production expects DATABASE_URL=postgres://… (PostgreSQL).")
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# The reverse proxy terminates TLS and says so in this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 63072000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
