@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
 from justexpert.comptes.api import AUTH
+from justexpert.coffre.api import router as coffre_router
 from justexpert.comptes.api import router as comptes_router
+from justexpert.preuves.api import router as preuves_router
 
 api = NinjaAPI(
     title="Justexpert API",
@@ -22,3 +24,5 @@ api = NinjaAPI(
     docs_decorator=login_not_required,
 )
 api.add_router("/comptes", comptes_router)
+api.add_router("/preuves", preuves_router)
+api.add_router("/coffre", coffre_router)

@@ -20,6 +20,8 @@ admin.site.site_header = "Justexpert — administration technique"
 urlpatterns = [
     path("", include("justexpert.portail.urls")),
     path("", include("justexpert.comptes.urls")),
+    path("preuves/", include("justexpert.preuves.urls")),
+    path("coffre/", include("justexpert.coffre.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

@@ -1,0 +1,79 @@
+"""Shared fixtures: named actors (STYLE.md) and organisations."""
+
+from __future__ import annotations
+
+import pytest
+
+from justexpert.comptes import organisations
+from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
+from justexpert.comptes.services import ajouter_appartenance
+
+MOT_DE_PASSE = "mot-de-passe-de-test-2026"
+
+
+@pytest.fixture
+def orgs(db) -> dict[str, Organisation]:
+    organisations.charger_reference()
+    organisations.importer_tribunaux(
+        "code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n"
+        "TJ_LYON,Tribunal judiciaire de Lyon,LYON,69\n"
+    )
+    return {o.code: o for o in Organisation.objects.all()}
+
+
+def creer_utilisateur(email: str, *roles: tuple[str, Organisation | None, list[str]], totp: bool = False) -> Utilisateur:
+    user = Utilisateur.objects.create_user(email, MOT_DE_PASSE, prenom=email.split("@")[0].capitalize(), nom="Test",
+                                           email_verifie=True)
+    for role, org, habs in roles:
+        ajouter_appartenance(None, acteur=None, utilisateur=user, role=role, organisation=org, habilitations=habs)
+    return user
+
+
+@pytest.fixture
+def magistrat(orgs):
+    return creer_utilisateur("magistrat@test.fr", (Role.MAGISTRAT, orgs["TJ_PARIS"], [Habilitation.CONTROLE_EXPERTISES]))
+
+
+@pytest.fixture
+def greffier(orgs):
+    return creer_utilisateur("greffier@test.fr", (Role.GREFFIER, orgs["TJ_PARIS"], []))
+
+
+@pytest.fixture
+def agent(orgs):
+    return creer_utilisateur("agent@test.fr", (Role.AGENT, orgs["TJ_PARIS"], [Habilitation.MATIERE_PENALE]))
+
+
+@pytest.fixture
+def expert(orgs):
+    return creer_utilisateur("expert@test.fr", (Role.EXPERT, None, []))
+
+
+@pytest.fixture
+def autre_expert(orgs):
+    return creer_utilisateur("autre.expert@test.fr", (Role.EXPERT, None, []))
+
+
+@pytest.fixture
+def candidat(orgs):
+    return creer_utilisateur("candidat@test.fr", (Role.CANDIDAT, None, []))
+
+
+@pytest.fixture
+def avocat_partie_a(orgs):
+    return creer_utilisateur("avocat.a@test.fr", (Role.AVOCAT, None, []))
+
+
+@pytest.fixture
+def partie_b(orgs):
+    return creer_utilisateur("partie.b@test.fr", (Role.PARTIE, None, []))
+
+
+@pytest.fixture
+def invite(orgs):
+    return creer_utilisateur("invite@test.fr", (Role.INVITE, None, []))
+
+
+@pytest.fixture
+def administrateur(orgs):
+    return creer_utilisateur("admin@test.fr", (Role.ADMINISTRATEUR, orgs["MINISTERE"], []))
