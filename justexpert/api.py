@@ -6,12 +6,12 @@ Every router is mounted here; an operation without auth must be listed in PUBLIC
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
-from justexpert.comptes.api import AUTH
 from justexpert.coffre.api import router as coffre_router
+from justexpert.comptes.api import AUTH
 from justexpert.comptes.api import router as comptes_router
+from justexpert.comptes.permissions import public
 from justexpert.preuves.api import router as preuves_router
 
 api = NinjaAPI(
@@ -21,7 +21,7 @@ api = NinjaAPI(
     "(en-tête `Authorization: Bearer je_…`).",
     auth=AUTH,
     urls_namespace="api",
-    docs_decorator=login_not_required,
+    docs_decorator=public,
 )
 api.add_router("/comptes", comptes_router)
 api.add_router("/preuves", preuves_router)

@@ -48,9 +48,9 @@ def menu_pour(user: object) -> list[dict[str, str]]:
 def contexte(request: HttpRequest) -> dict[str, object]:
     menu = menu_pour(request.user)
     for entree in menu:
-        entree["actif"] = "true" if request.path == entree["url"] or (
-            entree["url"] != "/" and request.path.startswith(entree["url"])
-        ) else ""
+        entree["actif"] = (
+            "true" if request.path == entree["url"] or (entree["url"] != "/" and request.path.startswith(entree["url"])) else ""
+        )
     return {
         "SITE_CONFIG": SimpleNamespace(
             site_title=settings.SITE_NOM,

@@ -22,8 +22,9 @@ def orgs(db) -> dict[str, Organisation]:
 
 
 def creer_utilisateur(email: str, *roles: tuple[str, Organisation | None, list[str]], totp: bool = False) -> Utilisateur:
-    user = Utilisateur.objects.create_user(email, MOT_DE_PASSE, prenom=email.split("@")[0].capitalize(), nom="Test",
-                                           email_verifie=True)
+    user = Utilisateur.objects.create_user(
+        email, MOT_DE_PASSE, prenom=email.split("@")[0].capitalize(), nom="Test", email_verifie=True
+    )
     for role, org, habs in roles:
         ajouter_appartenance(None, acteur=None, utilisateur=user, role=role, organisation=org, habilitations=habs)
     return user
@@ -77,3 +78,10 @@ def invite(orgs):
 @pytest.fixture
 def administrateur(orgs):
     return creer_utilisateur("admin@test.fr", (Role.ADMINISTRATEUR, orgs["MINISTERE"], []))
+
+
+def texte(reponse) -> str:
+    """A page's HTML with entities decoded, so assertions can use plain French text (l'organisation)."""
+    import html
+
+    return html.unescape(reponse.content.decode())

@@ -56,7 +56,8 @@ class ElementNomenclature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="element_nomenclature_code_unique"),
             models.CheckConstraint(
-                condition=models.Q(niveau="branche", parent__isnull=True) | models.Q(parent__isnull=False, niveau__in=["rubrique", "specialite"]),
+                condition=models.Q(niveau="branche", parent__isnull=True)
+                | models.Q(parent__isnull=False, niveau__in=["rubrique", "specialite"]),
                 name="element_nomenclature_parent_selon_niveau",
             ),
         ]

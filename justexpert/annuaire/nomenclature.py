@@ -144,8 +144,12 @@ def importer(
             if element is None:
                 parent_code = code.rsplit(".", 1)[0] if "." in code else None
                 element = ElementNomenclature.objects.create(
-                    version=v, code=code, niveau=niveau_du_code(code), libelle=libelle_code,
-                    parent=existants[parent_code] if parent_code else None, ordre=cle_tri(code),
+                    version=v,
+                    code=code,
+                    niveau=niveau_du_code(code),
+                    libelle=libelle_code,
+                    parent=existants[parent_code] if parent_code else None,
+                    ordre=cle_tri(code),
                 )
                 existants[code] = element
                 rapport.crees += 1
@@ -191,8 +195,9 @@ def importer_reclassement(contenu: str, *, de: str, vers: str) -> int:
 def reclasser(code: str, *, de: str, vers: str) -> list[ElementNomenclature]:
     """The items of version ``vers`` that replace ``code`` of version ``de`` (same code if unchanged)."""
     cibles = list(
-        ElementNomenclature.objects.filter(reclassements_entrants__ancien__version__code=de,
-                                           reclassements_entrants__ancien__code=code, version__code=vers)
+        ElementNomenclature.objects.filter(
+            reclassements_entrants__ancien__version__code=de, reclassements_entrants__ancien__code=code, version__code=vers
+        )
     )
     if cibles:
         return cibles

@@ -4,37 +4,48 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from dsfr.forms import DsfrBaseForm
+
+from justexpert.lib.formulaires import FormulaireDsfr
 
 from .models import Habilitation, Organisation, Role
 
 
-class ConnexionForm(DsfrBaseForm):
-    email = forms.EmailField(label="Adresse électronique", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "username"}))
-    mot_de_passe = forms.CharField(label="Mot de passe", max_length=4096, strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+class ConnexionForm(FormulaireDsfr):
+    email = forms.EmailField(
+        label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
+    )
+    mot_de_passe = forms.CharField(
+        label="Mot de passe", max_length=4096, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
-class CodeForm(DsfrBaseForm):
+class CodeForm(FormulaireDsfr):
     code = forms.CharField(
-        label="Code à 6 chiffres de votre application, ou un code de secours", max_length=32,
+        label="Code à 6 chiffres de votre application, ou un code de secours",
+        max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
-class InscriptionForm(DsfrBaseForm):
+class InscriptionForm(FormulaireDsfr):
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(label="Adresse électronique", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     mot_de_passe = forms.CharField(
-        label="Mot de passe", max_length=4096, strip=False,
+        label="Mot de passe",
+        max_length=4096,
+        strip=False,
         help_text="Au moins 12 caractères ; évitez un mot de passe courant.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    confirmation = forms.CharField(label="Confirmez le mot de passe", max_length=4096, strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    confirmation = forms.CharField(
+        label="Confirmez le mot de passe",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -49,21 +60,26 @@ class InscriptionForm(DsfrBaseForm):
         return data
 
 
-class ActivationTotpForm(DsfrBaseForm):
-    code = forms.CharField(label="Code affiché par votre application", max_length=10,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+class ActivationTotpForm(FormulaireDsfr):
+    code = forms.CharField(
+        label="Code affiché par votre application",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 ROLES_AVEC_ORGANISATION = {Role.MAGISTRAT, Role.GREFFIER, Role.AGENT}
 
 
-class CompteForm(DsfrBaseForm):
+class CompteForm(FormulaireDsfr):
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(label="Adresse électronique", max_length=254)
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.all(), required=False,
+        label="Organisation",
+        queryset=Organisation.objects.all(),
+        required=False,
         help_text="Obligatoire pour les magistrats, greffiers et agents.",
     )
     habilitations = forms.MultipleChoiceField(
@@ -77,7 +93,7 @@ class CompteForm(DsfrBaseForm):
         return data
 
 
-class AppartenanceForm(DsfrBaseForm):
+class AppartenanceForm(FormulaireDsfr):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.all(), required=False)
     habilitations = forms.MultipleChoiceField(
@@ -91,5 +107,5 @@ class AppartenanceForm(DsfrBaseForm):
         return data
 
 
-class RechercheUtilisateurForm(DsfrBaseForm):
+class RechercheUtilisateurForm(FormulaireDsfr):
     q = forms.CharField(label="Nom ou adresse", max_length=200, required=False)

@@ -50,7 +50,11 @@ class Organisation(models.Model):
     siege = models.CharField(max_length=100, blank=True)
     # A tribunal belongs to the ressort of a cour d'appel.
     cour_appel = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="tribunaux",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tribunaux",
         limit_choices_to={"type": TypeOrganisation.COUR_APPEL},
     )
     departements = models.JSONField(default=list, blank=True)
@@ -139,9 +143,7 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         cache = getattr(self, "_cache_appartenances", None)
         if cache is None:
             cache = list(
-                self.appartenances.select_related("organisation", "organisation__cour_appel").prefetch_related(
-                    "habilitations"
-                )
+                self.appartenances.select_related("organisation", "organisation__cour_appel").prefetch_related("habilitations")
             )
             self._cache_appartenances = cache
         return cache
@@ -174,9 +176,7 @@ class Appartenance(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="appartenances")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appartenances"
-    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appartenances")
     role = models.CharField(max_length=32, choices=Role.choices)
     cree_le = models.DateTimeField(auto_now_add=True)
 
@@ -184,11 +184,13 @@ class Appartenance(models.Model):
         ordering = ["role", "organisation__nom"]
         constraints = [
             models.UniqueConstraint(
-                fields=["utilisateur", "organisation", "role"], name="appartenance_unique",
+                fields=["utilisateur", "organisation", "role"],
+                name="appartenance_unique",
                 condition=Q(organisation__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["utilisateur", "role"], name="appartenance_sans_organisation_unique",
+                fields=["utilisateur", "role"],
+                name="appartenance_sans_organisation_unique",
                 condition=Q(organisation__isnull=True),
             ),
         ]

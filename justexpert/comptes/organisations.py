@@ -38,8 +38,11 @@ def charger_reference() -> int:
                 _, cree = Organisation.objects.update_or_create(
                     code=ligne["code"],
                     defaults={
-                        "nom": ligne["nom"], "type": TypeOrganisation.COUR_APPEL, "siege": ligne["siege"],
-                        "departements": ligne["departements"].split(";"), "fuseau": ligne["fuseau"],
+                        "nom": ligne["nom"],
+                        "type": TypeOrganisation.COUR_APPEL,
+                        "siege": ligne["siege"],
+                        "departements": ligne["departements"].split(";"),
+                        "fuseau": ligne["fuseau"],
                     },
                 )
                 crees += int(cree)
@@ -76,8 +79,13 @@ def importer_tribunaux(contenu: str) -> int:
         for code, nom, ca, dep in valides:
             _, cree = Organisation.objects.update_or_create(
                 code=code,
-                defaults={"nom": nom, "type": TypeOrganisation.TRIBUNAL_JUDICIAIRE, "cour_appel": ca,
-                          "departements": [dep] if dep else [], "fuseau": ca.fuseau},
+                defaults={
+                    "nom": nom,
+                    "type": TypeOrganisation.TRIBUNAL_JUDICIAIRE,
+                    "cour_appel": ca,
+                    "departements": [dep] if dep else [],
+                    "fuseau": ca.fuseau,
+                },
             )
             crees += int(cree)
     return crees

@@ -268,9 +268,7 @@ def reinitialiser_totp(request: HttpRequest, *, acteur: Utilisateur, utilisateur
         utilisateur.totp_actif = False
         utilisateur.save(update_fields=["totp_secret", "totp_actif"])
         CodeSecours.objects.filter(utilisateur=utilisateur).delete()
-        journaliser(
-            EvenementSecurite.SECOND_FACTEUR_REINITIALISE, request=request, utilisateur=utilisateur, acteur=acteur
-        )
+        journaliser(EvenementSecurite.SECOND_FACTEUR_REINITIALISE, request=request, utilisateur=utilisateur, acteur=acteur)
         terminer_sessions(utilisateur)
 
 
@@ -404,7 +402,9 @@ def definir_habilitations(
             HabilitationAppartenance(appartenance=appartenance, code=c) for c in sorted(voulues - existantes)
         )
         journaliser(
-            EvenementSecurite.APPARTENANCE_MODIFIEE, request=request, utilisateur=appartenance.utilisateur,
+            EvenementSecurite.APPARTENANCE_MODIFIEE,
+            request=request,
+            utilisateur=appartenance.utilisateur,
             acteur=acteur,
             details={"appartenance": str(appartenance.uuid), "role": appartenance.role, "habilitations": sorted(voulues)},
         )
@@ -413,8 +413,11 @@ def definir_habilitations(
 def retirer_appartenance(request: HttpRequest, *, acteur: Utilisateur, appartenance: Appartenance) -> None:
     with transaction.atomic():
         journaliser(
-            EvenementSecurite.APPARTENANCE_MODIFIEE, request=request, utilisateur=appartenance.utilisateur,
-            acteur=acteur, details={"appartenance": str(appartenance.uuid), "retiree": True},
+            EvenementSecurite.APPARTENANCE_MODIFIEE,
+            request=request,
+            utilisateur=appartenance.utilisateur,
+            acteur=acteur,
+            details={"appartenance": str(appartenance.uuid), "retiree": True},
         )
         appartenance.delete()
 
@@ -448,7 +451,9 @@ def creer_jeton(*, acteur: Utilisateur, nom: str, jours: int = 90) -> tuple[Jeto
     """Create a token; returns it with its secret (shown once, never stored in clear)."""
     secret = PREFIXE_JETON + secrets.token_urlsafe(32)
     jeton = JetonAcces.objects.create(
-        utilisateur=acteur, nom=nom[:100], empreinte=hashlib.sha256(secret.encode()).hexdigest(),
+        utilisateur=acteur,
+        nom=nom[:100],
+        empreinte=hashlib.sha256(secret.encode()).hexdigest(),
         expire_le=timezone.now() + dt.timedelta(days=jours),
     )
     return jeton, secret

@@ -21,7 +21,9 @@ urlpatterns = [
     path("administration/comptes/<uuid:uuid>/", views.admin_utilisateur, name="admin_utilisateur"),
     path("administration/comptes/<uuid:uuid>/desactiver/", views.admin_desactiver, name="admin_desactiver"),
     path("administration/comptes/<uuid:uuid>/second-facteur/", views.admin_reinitialiser_totp, name="admin_reinitialiser_totp"),
-    path("administration/appartenances/<uuid:uuid>/retirer/", views.admin_retirer_appartenance, name="admin_retirer_appartenance"),
+    path(
+        "administration/appartenances/<uuid:uuid>/retirer/", views.admin_retirer_appartenance, name="admin_retirer_appartenance"
+    ),
     path("administration/journal/", views.admin_journal, name="admin_journal"),
     path("demo/courriels/", views.boite_demo, name="boite_demo"),
 ]

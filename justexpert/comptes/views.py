@@ -15,7 +15,8 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
+
+from justexpert.lib.formulaires import FormulaireDsfr
 
 from . import services
 from .forms import (
@@ -31,7 +32,7 @@ from .models import Appartenance, CourrielDemo, EvenementSecurite, JournalSecuri
 from .permissions import administrateur, connecte, public
 from .services import RefusService, Resultat
 
-SESSION_SECRET_EN_COURS = "comptes_totp_secret_en_cours"
+SESSION_SECRET_EN_COURS = "comptes_totp_secret_en_cours"  # noqa: S105 (a session key name)
 MESSAGES_CONNEXION = {
     Resultat.INVALIDE: "Adresse électronique ou mot de passe incorrect.",
     Resultat.VERROUILLE: "Trop de tentatives : la connexion est suspendue pour quelques minutes. "
@@ -109,7 +110,9 @@ def verifier_adresse(request: HttpRequest, jeton: str) -> HttpResponse:
     try:
         services.verifier_adresse(request, jeton=jeton)
     except RefusService as exc:
-        return render(request, "comptes/message.html", {"titre": "Lien non valide", "message": str(exc), "niveau": "error"}, status=400)
+        return render(
+            request, "comptes/message.html", {"titre": "Lien non valide", "message": str(exc), "niveau": "error"}, status=400
+        )
     messages.success(request, "Votre adresse est confirmée : vous pouvez vous connecter.")
     response = redirect("comptes:connexion")
     response["Referrer-Policy"] = "no-referrer"
@@ -119,7 +122,7 @@ def verifier_adresse(request: HttpRequest, jeton: str) -> HttpResponse:
 # --- Password reset (Django's single-use tokens; the same answer for unknown addresses) ----------
 
 
-class FormulaireReinitialisation(DsfrBaseForm, PasswordResetForm):
+class FormulaireReinitialisation(FormulaireDsfr, PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):  # type: ignore[no-untyped-def]
         from django.template import loader
 
@@ -128,7 +131,7 @@ class FormulaireReinitialisation(DsfrBaseForm, PasswordResetForm):
         services.envoyer_courriel(sujet=sujet, corps=corps, destinataires=[to_email])
 
 
-class FormulaireNouveauMotDePasse(DsfrBaseForm, SetPasswordForm):
+class FormulaireNouveauMotDePasse(FormulaireDsfr, SetPasswordForm):
     pass
 
 
@@ -188,11 +191,15 @@ class ReinitialisationTerminee(auth_views.PasswordResetCompleteView):
 @connecte
 def mon_compte(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "comptes/mon_compte.html", {
-        "titre": "Mon compte",
-        "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),  # type: ignore[union-attr]
-        "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),  # type: ignore[union-attr]
-    })
+    return render(
+        request,
+        "comptes/mon_compte.html",
+        {
+            "titre": "Mon compte",
+            "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),  # type: ignore[union-attr]
+            "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),  # type: ignore[union-attr]
+        },
+    )
 
 
 @connecte
@@ -213,10 +220,17 @@ def second_facteur_activer(request: HttpRequest) -> HttpResponse:
             return render(request, "comptes/codes_secours.html", {"titre": "Vos codes de secours", "codes": codes})
     uri = services.uri_totp(user, secret)  # type: ignore[arg-type]
     qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code à scanner avec votre application d'authentification")
-    return render(request, "comptes/second_facteur_activer.html", {
-        "titre": "Activer la double authentification", "form": form, "secret": secret, "qr": qr,
-        "deja_actif": user.totp_actif,  # type: ignore[union-attr]
-    })
+    return render(
+        request,
+        "comptes/second_facteur_activer.html",
+        {
+            "titre": "Activer la double authentification",
+            "form": form,
+            "secret": secret,
+            "qr": qr,
+            "deja_actif": user.totp_actif,  # type: ignore[union-attr]
+        },
+    )
 
 
 # --- Administration (role administrateur) ------------------------------------------------------
@@ -240,8 +254,14 @@ def admin_creer(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.creer_compte(
-                request, acteur=request.user, email=data["email"], prenom=data["prenom"], nom=data["nom"],  # type: ignore[arg-type]
-                role=data["role"], organisation=data["organisation"], habilitations=data["habilitations"],
+                request,
+                acteur=request.user,
+                email=data["email"],
+                prenom=data["prenom"],
+                nom=data["nom"],  # type: ignore[arg-type]
+                role=data["role"],
+                organisation=data["organisation"],
+                habilitations=data["habilitations"],
             )
         except RefusService as exc:
             form.add_error("email", str(exc))
@@ -258,16 +278,26 @@ def admin_utilisateur(request: HttpRequest, uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.ajouter_appartenance(
-            request, acteur=request.user, utilisateur=cible, role=data["role"],  # type: ignore[arg-type]
-            organisation=data["organisation"], habilitations=data["habilitations"],
+            request,
+            acteur=request.user,
+            utilisateur=cible,
+            role=data["role"],  # type: ignore[arg-type]
+            organisation=data["organisation"],
+            habilitations=data["habilitations"],
         )
         messages.success(request, "Rôle enregistré.")
         return redirect("comptes:admin_utilisateur", uuid=cible.uuid)
-    return render(request, "comptes/admin_utilisateur.html", {
-        "titre": f"Compte de {cible}", "cible": cible, "form": form,
-        "appartenances": cible.appartenances.select_related("organisation").prefetch_related("habilitations"),
-        "journal": JournalSecurite.objects.filter(utilisateur=cible)[:20],
-    })
+    return render(
+        request,
+        "comptes/admin_utilisateur.html",
+        {
+            "titre": f"Compte de {cible}",
+            "cible": cible,
+            "form": form,
+            "appartenances": cible.appartenances.select_related("organisation").prefetch_related("habilitations"),
+            "journal": JournalSecurite.objects.filter(utilisateur=cible)[:20],
+        },
+    )
 
 
 @administrateur

@@ -7,7 +7,7 @@ them (portail imports every module, nothing imports portail).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,11 +26,13 @@ class AFaire:
 def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     items = []
     if not user.totp_actif and user.mfa_requise:
-        items.append(AFaire(
-            "Activez la double authentification" + (" (obligatoire pour votre rôle)" if settings.MFA_OBLIGATOIRE else ""),
-            reverse("comptes:second_facteur_activer"),
-            urgent=settings.MFA_OBLIGATOIRE,
-        ))
+        items.append(
+            AFaire(
+                "Activez la double authentification" + (" (obligatoire pour votre rôle)" if settings.MFA_OBLIGATOIRE else ""),
+                reverse("comptes:second_facteur_activer"),
+                urgent=settings.MFA_OBLIGATOIRE,
+            )
+        )
     return items
 
 
@@ -41,4 +43,4 @@ def a_faire(user: Utilisateur) -> list[AFaire]:
     items: list[AFaire] = []
     for source in SOURCES:
         items.extend(source(user))
-    return sorted(items, key=lambda i: (not i.urgent, i.echeance is None, i.echeance or datetime.max))
+    return sorted(items, key=lambda i: (not i.urgent, i.echeance is None, i.echeance or datetime.max.replace(tzinfo=UTC)))

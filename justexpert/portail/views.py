@@ -44,11 +44,15 @@ MOT_DE_PASSE_DEMO = "demo-justexpert-2026"  # noqa: S105 (demo only, shown on th
 def accueil(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portail:tableau_de_bord")
-    return render(request, "portail/accueil.html", {
-        "titre": "Accueil",
-        "comptes_demo": COMPTES_DEMO if settings.DEMO else [],
-        "mot_de_passe_demo": MOT_DE_PASSE_DEMO if settings.DEMO else "",
-    })
+    return render(
+        request,
+        "portail/accueil.html",
+        {
+            "titre": "Accueil",
+            "comptes_demo": COMPTES_DEMO if settings.DEMO else [],
+            "mot_de_passe_demo": MOT_DE_PASSE_DEMO if settings.DEMO else "",
+        },
+    )
 
 
 @connecte
@@ -58,11 +62,15 @@ def tableau_de_bord(request: HttpRequest) -> HttpResponse:
     parcours = []
     for a in appartenances:
         parcours.append({"appartenance": a, "actions": PARCOURS.get(a.role, [])})
-    return render(request, "portail/tableau_de_bord.html", {
-        "titre": "Tableau de bord",
-        "a_faire": a_faire(user),  # type: ignore[arg-type]
-        "parcours": parcours,
-    })
+    return render(
+        request,
+        "portail/tableau_de_bord.html",
+        {
+            "titre": "Tableau de bord",
+            "a_faire": a_faire(user),  # type: ignore[arg-type]
+            "parcours": parcours,
+        },
+    )
 
 
 @public

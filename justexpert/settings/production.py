@@ -13,9 +13,7 @@ DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ConfigurationError("DJANGO_SECRET_KEY must be at least 50 random characters.")
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env_bool(
-    "JUSTEXPERT_SQLITE_EN_PRODUCTION", False
-):
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env_bool("JUSTEXPERT_SQLITE_EN_PRODUCTION", False):
     raise ConfigurationError("Production expects DATABASE_URL=postgres://… (PostgreSQL).")
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -1,4 +1,4 @@
-"""manage.py importer_nomenclature FICHIER.csv --version 2022 [--libelle …] [--reference …] [--debut AAAA-MM-JJ] [--fin …]"""
+"""manage.py importer_nomenclature FICHIER.csv --code-version 2022 [--libelle …] [--reference …] [--debut AAAA-MM-JJ] [--fin …]"""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("fichier", type=Path)
-        parser.add_argument("--version", dest="code_version", required=True, help="code de la version, ex. 2022")
+        parser.add_argument("--code-version", dest="code_version", required=True, help="code de la version, ex. 2022")
         parser.add_argument("--libelle", default="")
         parser.add_argument("--reference", default="", help="référence juridique, ex. « arrêté du 5 décembre 2022 »")
         parser.add_argument("--debut", type=_date, default=None)
@@ -37,8 +37,12 @@ class Command(BaseCommand):
             raise CommandError(f"{fichier} : {exc.strerror}") from None
         try:
             rapport = importer(
-                contenu, version=str(options["code_version"]), libelle=str(options["libelle"]),
-                reference=str(options["reference"]), debut=options["debut"], fin=options["fin"],  # type: ignore[arg-type]
+                contenu,
+                version=str(options["code_version"]),
+                libelle=str(options["libelle"]),
+                reference=str(options["reference"]),
+                debut=options["debut"],
+                fin=options["fin"],  # type: ignore[arg-type]
             )
         except ImportInvalide as exc:
             for erreur in exc.erreurs:

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             organisations.importer_tribunaux((Path(organisations.DATA) / "tribunaux_demo.csv").read_text(encoding="utf-8"))
             for fichier in ("nomenclature-2022-fragment.csv", "nomenclature-demo-complement.csv"):
                 nomenclature.importer(
-                    (ANNUAIRE_DATA / fichier).read_bytes(), version="2022",
+                    (ANNUAIRE_DATA / fichier).read_bytes(),
+                    version="2022",
                     libelle="Nomenclature 2022 (fragment et spécialités de démonstration)",
                     reference="arrêté du 5 décembre 2022",
                 )
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 for role, code_org, habilitations in roles:
                     org = Organisation.objects.get(code=code_org) if code_org else None
                     if not user.appartenances.filter(role=role, organisation=org).exists():
-                        ajouter_appartenance(None, acteur=None, utilisateur=user, role=role, organisation=org,
-                                             habilitations=habilitations)
+                        ajouter_appartenance(
+                            None, acteur=None, utilisateur=user, role=role, organisation=org, habilitations=habilitations
+                        )
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")
