@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -148,11 +150,6 @@ class Reinitialisation(auth_views.PasswordResetView):
         services.journaliser(EvenementSecurite.DEMANDE_REINITIALISATION, request=self.request, email=form.cleaned_data["email"])
         return super().form_valid(form)
 
-    def get_email_options(self) -> dict:  # type: ignore[override]
-        options = super().get_email_options()
-        options["domain_override"] = None
-        return options
-
 
 @method_decorator(public, name="dispatch")
 class ReinitialisationEnvoyee(auth_views.PasswordResetDoneView):
@@ -255,7 +252,7 @@ def admin_creer(request: HttpRequest) -> HttpResponse:
         try:
             user = services.creer_compte(
                 request,
-                acteur=request.user,
+                acteur=cast(Utilisateur, request.user),
                 email=data["email"],
                 prenom=data["prenom"],
                 nom=data["nom"],  # type: ignore[arg-type]
@@ -279,7 +276,7 @@ def admin_utilisateur(request: HttpRequest, uuid: str) -> HttpResponse:
         data = form.cleaned_data
         services.ajouter_appartenance(
             request,
-            acteur=request.user,
+            acteur=cast(Utilisateur, request.user),
             utilisateur=cible,
             role=data["role"],  # type: ignore[arg-type]
             organisation=data["organisation"],
@@ -304,7 +301,7 @@ def admin_utilisateur(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def admin_retirer_appartenance(request: HttpRequest, uuid: str) -> HttpResponse:
     appartenance = get_object_or_404(Appartenance.objects.select_related("utilisateur"), uuid=uuid)
-    services.retirer_appartenance(request, acteur=request.user, appartenance=appartenance)  # type: ignore[arg-type]
+    services.retirer_appartenance(request, acteur=cast(Utilisateur, request.user), appartenance=appartenance)  # type: ignore[arg-type]
     messages.success(request, "Rôle retiré.")
     return redirect("comptes:admin_utilisateur", uuid=appartenance.utilisateur.uuid)
 
@@ -313,7 +310,7 @@ def admin_retirer_appartenance(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def admin_reinitialiser_totp(request: HttpRequest, uuid: str) -> HttpResponse:
     cible = get_object_or_404(Utilisateur, uuid=uuid)
-    services.reinitialiser_totp(request, acteur=request.user, utilisateur=cible)  # type: ignore[arg-type]
+    services.reinitialiser_totp(request, acteur=cast(Utilisateur, request.user), utilisateur=cible)  # type: ignore[arg-type]
     messages.success(request, "Second facteur réinitialisé : la personne en enregistrera un nouveau à sa prochaine connexion.")
     return redirect("comptes:admin_utilisateur", uuid=cible.uuid)
 
@@ -323,7 +320,7 @@ def admin_reinitialiser_totp(request: HttpRequest, uuid: str) -> HttpResponse:
 def admin_desactiver(request: HttpRequest, uuid: str) -> HttpResponse:
     cible = get_object_or_404(Utilisateur, uuid=uuid)
     try:
-        services.desactiver_compte(request, acteur=request.user, utilisateur=cible)  # type: ignore[arg-type]
+        services.desactiver_compte(request, acteur=cast(Utilisateur, request.user), utilisateur=cible)  # type: ignore[arg-type]
     except RefusService as exc:
         messages.error(request, str(exc))
     else:
