@@ -1,1 +1,0 @@
-"""forms of coffre (filled by its issue)."""

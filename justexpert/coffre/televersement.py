@@ -1,0 +1,271 @@
+"""HTTP plumbing of coffre that owning modules reuse: receiving an upload, serving a download.
+
+Receiving: ``recevoir_depot(request)`` replaces Django's upload handlers for this request (the
+default ones keep small files in memory and write big ones in plaintext to the system temporary
+folder) by ``GestionnaireTeleversement``, which feeds each chunk to a ``services.Depot`` (hash +
+encryption in one pass, ciphertext only on disk). It also accepts a raw body
+(``Content-Type: application/octet-stream``, name in the ``X-Nom-Fichier`` header, percent-encoded
+UTF-8), which the progress script uses. Size is refused early from Content-Length, and again while
+counting. The view must be ``csrf_exempt`` (Django's CSRF middleware would parse the body with the
+default handlers first) and call ``verifier_csrf(request)``, which ``recevoir_depot`` does itself.
+
+Serving: ``reponse_telechargement(document, request)`` streams the plaintext decrypted on the fly,
+as an attachment, with nosniff, no-store and a sandboxing Content-Security-Policy, and answers
+single byte ranges.
+
+Owning modules check permissions before calling either.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
+
+from . import conf, services
+from .models import Document
+from .noms import content_disposition
+from .services import Depot, DocumentIndisponible, RefusDepot
+
+logger = logging.getLogger(__name__)
+
+# Room for the multipart envelope (boundaries, part headers, a few small fields).
+MARGE_MULTIPART = 64 * 1024
+CSP_TELECHARGEMENT = "sandbox; default-src 'none'; frame-ancestors 'none'"
+PLAGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class FichierRecu:
+    """What the handler puts in request.FILES: a stored, not yet recorded upload."""
+
+    def __init__(self, depot: Depot, champ: str) -> None:
+        self.depot = depot
+        self.field_name = champ
+        self.name = depot.nom
+        self.size = depot.taille
+
+    def close(self) -> None:
+        pass
+
+
+class GestionnaireTeleversement(FileUploadHandler):
+    """Django upload handler: one file, encrypted as it streams, never in memory or plaintext on disk."""
+
+    chunk_size = 1024 * 1024
+
+    def __init__(self, request: HttpRequest | None = None, *, champ: str = "fichier") -> None:
+        super().__init__(request)
+        self.champ = champ
+        self.depots: list[Depot] = []
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: ANN001, N803 (Django API)
+        if content_length and content_length > conf.taille_max() + MARGE_MULTIPART:
+            raise services.refus_trop_gros()
+        return None
+
+    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):  # noqa: ANN001
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        if field_name != self.champ or self.depots:
+            raise RefusDepot("Envoyez un seul fichier à la fois.")
+        self.depots.append(Depot(file_name or "", taille_annoncee=content_length))
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.depots[-1].ecrire(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> FichierRecu:
+        depot = self.depots[-1]
+        depot.terminer()
+        return FichierRecu(depot, self.champ)
+
+    def upload_interrupted(self) -> None:
+        self.abandonner()
+
+    def abandonner(self) -> None:
+        for depot in self.depots:
+            depot.abandonner()
+
+
+def verifier_csrf(request: HttpRequest) -> HttpResponse | None:
+    """Run Django's CSRF check by hand (for csrf_exempt upload views); a response means refused."""
+    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: None, (), {})
+
+
+def _longueur(request: HttpRequest) -> int | None:
+    valeur = request.META.get("CONTENT_LENGTH") or ""
+    if not valeur:
+        return None
+    try:
+        longueur = int(valeur)
+    except ValueError:
+        raise RefusDepot("Requête invalide : longueur du contenu illisible.") from None
+    if longueur < 0:
+        raise RefusDepot("Requête invalide : longueur du contenu illisible.")
+    return longueur
+
+
+class RefusCsrf(RefusDepot):
+    def __init__(self, reponse: HttpResponse) -> None:
+        super().__init__("La page a expiré : rechargez-la puis renvoyez le fichier.", statut=403)
+        self.reponse = reponse
+
+
+def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
+    """Receive one document from the request and store it encrypted, not yet recorded.
+
+    The caller then calls ``services.enregistrer(depot, proprietaire=..., client_id=...)``, or
+    ``depot.abandonner()`` if it changes its mind. Raises RefusDepot (message in French, status).
+    """
+    longueur = _longueur(request)
+    if longueur is not None and longueur > conf.taille_max() + MARGE_MULTIPART:
+        raise services.refus_trop_gros()
+    if request.content_type == "application/octet-stream":
+        refus = verifier_csrf(request)  # the token comes in the X-CSRFToken header
+        if refus is not None:
+            raise RefusCsrf(refus)
+        if longueur is None:
+            raise RefusDepot("La taille du fichier doit être annoncée (en-tête Content-Length).", statut=411)
+        if longueur > conf.taille_max():
+            raise services.refus_trop_gros()
+        depot = Depot(unquote(request.headers.get("X-Nom-Fichier", "")), taille_annoncee=longueur)
+        try:
+            restant = longueur
+            while restant > 0:
+                morceau = request.read(min(services.MORCEAU, restant))
+                if not morceau:
+                    break
+                depot.ecrire(morceau)
+                restant -= len(morceau)
+            if restant:
+                raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.")
+            depot.terminer()
+        except (OSError, UnreadablePostError):
+            depot.abandonner()
+            raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.") from None
+        except BaseException:
+            depot.abandonner()
+            raise
+        return depot
+    if not request.content_type.startswith("multipart/form-data"):
+        raise RefusDepot("Requête invalide : envoyez le fichier par le formulaire.", statut=400)
+    gestionnaire = GestionnaireTeleversement(request, champ=champ)
+    request.upload_handlers = [gestionnaire]
+    try:
+        request.FILES  # noqa: B018 (parses the body through our handler)
+    except RefusDepot:
+        gestionnaire.abandonner()
+        raise
+    except (MultiPartParserError, UnreadablePostError, OSError, ValueError):
+        gestionnaire.abandonner()
+        raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.") from None
+    except BaseException:
+        gestionnaire.abandonner()
+        raise
+    refus = verifier_csrf(request)
+    if refus is not None:
+        gestionnaire.abandonner()
+        raise RefusCsrf(refus)
+    termines = [d for d in gestionnaire.depots if d.termine]
+    if not termines or len(termines) != len(gestionnaire.depots):
+        gestionnaire.abandonner()
+        raise RefusDepot("Aucun fichier complet n'a été reçu : choisissez un fichier puis renvoyez le formulaire.")
+    return termines[0]
+
+
+def _entetes(reponse: HttpResponse, document: Document) -> HttpResponse:
+    reponse["Content-Disposition"] = content_disposition(document.nom)
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Cache-Control"] = "no-store"
+    reponse["Content-Security-Policy"] = CSP_TELECHARGEMENT
+    reponse["Accept-Ranges"] = "bytes"
+    reponse["Referrer-Policy"] = "no-referrer"
+    return reponse
+
+
+def _plage(entete: str, taille: int) -> tuple[int, int] | None | bool:
+    """(start, end inclusive), None for no/ignored range, False for unsatisfiable."""
+    correspondance = PLAGE.match(entete.strip())
+    if not correspondance or taille == 0:
+        return None
+    debut_txt, fin_txt = correspondance.groups()
+    if not debut_txt and not fin_txt:
+        return None
+    if not debut_txt:
+        suffixe = int(fin_txt)
+        if suffixe == 0:
+            return False
+        return max(0, taille - suffixe), taille - 1
+    debut = int(debut_txt)
+    fin = min(int(fin_txt), taille - 1) if fin_txt else taille - 1
+    if debut >= taille or fin < debut:
+        return False
+    return debut, fin
+
+
+def _flux_plage(document: Document, debut: int, fin: int) -> Iterator[bytes]:
+    with services.lecteur(document) as lecteur:
+        lecteur.seek(debut)
+        restant = fin - debut + 1
+        while restant > 0:
+            morceau = lecteur.read(min(services.MORCEAU, restant))
+            if not morceau:
+                return
+            restant -= len(morceau)
+            yield morceau
+
+
+def reponse_indisponible(document: Document) -> HttpResponse:
+    if document.est_detruit:
+        return HttpResponse(
+            "Ce document a été détruit : son contenu n'est plus disponible.", status=410, content_type="text/plain; charset=utf-8"
+        )
+    return HttpResponse(
+        "Ce document est momentanément illisible. L'équipe technique a été prévenue.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def reponse_telechargement(document: Document, request: HttpRequest | None = None) -> HttpResponse:
+    """Stream the document as an attachment, decrypted on the fly (the first byte does not wait for
+    the whole file). Call only after the owning module's permission check."""
+    plage = _plage(request.headers.get("Range", ""), document.taille) if request is not None else None
+    if plage is False:
+        reponse = HttpResponse(status=416)
+        reponse["Content-Range"] = f"bytes */{document.taille}"
+        return _entetes(reponse, document)
+    try:
+        if plage:
+            debut, fin = plage  # type: ignore[misc]
+            flux = _flux_plage(document, debut, fin)
+        else:
+            flux = services.ouvrir(document)
+        # Open and authenticate the first segment now, so a missing or broken object is a clean
+        # error page rather than a cut-off download.
+        premier = next(flux, b"")
+    except DocumentIndisponible:
+        logger.warning("coffre: document %s not available for download", document.uuid)
+        return reponse_indisponible(document)
+
+    def contenu() -> Iterator[bytes]:
+        try:
+            if premier:
+                yield premier
+            yield from flux
+        finally:
+            flux.close()
+
+    reponse = StreamingHttpResponse(contenu(), content_type=document.type_mime or "application/octet-stream")
+    if plage:
+        reponse.status_code = 206
+        reponse["Content-Range"] = f"bytes {debut}-{fin}/{document.taille}"
+        reponse["Content-Length"] = str(fin - debut + 1)
+    else:
+        reponse["Content-Length"] = str(document.taille)
+    return _entetes(reponse, document)
