@@ -1,1 +1,81 @@
-"""models of preuves (filled by its issue)."""
+"""Evidence log tables: events (leaves), perfect subtree nodes, checkpoints, and the sequencing row.
+
+Rows are only ever inserted (and a checkpoint's timestamp filled in once); `manage.py
+verifier_journal` detects any other change. Integer keys stay inside: the public references are
+the leaf hash and the event's UUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class Journal(models.Model):
+    """The single sequencing row: locked by every append, so leaf numbers have no gap."""
+
+    taille = models.BigIntegerField(default=0)
+    # Hashes (32 bytes each, largest subtree first) of the perfect subtrees making up the tree.
+    frontiere = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="preuves_journal_unique")]
+
+
+class Evenement(models.Model):
+    """One leaf: `feuille` holds the exact canonical JSON bytes that were hashed."""
+
+    index = models.BigIntegerField(unique=True)
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=64, db_index=True)
+    objet_ref = models.CharField(max_length=100, db_index=True)
+    dossier_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    feuille = models.BinaryField()
+    hash_feuille = models.BinaryField(max_length=32, db_index=True)
+    cree_le = models.DateTimeField()
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name = "événement"
+
+    def __str__(self) -> str:
+        return f"{self.type} n° {self.index}"
+
+
+class Noeud(models.Model):
+    """Hash of the perfect subtree (niveau ≥ 1, position); `cle` = niveau << 48 | position."""
+
+    cle = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+
+class StatutHorodatage(models.TextChoices):
+    EN_ATTENTE = "en_attente", "horodatage en attente"
+    FAIT = "fait", "horodaté"
+
+
+class PointDeControle(models.Model):
+    """A signed tree head (signed note) and its RFC 3161 timestamp token over the note's bytes."""
+
+    taille = models.BigIntegerField(unique=True)
+    racine = models.BinaryField(max_length=32)
+    note = models.TextField()
+    cree_le = models.DateTimeField()
+    statut = models.CharField(max_length=16, choices=StatutHorodatage.choices, default=StatutHorodatage.EN_ATTENTE)
+    jeton = models.BinaryField(null=True)
+    nonce = models.BigIntegerField(null=True)
+    date_horodatage = models.DateTimeField(null=True)
+    autorite = models.CharField(max_length=200, blank=True)
+    qualifie = models.BooleanField(default=False)
+    certificats = models.JSONField(default=list)  # base64 DER certificates given with the token
+    tentatives = models.PositiveIntegerField(default=0)
+    derniere_erreur = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["taille"]
+        verbose_name = "point de contrôle"
+        indexes = [models.Index(fields=["statut", "taille"])]
+
+    def __str__(self) -> str:
+        return f"point de contrôle {self.taille}"

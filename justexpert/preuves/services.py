@@ -1,1 +1,347 @@
-"""services of preuves (filled by its issue)."""
+"""Every change of the evidence log: record an event, cut and timestamp checkpoints.
+
+`enregistrer()` is the only way in. It runs inside the caller's transaction: the event exists if
+and only if the caller's change commits, and leaf numbers have no gap because every append locks
+the single `Journal` row (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions take the write
+lock at BEGIN, see settings). Right after the commit, a checkpoint is cut, signed and timestamped
+(events committed together may share one).
+
+preuves never decides who may see an event: owning modules fetch their receipt with `accuse()`
+after their own permission checks. Proofs and checkpoints reveal hashes only.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import serialization
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from justexpert.lib.temps import maintenant
+
+from . import conf, horodatage, merkle
+from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage
+from .verificateur import FORMAT_ACCUSE, cle_verification, empreinte_cle, id_cle
+
+logger = logging.getLogger(__name__)
+
+VERSION_FEUILLE = 1
+_TYPE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+# Opaque references only (UUIDs, codes): no spaces, no "@", so no names or addresses slip in.
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.\-]{0,99}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class EvenementInvalide(ValueError):
+    """The event would put something other than references, hashes and times in the log."""
+
+
+def _ref(valeur: object, nom: str, *, obligatoire: bool = True) -> str | None:
+    if valeur is None or valeur == "":
+        if obligatoire:
+            raise EvenementInvalide(f"{nom} est obligatoire")
+        return None
+    texte = str(valeur)
+    if not _REF.match(texte):
+        raise EvenementInvalide(f"{nom} doit être une référence opaque (UUID ou code), pas {type(valeur).__name__} libre")
+    return texte
+
+
+def json_canonique(valeur: object) -> bytes:
+    """Sorted keys, no spaces, UTF-8 (RFC 8785 for the strings, integers and booleans we allow)."""
+    return json.dumps(valeur, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def _horodatage_iso(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def enregistrer(
+    type: str,  # noqa: A002 (the event's type is the domain word)
+    *,
+    acteur_ref: object,
+    objet_ref: object,
+    dossier_ref: object = None,
+    document_sha256: str | None = None,
+    details: Mapping[str, object] | None = None,
+) -> Evenement:
+    """Append one event to the log, in the caller's transaction, and return it.
+
+    `acteur_ref`, `objet_ref`, `dossier_ref`: opaque references (UUIDs); `document_sha256`: hex;
+    `details`: a few more references or numbers. Nothing else goes in the log (it is kept forever).
+    """
+    if not _TYPE.match(type or ""):
+        raise EvenementInvalide("type d'événement invalide (minuscules, chiffres, « _ » et « . »)")
+    evenement: dict[str, object] = {
+        "v": VERSION_FEUILLE,
+        "id": str(uuid.uuid4()),
+        "type": type,
+        "acteur": _ref(acteur_ref, "acteur_ref"),
+        "objet": _ref(objet_ref, "objet_ref"),
+    }
+    dossier = _ref(dossier_ref, "dossier_ref", obligatoire=False)
+    if dossier:
+        evenement["dossier"] = dossier
+    if document_sha256 is not None:
+        if not _SHA256.match(document_sha256):
+            raise EvenementInvalide("document_sha256 doit être 64 caractères hexadécimaux minuscules")
+        evenement["document_sha256"] = document_sha256
+    if details:
+        propres: dict[str, object] = {}
+        for cle, valeur in details.items():
+            if not _TYPE.match(cle):
+                raise EvenementInvalide(f"clé de détail invalide : {cle!r}")
+            if isinstance(valeur, bool | int) or valeur is None:
+                propres[cle] = valeur
+            else:
+                propres[cle] = _ref(valeur, f"details[{cle!r}]")
+        evenement["details"] = propres
+
+    with transaction.atomic():
+        journal = _verrouiller_journal()
+        le = maintenant()
+        evenement["le"] = _horodatage_iso(le)
+        feuille = json_canonique(evenement)
+        h = merkle.hash_feuille(feuille)
+        frontiere = _frontiere(journal)
+        nouveaux = merkle.ajouter_feuille(journal.taille, frontiere, h)
+        ligne = Evenement.objects.create(
+            index=journal.taille,
+            uuid=evenement["id"],
+            type=type,
+            objet_ref=evenement["objet"],
+            dossier_ref=dossier or "",
+            feuille=feuille,
+            hash_feuille=h,
+            cree_le=le,
+        )
+        if nouveaux:
+            Noeud.objects.bulk_create([Noeud(cle=merkle.cle_noeud(*n), hash=valeur) for n, valeur in nouveaux])
+        journal.taille += 1
+        journal.frontiere = b"".join(frontiere)
+        journal.save(update_fields=["taille", "frontiere"])
+    transaction.on_commit(_apres_validation)
+    return ligne
+
+
+def _verrouiller_journal() -> Journal:
+    """Lock the sequencing row (creating it on first use, race-free)."""
+    try:
+        return Journal.objects.select_for_update().get(pk=1)
+    except Journal.DoesNotExist:
+        try:
+            with transaction.atomic():
+                Journal.objects.create(pk=1)
+        except IntegrityError:
+            pass  # created by a concurrent first append
+        return Journal.objects.select_for_update().get(pk=1)
+
+
+def _frontiere(journal: Journal) -> list[bytes]:
+    brut = bytes(journal.frontiere)
+    return [brut[i : i + 32] for i in range(0, len(brut), 32)]
+
+
+def _apres_validation() -> None:
+    """Cut and timestamp a checkpoint now; never let a failure reach the caller's response."""
+    try:
+        point = couper_point_de_controle()
+        if point is not None and point.statut == StatutHorodatage.EN_ATTENTE:
+            horodater_point(point)
+    except Exception:
+        logger.exception("preuves: point de contrôle non coupé (repris par la tâche horodater_en_attente)")
+
+
+# --- Checkpoints ----------------------------------------------------------------------------------
+
+
+def signer_note(corps: str) -> str:
+    """Signed-note format: body, blank line, "— <name> base64(key id ‖ Ed25519 signature)"."""
+    cle = conf.cle_journal()
+    nom = conf.origine()
+    publique = cle.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    signature = cle.sign(corps.encode())
+    return f"{corps}\n— {nom} {base64.b64encode(id_cle(nom, publique) + signature).decode()}\n"
+
+
+def couper_point_de_controle() -> PointDeControle | None:
+    """Sign the current tree head, unless the latest checkpoint already has this size."""
+    with transaction.atomic():
+        journal = _verrouiller_journal()
+        if journal.taille == 0:
+            return None
+        dernier = PointDeControle.objects.order_by("-taille").first()
+        if dernier is not None and dernier.taille >= journal.taille:
+            return dernier
+        racine = merkle.racine_frontiere(_frontiere(journal))
+        le = maintenant()
+        corps = f"{conf.origine()}\n{journal.taille}\n{base64.b64encode(racine).decode()}\nhorodatage {_horodatage_iso(le)}\n"
+        return PointDeControle.objects.create(taille=journal.taille, racine=racine, note=signer_note(corps), cree_le=le)
+
+
+def horodater_point(point: PointDeControle) -> bool:
+    """Ask the authority for a token over the note; on failure leave it pending for the retry task."""
+    try:
+        jeton = horodatage.horodater(point.note.encode())
+    except horodatage.HorodatageIndisponible as exc:
+        PointDeControle.objects.filter(pk=point.pk).update(tentatives=point.tentatives + 1, derniere_erreur=str(exc)[:300])
+        logger.warning("preuves: horodatage en attente pour le point de contrôle %s : %s", point.taille, exc)
+        return False
+    point.jeton = jeton.der
+    point.nonce = jeton.nonce
+    point.date_horodatage = jeton.date
+    point.autorite = jeton.autorite
+    point.qualifie = jeton.qualifie
+    point.certificats = [base64.b64encode(c).decode() for c in jeton.certificats]
+    point.statut = StatutHorodatage.FAIT
+    point.tentatives += 1
+    point.derniere_erreur = ""
+    point.save()
+    return True
+
+
+def horodater_en_attente() -> int:
+    """Retry: cut a checkpoint if events are not covered, then timestamp pending checkpoints in
+    order, stopping at the first failure. Returns how many were timestamped."""
+    couper_point_de_controle()
+    faits = 0
+    for point in PointDeControle.objects.filter(statut=StatutHorodatage.EN_ATTENTE).order_by("taille"):
+        if not horodater_point(point):
+            break
+        faits += 1
+    return faits
+
+
+# --- Proofs ---------------------------------------------------------------------------------------
+
+
+def lire_noeuds(noeuds: Iterable[merkle.Noeud]) -> dict[merkle.Noeud, bytes]:
+    """Fetch stored perfect nodes in two queries (leaves from events, the rest from nodes)."""
+    noeuds = set(noeuds)
+    feuilles = [p for n, p in noeuds if n == 0]
+    autres = {merkle.cle_noeud(n, p): (n, p) for n, p in noeuds if n > 0}
+    valeurs: dict[merkle.Noeud, bytes] = {}
+    if feuilles:
+        for index, h in Evenement.objects.filter(index__in=feuilles).values_list("index", "hash_feuille"):
+            valeurs[(0, index)] = bytes(h)
+    if autres:
+        for cle, h in Noeud.objects.filter(cle__in=list(autres)).values_list("cle", "hash"):
+            valeurs[autres[cle]] = bytes(h)
+    if len(valeurs) != len(noeuds):
+        raise LookupError("nœud manquant dans le journal")
+    return valeurs
+
+
+def taille_journal() -> int:
+    return Journal.objects.filter(pk=1).values_list("taille", flat=True).first() or 0
+
+
+def racine(taille: int) -> bytes:
+    if taille == 0:
+        return merkle.RACINE_VIDE
+    noeuds = merkle.noeuds_racine(taille)
+    valeurs = lire_noeuds(noeuds)
+    return merkle.plier([valeurs[n] for n in noeuds])
+
+
+def preuve_inclusion(index: int, taille: int) -> list[bytes]:
+    return merkle.noeuds_preuve_inclusion(index, taille, lire_noeuds)
+
+
+def preuve_coherence(taille1: int, taille2: int) -> list[bytes]:
+    return merkle.noeuds_preuve_coherence(taille1, taille2, lire_noeuds)
+
+
+# --- Receipts -------------------------------------------------------------------------------------
+
+
+def point_pour(evenement: Evenement) -> PointDeControle | None:
+    """The first timestamped checkpoint covering the event, else the first pending one."""
+    couvrants = PointDeControle.objects.filter(taille__gt=evenement.index).order_by("taille")
+    return couvrants.filter(statut=StatutHorodatage.FAIT).first() or couvrants.first()
+
+
+def b64(valeur: bytes) -> str:
+    return base64.b64encode(bytes(valeur)).decode()
+
+
+def description_point(point: PointDeControle) -> dict:
+    publique = conf.cle_publique_journal()
+    return {
+        "taille": point.taille,
+        "racine": b64(point.racine),
+        "note": point.note,
+        "nom_cle": conf.origine(),
+        "cle_publique": b64(publique),
+        "empreinte_cle": empreinte_cle(publique),
+        "cle_verification": cle_verification(conf.origine(), publique),
+    }
+
+
+def description_horodatage(point: PointDeControle | None) -> dict:
+    if point is None or point.statut != StatutHorodatage.FAIT:
+        return {"statut": StatutHorodatage.EN_ATTENTE.value, "libelle": StatutHorodatage.EN_ATTENTE.label}
+    return {
+        "statut": StatutHorodatage.FAIT.value,
+        "libelle": "horodaté",
+        "jeton": b64(point.jeton),
+        "nonce": point.nonce,
+        "date": point.date_horodatage.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if point.date_horodatage else None,
+        "autorite": point.autorite,
+        "qualifie": point.qualifie,
+        "certificats": point.certificats,
+    }
+
+
+def accuse(evenement: Evenement) -> dict:
+    """The JSON receipt of an event (docs/preuves.md). Serve it only after the owner's checks."""
+    feuille = bytes(evenement.feuille)
+    point = point_pour(evenement)
+    return {
+        "format": FORMAT_ACCUSE,
+        "evenement": json.loads(feuille),
+        "feuille": b64(feuille),
+        "index": evenement.index,
+        "hash_feuille": bytes(evenement.hash_feuille).hex(),
+        "preuve_inclusion": [b64(p) for p in preuve_inclusion(evenement.index, point.taille)] if point else [],
+        "point_de_controle": description_point(point) if point else None,
+        "horodatage": description_horodatage(point),
+        "verification": "python verifier_accuse.py accuse.json --document FICHIER (outil : tools/verifier_accuse.py)",
+    }
+
+
+@dataclass(frozen=True)
+class Inclusion:
+    index: int
+    taille: int
+    preuve: list[bytes]
+
+
+def inclusion_par_hash(h: bytes, taille: int | None = None) -> Inclusion | None:
+    """Public lookup by leaf hash: the proof against checkpoint `taille` (default: the latest)."""
+    index = Evenement.objects.filter(hash_feuille=h).values_list("index", flat=True).first()
+    if index is None:
+        return None
+    points = PointDeControle.objects.all()
+    point = points.filter(taille=taille).first() if taille is not None else points.order_by("-taille").first()
+    if point is None or point.taille <= index:
+        return None
+    return Inclusion(index=index, taille=point.taille, preuve=preuve_inclusion(index, point.taille))
+
+
+def evenements_de(*, objet_ref: str | None = None, dossier_ref: str | None = None):
+    """Events about an object or a folder, for owning modules (who filter by their own rights)."""
+    filtre = Q()
+    if objet_ref:
+        filtre &= Q(objet_ref=objet_ref)
+    if dossier_ref:
+        filtre &= Q(dossier_ref=dossier_ref)
+    return Evenement.objects.filter(filtre).order_by("index")

@@ -1,0 +1,184 @@
+"""Configuration and keys of the evidence log.
+
+Protects against: a log signed by a key that sits in git, or a production instance silently
+signing with a generated development key. Production reads the Ed25519 log key from
+JUSTEXPERT_PREUVES_CLE (PEM, or JUSTEXPERT_PREUVES_CLE_FILE naming a file) and uses the external
+authority of settings.TSA_URL. Development and demo (DEBUG or DEMO) generate their keys on first
+use under DATA_DIR/secrets, outside git, mode 0600.
+
+Does not protect against: someone who can read the key file or the environment of the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.conf import settings
+
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str
+
+NOM_TSA_INTEGREE = "Autorité d'horodatage intégrée (non qualifiée)"
+
+
+def origine() -> str:
+    """The log's name in checkpoints and its key name (signed-note convention: a host/path)."""
+    return env_str("JUSTEXPERT_PREUVES_ORIGINE") or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
+
+
+def tsa_url() -> str:
+    return getattr(settings, "TSA_URL", "") or ""
+
+
+def tsa_qualifiee() -> bool:
+    """Only an external authority declared qualified (eIDAS) is shown as such."""
+    return bool(tsa_url()) and env_bool("JUSTEXPERT_TSA_QUALIFIEE", False)
+
+
+def tsa_nom() -> str:
+    if not tsa_url():
+        return NOM_TSA_INTEGREE
+    return env_str("JUSTEXPERT_TSA_NOM") or urlsplit(tsa_url()).netloc
+
+
+def tsa_delai() -> int:
+    return env_int("JUSTEXPERT_TSA_DELAI_SECONDES", 10, minimum=1)
+
+
+def tsa_ac() -> list[bytes] | None:
+    """Root certificates trusted for the external authority (PEM file), or None."""
+    chemin = env_str("JUSTEXPERT_TSA_AC_FILE")
+    if not chemin:
+        return None
+    try:
+        certs = x509.load_pem_x509_certificates(Path(chemin).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"JUSTEXPERT_TSA_AC_FILE={chemin!r} cannot be read as PEM certificates: {exc}") from exc
+    return [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+
+def _secrets() -> Path:
+    return Path(settings.DATA_DIR) / "secrets"
+
+
+def _cles_generees_permises() -> bool:
+    return bool(settings.DEBUG or getattr(settings, "DEMO", False))
+
+
+def _ecrire(chemin: Path, contenu: bytes) -> None:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fichier:
+        fichier.write(contenu)
+
+
+@cache
+def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
+    if pem is None:
+        chemin = Path(dossier) / "preuves-journal-ed25519.pem"
+        if not chemin.exists():
+            cle = ed25519.Ed25519PrivateKey.generate()
+            try:
+                _ecrire(chemin, cle.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+            except FileExistsError:
+                pass  # another process generated it first: read theirs
+        pem = chemin.read_text()
+    try:
+        cle = serialization.load_pem_private_key(pem.encode(), password=None)
+    except ValueError as exc:
+        raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
+    if not isinstance(cle, ed25519.Ed25519PrivateKey):
+        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
+    return cle
+
+
+def cle_journal() -> ed25519.Ed25519PrivateKey:
+    pem = env_str("JUSTEXPERT_PREUVES_CLE")
+    if pem is None and not _cles_generees_permises():
+        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE (or _FILE) must hold the Ed25519 log key in production.")
+    return _cle_journal(pem, str(_secrets()))
+
+
+def cle_publique_journal() -> bytes:
+    return cle_journal().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+@dataclass(frozen=True)
+class TsaIntegree:
+    cle: ec.EllipticCurvePrivateKey
+    certificat: x509.Certificate
+    ac: x509.Certificate
+
+
+def _nom(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Justexpert (développement)"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _generer_tsa(dossier: Path) -> None:
+    maintenant = dt.datetime.now(dt.UTC)
+    cle_ac = ec.generate_private_key(ec.SECP256R1())
+    nom_ac = _nom("Justexpert AC de développement (non qualifiée)")
+    ac = (
+        x509.CertificateBuilder()
+        .subject_name(nom_ac)
+        .issuer_name(nom_ac)
+        .public_key(cle_ac.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(maintenant - dt.timedelta(days=1))
+        .not_valid_after(maintenant + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    cle = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_nom(NOM_TSA_INTEGREE))
+        .issuer_name(nom_ac)
+        .public_key(cle.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(maintenant - dt.timedelta(days=1))
+        .not_valid_after(maintenant + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        # RFC 3161 §2.3: the TSA certificate has exactly one extended key usage, timeStamping, critical.
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    pem = cle.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    certs = cert.public_bytes(serialization.Encoding.PEM) + ac.public_bytes(serialization.Encoding.PEM)
+    # The certificate file is written last: its presence means the set is complete.
+    _ecrire(dossier / "tsa-integree-cle.pem", pem)
+    _ecrire(dossier / "tsa-integree-certificats.pem", certs)
+
+
+@cache
+def _tsa_integree(dossier: str) -> TsaIntegree:
+    chemin = Path(dossier)
+    if not (chemin / "tsa-integree-certificats.pem").exists():
+        try:
+            _generer_tsa(chemin)
+        except FileExistsError:
+            pass
+    cle = serialization.load_pem_private_key((chemin / "tsa-integree-cle.pem").read_bytes(), password=None)
+    cert, ac = x509.load_pem_x509_certificates((chemin / "tsa-integree-certificats.pem").read_bytes())
+    assert isinstance(cle, ec.EllipticCurvePrivateKey)
+    return TsaIntegree(cle=cle, certificat=cert, ac=ac)
+
+
+def tsa_integree() -> TsaIntegree:
+    """The built-in development authority (never used when TSA_URL is set)."""
+    if not _cles_generees_permises() and not env_bool("JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION", False):
+        raise ConfigurationError("JUSTEXPERT_TSA_URL must name an RFC 3161 authority in production.")
+    return _tsa_integree(str(_secrets()))

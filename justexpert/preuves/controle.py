@@ -1,0 +1,178 @@
+"""Full audit of the evidence log (`manage.py verifier_journal`).
+
+Protects against: an edited, deleted, inserted or reordered row of the log, a stored node that
+does not match the leaves, a checkpoint whose signature, root or token does not match, and (given
+checkpoints kept outside, "témoins") a rewrite of both the log and its checkpoint table.
+
+Does not protect against: a rewrite of everything *after* the newest checkpoint a witness holds
+when the attacker also holds the signing key. Hence checkpoints are public: keep copies.
+
+It recomputes every leaf hash from the stored bytes and every node from the leaves, in one pass
+over the tables (raw cursor reads, no model instances), keeping only the frontier and the roots
+that some checkpoint or witness needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from . import conf, merkle
+from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage
+from .verificateur import PreuveInvalide, verifier_jeton, verifier_note
+
+TAILLE_LOT = 5000
+
+
+@dataclass
+class Resultat:
+    anomalies: list[str] = field(default_factory=list)
+    evenements: int = 0
+    noeuds: int = 0
+    points: int = 0
+    temoins: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.anomalies
+
+    def signaler(self, texte: str) -> None:
+        if len(self.anomalies) < 1000:
+            self.anomalies.append(texte)
+
+
+def lire_temoins(contenu: str) -> list[str]:
+    """Witness file: the JSON of /api/v1/preuves/checkpoints (a list, or {"items": [...]}, each
+    with a "note"), or signed notes as text, separated by blank lines after their signatures."""
+    try:
+        donnees = json.loads(contenu)
+    except ValueError:
+        donnees = None
+    if donnees is not None:
+        if isinstance(donnees, dict):
+            donnees = donnees.get("items", [donnees])
+        if not isinstance(donnees, list):
+            raise ValueError("fichier témoin JSON mal formé")
+        return [d["note"] if isinstance(d, dict) else str(d) for d in donnees]
+    notes, courante = [], []
+    for ligne in contenu.splitlines(keepends=True):
+        courante.append(ligne)
+        if ligne.startswith("— "):
+            continue
+        if ligne.strip() == "" and any(x.startswith("— ") for x in courante):
+            notes.append("".join(courante[:-1]))
+            courante = []
+    if any(x.startswith("— ") for x in courante):
+        notes.append("".join(courante))
+    return notes
+
+
+def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = True) -> Resultat:
+    resultat = Resultat()
+    cle = conf.cle_publique_journal()
+    nom = conf.origine()
+    taille_annoncee = Journal.objects.filter(pk=1).values_list("taille", flat=True).first() or 0
+
+    points = {}
+    for point in PointDeControle.objects.order_by("taille"):
+        resultat.points += 1
+        points[point.taille] = bytes(point.racine)
+        _verifier_point(point, nom, cle, resultat, jetons)
+
+    attendus: dict[int, list[tuple[str, bytes]]] = {}
+    for note in temoins or []:
+        resultat.temoins += 1
+        try:
+            cp = verifier_note(note, nom, cle)
+        except PreuveInvalide as exc:
+            resultat.signaler(f"témoin illisible ou non signé par la clé du journal : {exc}")
+            continue
+        attendus.setdefault(cp.taille, []).append(("témoin", cp.racine))
+        if cp.taille in points and points[cp.taille] != cp.racine:
+            resultat.signaler(f"le point de contrôle {cp.taille} stocké diffère de celui du témoin (réécriture)")
+        if cp.taille not in points:
+            resultat.signaler(f"le point de contrôle {cp.taille} du témoin a disparu de la table")
+    for taille, r in points.items():
+        attendus.setdefault(taille, []).append(("point de contrôle", r))
+
+    calcules = _parcourir_feuilles(resultat, attendus)
+    taille = resultat.evenements
+    if taille != taille_annoncee:
+        resultat.signaler(f"le journal annonce {taille_annoncee} événements, la table en contient {taille}")
+    for t in sorted(attendus):
+        if t > taille:
+            resultat.signaler(f"un point de contrôle de taille {t} dépasse le journal ({taille} événements) : lignes supprimées")
+    _comparer_noeuds(resultat, calcules)
+    return resultat
+
+
+def _verifier_point(point: PointDeControle, nom: str, cle: bytes, resultat: Resultat, jetons: bool) -> None:
+    try:
+        cp = verifier_note(point.note, nom, cle)
+    except PreuveInvalide as exc:
+        resultat.signaler(f"point de contrôle {point.taille} : {exc}")
+        return
+    if cp.taille != point.taille or cp.racine != bytes(point.racine):
+        resultat.signaler(f"point de contrôle {point.taille} : la note signée ne correspond pas à la ligne")
+    if jetons and point.statut == StatutHorodatage.FAIT:
+        try:
+            certificats = [base64.b64decode(c) for c in point.certificats]
+            verifier_jeton(bytes(point.jeton), point.note.encode(), nonce=point.nonce, certificats=certificats)
+        except (PreuveInvalide, binascii.Error, TypeError) as exc:
+            resultat.signaler(f"point de contrôle {point.taille} : jeton d'horodatage invalide ({exc})")
+
+
+def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, bytes]]]) -> dict[int, bytes]:
+    """One pass over the leaves: recompute leaf hashes and nodes, compare roots at checked sizes."""
+    table = connection.ops.quote_name(Evenement._meta.db_table)
+    calcules: dict[int, bytes] = {}
+    frontiere: list[bytes] = []
+    taille = 0
+    hash_feuille, ajouter, cle_noeud = merkle.hash_feuille, merkle.ajouter_feuille, merkle.cle_noeud
+    with connection.cursor() as curseur:
+        colonne = connection.ops.quote_name("index")
+        curseur.execute(f"SELECT {colonne}, feuille, hash_feuille FROM {table} ORDER BY {colonne}")  # noqa: S608 (names from the model)
+        while lignes := curseur.fetchmany(TAILLE_LOT):
+            for index, feuille, stocke in lignes:
+                if index != taille:
+                    resultat.signaler(f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)")
+                h = hash_feuille(bytes(feuille))
+                if h != bytes(stocke):
+                    resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")
+                for (niveau, position), valeur in ajouter(taille, frontiere, h):
+                    calcules[cle_noeud(niveau, position)] = valeur
+                taille += 1
+                if taille in attendus:
+                    racine = merkle.racine_frontiere(frontiere)
+                    for origine, attendue in attendus[taille]:
+                        if racine != attendue:
+                            resultat.signaler(f"racine recalculée à la taille {taille} différente du {origine} (journal modifié)")
+    resultat.evenements = taille
+    return calcules
+
+
+def _comparer_noeuds(resultat: Resultat, calcules: dict[int, bytes]) -> None:
+    table = connection.ops.quote_name(Noeud._meta.db_table)
+    vus = 0
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT cle, hash FROM {table}")  # noqa: S608 (table name from the model)
+        while lignes := curseur.fetchmany(TAILLE_LOT):
+            for cle, h in lignes:
+                vus += 1
+                attendu = calcules.get(cle)
+                if attendu is None:
+                    resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & ((1 << merkle.BITS_POSITION) - 1)} en trop")
+                elif attendu != bytes(h):
+                    resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & ((1 << merkle.BITS_POSITION) - 1)} modifié")
+    resultat.noeuds = vus
+    if vus != len(calcules):
+        resultat.signaler(f"{len(calcules)} nœuds attendus, {vus} stockés (nœuds supprimés)")
+
+
+def texte_temoin() -> str:
+    """All checkpoints as signed notes separated by blank lines (a witness file)."""
+    return "\n".join(p.note for p in PointDeControle.objects.order_by("taille"))
