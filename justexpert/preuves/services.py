@@ -115,7 +115,7 @@ def enregistrer(
         nouveaux = merkle.ajouter_feuille(journal.taille, frontiere, h)
         ligne = Evenement.objects.create(
             index=journal.taille,
-            uuid=evenement["id"],
+            uuid=uuid.UUID(str(evenement["id"])),
             type=type,
             objet_ref=evenement["objet"],
             dossier_ref=dossier or "",
