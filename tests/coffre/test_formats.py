@@ -19,7 +19,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
 DOCX = archive({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
-ODT = archive({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}, compression=zipfile.ZIP_STORED)
+ODT = archive(
+    {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}, compression=zipfile.ZIP_STORED
+)
 
 
 def deposer(contenu: bytes, nom: str) -> Document:

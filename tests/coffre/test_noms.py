@@ -12,7 +12,10 @@ from justexpert.coffre.noms import LONGUEUR_MAX, OCTETS_MAX, content_disposition
 
 HOSTILES = st.one_of(
     st.text(),
-    st.text(alphabet=st.sampled_from(list("/\\..\x00\r\n\t\u202e\u202d\u2066\u2069\u200b\u200f\ufeff\u2028\"';:%* aé€😀CON.")), max_size=400),
+    st.text(
+        alphabet=st.sampled_from(list("/\\..\x00\r\n\t\u202e\u202d\u2066\u2069\u200b\u200f\ufeff\u2028\"';:%* aé€😀CON.")),
+        max_size=400,
+    ),
     st.builds(lambda a, b: a + "\u202e" + b + ".pdf", st.text(max_size=50), st.text(max_size=50)),
 )
 INTERDITS = set("/\\\r\n\x00\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\u2028\u2029\ufeff")
@@ -34,7 +37,7 @@ def test_content_disposition_is_a_valid_rfc6266_header(nom):
     valeur = content_disposition(nom)
     valeur.encode("latin-1")  # header values must be latin-1; ours are pure ASCII
     assert valeur.isascii() and "\r" not in valeur and "\n" not in valeur
-    assert valeur.startswith("attachment; filename=\"")
+    assert valeur.startswith('attachment; filename="')
     fallback, _, etendu = valeur.partition("; filename*=UTF-8''")
     repli = fallback[len('attachment; filename="') : -1]
     assert '"' not in repli and "\\" not in repli and repli
