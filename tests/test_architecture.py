@@ -21,6 +21,7 @@ PUBLIC = {
     "comptes:reinitialisation_envoyee": "password reset: check your mailbox",
     "comptes:reinitialisation_confirmer": "password reset link (single use)",
     "comptes:reinitialisation_terminee": "password reset done",
+    "comptes:invitation": "invitation link (single use, bound to an address)",
     "comptes:boite_demo": "demo mailbox, 404 outside demo mode",
     "api:openapi-json": "the OpenAPI document (describes, reveals no data)",
     "api:openapi-view": "the API documentation page",

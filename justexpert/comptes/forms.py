@@ -109,3 +109,33 @@ class AppartenanceForm(FormulaireDsfr):
 
 class RechercheUtilisateurForm(FormulaireDsfr):
     q = forms.CharField(label="Nom ou adresse", max_length=200, required=False)
+
+
+class CompteInviteForm(FormulaireDsfr):
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    mot_de_passe = forms.CharField(
+        label="Mot de passe",
+        max_length=4096,
+        strip=False,
+        help_text="Au moins 12 caractères ; évitez un mot de passe courant.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirmation = forms.CharField(
+        label="Confirmez le mot de passe",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        mdp, conf = data.get("mot_de_passe"), data.get("confirmation")
+        if mdp and conf and mdp != conf:
+            self.add_error("confirmation", "Les deux mots de passe ne sont pas identiques.")
+        if mdp:
+            try:
+                password_validation.validate_password(mdp)
+            except forms.ValidationError as exc:
+                self.add_error("mot_de_passe", exc)
+        return data

@@ -304,3 +304,37 @@ class JetonAcces(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation bound to one e-mail address.
+
+    Only a SHA-256 of the link's secret is stored. Accepting it gives the membership it names and
+    calls the handler registered for ``objet`` by the inviting module (a case, a folder, a fiche),
+    which says where the person lands.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField()
+    role = models.CharField(max_length=32, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    objet = models.CharField(max_length=60, blank=True, help_text="Module.objet, ex. « annuaire.fiche ».")
+    objet_ref = models.CharField(max_length=64, blank=True)
+    empreinte = models.CharField(max_length=64, unique=True)
+    cree_par = models.ForeignKey(Utilisateur, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    expire_le = models.DateTimeField()
+    acceptee_le = models.DateTimeField(null=True, blank=True)
+    acceptee_par = models.ForeignKey(Utilisateur, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoquee_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        indexes = [models.Index(fields=["objet", "objet_ref"])]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.get_role_display()} ({self.objet or 'compte'})"
+
+    @property
+    def est_valide(self) -> bool:
+        return self.acceptee_le is None and self.revoquee_le is None and self.expire_le > timezone.now()

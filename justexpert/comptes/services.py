@@ -143,11 +143,11 @@ def connecter(request: HttpRequest, *, email: str, mot_de_passe: str) -> Resulta
         request.session.cycle_key()
         request.session[SESSION_EN_ATTENTE] = {"id": user.pk, "le": timezone.now().timestamp()}
         return Resultat.SECOND_FACTEUR
-    _ouvrir_session(request, user, mfa=False)
+    ouvrir_session(request, user, mfa=False)
     return Resultat.CONNECTE
 
 
-def _ouvrir_session(request: HttpRequest, user: Utilisateur, *, mfa: bool, methode: str = "mot_de_passe") -> None:
+def ouvrir_session(request: HttpRequest, user: Utilisateur, *, mfa: bool, methode: str = "mot_de_passe") -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session key
     request.session[SESSION_MFA] = mfa
     EchecConnexion.objects.filter(email=user.email).delete()
@@ -216,7 +216,7 @@ def second_facteur(request: HttpRequest, *, code: str) -> Resultat:
         _echec(request, user.email, EvenementSecurite.ECHEC_SECOND_FACTEUR, utilisateur=user)
         return Resultat.INVALIDE
     request.session.pop(SESSION_EN_ATTENTE, None)
-    _ouvrir_session(request, user, mfa=True, methode=methode)
+    ouvrir_session(request, user, mfa=True, methode=methode)
     return Resultat.CONNECTE
 
 

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 
 from justexpert.lib.formulaires import FormulaireDsfr
 
-from . import services
+from . import invitations, services
 from .forms import (
     ActivationTotpForm,
     AppartenanceForm,
     CodeForm,
     CompteForm,
+    CompteInviteForm,
     ConnexionForm,
     InscriptionForm,
     RechercheUtilisateurForm,
@@ -346,3 +347,50 @@ def boite_demo(request: HttpRequest) -> HttpResponse:
         raise Http404
     page = Paginator(CourrielDemo.objects.all(), 20).get_page(request.GET.get("page"))
     return render(request, "comptes/boite_demo.html", {"titre": "Boîte de réception de démonstration", "page": page})
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+
+
+def _sans_referent(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@public
+def invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    try:
+        inv = invitations.trouver(secret)
+    except RefusService as exc:
+        return _sans_referent(
+            render(request, "comptes/message.html", {"titre": "Invitation", "message": str(exc), "niveau": "error"}, status=400)
+        )
+    contexte: dict[str, object] = {"titre": "Invitation", "invitation": inv, "adresse": invitations.adresse_masquee(inv.email)}
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                destination = invitations.accepter(request, secret=secret, utilisateur=cast(Utilisateur, request.user))
+            except RefusService as exc:
+                contexte["erreur"] = str(exc)
+            else:
+                messages.success(request, "Invitation acceptée.")
+                return redirect(destination)
+        return _sans_referent(render(request, "comptes/invitation.html", contexte))
+    if Utilisateur.objects.filter(email__iexact=inv.email).exists():
+        contexte["compte_existant"] = True
+        return _sans_referent(render(request, "comptes/invitation.html", contexte))
+    form = CompteInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, destination = invitations.creer_compte_invite(
+                request, secret=secret, prenom=data["prenom"], nom=data["nom"], mot_de_passe=data["mot_de_passe"]
+            )
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            services.ouvrir_session(request, user, mfa=False, methode="invitation")
+            messages.success(request, "Votre compte est créé et l'invitation acceptée.")
+            return redirect(destination)
+    contexte["form"] = form
+    return _sans_referent(render(request, "comptes/invitation.html", contexte))
