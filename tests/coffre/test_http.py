@@ -75,7 +75,7 @@ def test_multipart_upload_then_download_round_trip(client_expert):
 
 
 def test_raw_upload_with_json_answer(client_expert):
-    contenu = "Compte rendu\n".encode() * 1000
+    contenu = b"Compte rendu\n" * 1000
     reponse = envoyer_brut(client_expert, contenu, "compte rendu.txt")
     assert reponse.status_code == 201
     document = Document.objects.get(uuid=reponse.json()["uuid"])
