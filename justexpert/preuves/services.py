@@ -345,3 +345,22 @@ def evenements_de(*, objet_ref: str | None = None, dossier_ref: str | None = Non
     if dossier_ref:
         filtre &= Q(dossier_ref=dossier_ref)
     return Evenement.objects.filter(filtre).order_by("index")
+
+
+def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ignore[no-untyped-def]
+    """The offline checks, with this platform's key and authority as the trusted ones, plus
+    whether the checkpoint is the one this platform published."""
+    from .verificateur import verifier_accuse
+
+    ac = conf.tsa_ac() if conf.tsa_url() else [conf.tsa_integree().ac.public_bytes(serialization.Encoding.DER)]
+    rapport = verifier_accuse(contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=ac)
+    point = contenu.get("point_de_controle") if isinstance(contenu, dict) else None
+    if isinstance(point, dict) and isinstance(point.get("taille"), int):
+        publie = PointDeControle.objects.filter(taille=point["taille"]).values_list("note", flat=True).first()
+        if publie is None:
+            rapport.ajouter(False, "Cette plateforme n'a publié aucun point de contrôle de cette taille.")
+        elif publie == point.get("note"):
+            rapport.ajouter(True, "Le point de contrôle est bien celui publié par cette plateforme.")
+        else:
+            rapport.ajouter(False, "Le point de contrôle diffère de celui publié par cette plateforme.")
+    return rapport

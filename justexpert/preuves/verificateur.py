@@ -460,9 +460,9 @@ def _verifier_accuse(accuse: dict, rapport: Rapport, document_sha256: str | None
     rapport.ajouter(True, f"Le point de contrôle (taille {cp.taille}) est signé par la clé du journal « {nom} ».")
     if cle_attendue is not None:
         if cle_attendue == cle:
-            rapport.ajouter(True, "Cette clé est celle que vous avez indiquée comme clé publiée par la plateforme.")
+            rapport.ajouter(True, "Cette clé est bien la clé publiée par la plateforme que vous avez indiquée.")
         else:
-            rapport.ajouter(False, "Cette clé n'est PAS celle que vous avez indiquée comme clé publiée.")
+            rapport.ajouter(False, "Cette clé n'est PAS la clé publiée par la plateforme que vous avez indiquée.")
     else:
         rapport.ajouter(None, f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme.")
 
