@@ -87,7 +87,12 @@ def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
         if not chemin.exists():
             cle = ed25519.Ed25519PrivateKey.generate()
             try:
-                _ecrire(chemin, cle.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+                _ecrire(
+                    chemin,
+                    cle.private_bytes(
+                        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    ),
+                )
             except FileExistsError:
                 pass  # another process generated it first: read theirs
         pem = chemin.read_text()
@@ -119,7 +124,9 @@ class TsaIntegree:
 
 
 def _nom(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Justexpert (développement)"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return x509.Name(
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Justexpert (développement)"), x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    )
 
 
 def _generer_tsa(dossier: Path) -> None:

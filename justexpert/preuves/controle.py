@@ -139,7 +139,9 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
         while lignes := curseur.fetchmany(TAILLE_LOT):
             for index, feuille, stocke in lignes:
                 if index != taille:
-                    resultat.signaler(f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)")
+                    resultat.signaler(
+                        f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)"
+                    )
                 h = hash_feuille(bytes(feuille))
                 if h != bytes(stocke):
                     resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")

@@ -85,7 +85,9 @@ def horodater(donnees: bytes) -> Jeton:
     signe = reponse["time_stamp_token"]["content"]
     certificats = [c.chosen.dump() for c in (signe["certificates"] or []) if c.name == "certificate"]
     certificats += [c for c in autres if c not in certificats]
-    return Jeton(der=der, nonce=nonce, date=resultat.date, autorite=conf.tsa_nom(), qualifie=conf.tsa_qualifiee(), certificats=certificats)
+    return Jeton(
+        der=der, nonce=nonce, date=resultat.date, autorite=conf.tsa_nom(), qualifie=conf.tsa_qualifiee(), certificats=certificats
+    )
 
 
 def _demander(url: str, requete: tsp.TimeStampReq) -> tsp.TimeStampResp:
@@ -138,7 +140,11 @@ def repondre(requete: tsp.TimeStampReq, tsa: conf.TsaIntegree) -> tsp.TimeStampR
                     "type": "signing_certificate_v2",
                     "values": [
                         tsp.SigningCertificateV2(
-                            {"certs": [{"hash_algorithm": {"algorithm": "sha256"}, "cert_hash": hashlib.sha256(cert.dump()).digest()}]}
+                            {
+                                "certs": [
+                                    {"hash_algorithm": {"algorithm": "sha256"}, "cert_hash": hashlib.sha256(cert.dump()).digest()}
+                                ]
+                            }
                         )
                     ],
                 }

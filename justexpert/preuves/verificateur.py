@@ -222,7 +222,9 @@ class Horodatage:
 
 
 def _charger_certificats(jeton: cms.SignedData, autres: list[bytes]) -> list[x509.Certificate]:
-    certificats = [x509.load_der_x509_certificate(c.chosen.dump()) for c in (jeton["certificates"] or []) if c.name == "certificate"]
+    certificats = [
+        x509.load_der_x509_certificate(c.chosen.dump()) for c in (jeton["certificates"] or []) if c.name == "certificate"
+    ]
     return certificats + [x509.load_der_x509_certificate(der) for der in autres]
 
 
@@ -297,7 +299,9 @@ def verifier_jeton(
         raise PreuveInvalide("le certificat de l'autorité n'était pas valide à la date du jeton")
     if ac is not None:
         _verifier_chaine(cert, certs, [x509.load_der_x509_certificate(d) for d in ac])
-    return Horodatage(date=date, autorite=cert.subject.rfc4514_string(), nonce=tst["nonce"].native, numero=tst["serial_number"].native)
+    return Horodatage(
+        date=date, autorite=cert.subject.rfc4514_string(), nonce=tst["nonce"].native, numero=tst["serial_number"].native
+    )
 
 
 def _verifier_certificat_signataire(cert: x509.Certificate, attributs: dict) -> None:
@@ -418,7 +422,9 @@ def verifier_accuse(
     return rapport
 
 
-def _verifier_accuse(accuse: dict, rapport: Rapport, document_sha256: str | None, cle_attendue: bytes | None, ac: list[bytes] | None) -> None:
+def _verifier_accuse(
+    accuse: dict, rapport: Rapport, document_sha256: str | None, cle_attendue: bytes | None, ac: list[bytes] | None
+) -> None:
     feuille = _b64(accuse.get("feuille"), "feuille")
     evenement = json.loads(feuille)
     if evenement != accuse.get("evenement"):
@@ -464,7 +470,9 @@ def _verifier_accuse(accuse: dict, rapport: Rapport, document_sha256: str | None
         else:
             rapport.ajouter(False, "Cette clé n'est PAS la clé publiée par la plateforme que vous avez indiquée.")
     else:
-        rapport.ajouter(None, f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme.")
+        rapport.ajouter(
+            None, f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme."
+        )
 
     index = accuse.get("index")
     preuve = [_b64(p, "preuve_inclusion") for p in accuse.get("preuve_inclusion") or []]
@@ -499,7 +507,9 @@ def _verifier_accuse(accuse: dict, rapport: Rapport, document_sha256: str | None
         "L'événement est donc antérieur ou égal à cette date.",
     )
     if ac is None:
-        rapport.ajouter(None, "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac).")
+        rapport.ajouter(
+            None, "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac)."
+        )
     else:
         rapport.ajouter(True, "Le certificat de l'autorité d'horodatage remonte à l'autorité de confiance indiquée.")
 

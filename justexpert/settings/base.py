@@ -188,3 +188,7 @@ LOGGING = {
 TACHES_PERIODIQUES = [
     ("justexpert.comptes.tasks.purger_journal_securite", 24 * 3600),
 ]
+
+# --- preuves ---
+# Retry the RFC 3161 timestamps left "en attente" while the authority was unreachable.
+TACHES_PERIODIQUES += [("justexpert.preuves.tasks.horodater_en_attente", 5 * 60)]

@@ -93,7 +93,9 @@ def test_parallel_appends_from_processes_are_gapless_on_sqlite(tmp_path):
 
     migration = lancer("manage.py", "migrate", "--no-input", "-v", "0")
     assert migration.returncode == 0, migration.stderr
-    cles = lancer("-c", "import django; django.setup(); from justexpert.preuves import conf; conf.cle_journal(); conf.tsa_integree()")
+    cles = lancer(
+        "-c", "import django; django.setup(); from justexpert.preuves import conf; conf.cle_journal(); conf.tsa_integree()"
+    )
     assert cles.returncode == 0, cles.stderr
     processus = [
         subprocess.Popen([sys.executable, "-c", AJOUTER, str(PAR_FIL)], cwd=RACINE, env=env, stderr=subprocess.PIPE, text=True)

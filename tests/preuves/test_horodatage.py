@@ -90,8 +90,18 @@ def test_token_verifies_with_openssl_ts_verify(jeton, tmp_path):
     (tmp_path / "ac.pem").write_bytes(tsa.ac.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "tsa.pem").write_bytes(tsa.certificat.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "donnees").write_bytes(DONNEES)
-    commande = ["openssl", "ts", "-verify", "-token_in", "-in", str(tmp_path / "jeton.der"),
-                "-CAfile", str(tmp_path / "ac.pem"), "-untrusted", str(tmp_path / "tsa.pem")]
+    commande = [
+        "openssl",
+        "ts",
+        "-verify",
+        "-token_in",
+        "-in",
+        str(tmp_path / "jeton.der"),
+        "-CAfile",
+        str(tmp_path / "ac.pem"),
+        "-untrusted",
+        str(tmp_path / "tsa.pem"),
+    ]
     resultat = subprocess.run([*commande, "-data", str(tmp_path / "donnees")], capture_output=True, text=True, check=False)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "Verification: OK" in resultat.stdout

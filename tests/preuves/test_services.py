@@ -116,10 +116,12 @@ def test_receipt_with_any_part_altered_is_rejected(consigner):
         ("evenement", {**accuse["evenement"], "type": "ouverture"}),
         ("index", accuse["index"] + 1),
         ("preuve_inclusion", ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]),
-        ("point_de_controle", {**accuse["point_de_controle"], "note": accuse["point_de_controle"]["note"].replace("\n1\n", "\n2\n")}),
+        (
+            "point_de_controle",
+            {**accuse["point_de_controle"], "note": accuse["point_de_controle"]["note"].replace("\n1\n", "\n2\n")},
+        ),
         ("horodatage", {**accuse["horodatage"], "nonce": 12}),
     ]
     for champ, valeur in alterations:
         rapport = verifier_accuse({**accuse, champ: valeur})
         assert not rapport.valide, champ
-

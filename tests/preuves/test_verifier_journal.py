@@ -69,7 +69,9 @@ def test_inserted_row_is_detected(journal):
         "INSERT INTO {e} ({index}, uuid, type, objet_ref, dossier_ref, feuille, hash_feuille, cree_le) "
         "VALUES (6, %s, 'depot', 'x', '', %s, %s, %s)",
         "0" * 32 if connection.vendor == "sqlite" else "00000000-0000-0000-0000-000000000000",
-        bytes(e.feuille), bytes(e.hash_feuille), e.cree_le,
+        bytes(e.feuille),
+        bytes(e.hash_feuille),
+        e.cree_le,
     )
     assert "altéré" in _echoue()
 

@@ -45,7 +45,10 @@ def test_consistency_proof_between_checkpoints(client, consigner):
     consigner(4)
     reponse = client.get(f"{API}/consistency", {"premiere": 3, "seconde": 7}).json()
     verifier_coherence(
-        3, 7, base64.b64decode(reponse["racine_premiere"]), base64.b64decode(reponse["racine_seconde"]),
+        3,
+        7,
+        base64.b64decode(reponse["racine_premiere"]),
+        base64.b64decode(reponse["racine_seconde"]),
         [base64.b64decode(p) for p in reponse["preuve"]],
     )
     assert client.get(f"{API}/consistency", {"premiere": 3, "seconde": 5}).status_code == 404
@@ -55,8 +58,12 @@ def test_consistency_proof_between_checkpoints(client, consigner):
 def test_public_answers_reveal_hashes_not_events(client, consigner):
     (evenement,) = consigner()
     corps = b"".join(
-        client.get(url).content for url in (f"{API}/checkpoints", f"{API}/checkpoints/latest",
-                                             f"{API}/inclusion?hash_feuille={bytes(evenement.hash_feuille).hex()}")
+        client.get(url).content
+        for url in (
+            f"{API}/checkpoints",
+            f"{API}/checkpoints/latest",
+            f"{API}/inclusion?hash_feuille={bytes(evenement.hash_feuille).hex()}",
+        )
     )
     assert str(evenement.uuid).encode() not in corps
     assert str(evenement.objet_ref).encode() not in corps
@@ -92,8 +99,11 @@ def test_malformed_receipt_gets_a_field_error_not_a_500(client, db):
         assert reponse.status_code == 200
         assert reponse.context["form"].errors["accuse"], contenu
         assert "Accusé illisible" in reponse.content.decode() or "trop volumineux" in reponse.content.decode()
-    for accuse in ({"format": "justexpert-accuse/1"}, {"format": "justexpert-accuse/1", "feuille": "!!", "point_de_controle": 3},
-                   {"format": "justexpert-accuse/1", "feuille": "e30=", "evenement": {}, "point_de_controle": {"note": 3}}):
+    for accuse in (
+        {"format": "justexpert-accuse/1"},
+        {"format": "justexpert-accuse/1", "feuille": "!!", "point_de_controle": 3},
+        {"format": "justexpert-accuse/1", "feuille": "e30=", "evenement": {}, "point_de_controle": {"note": 3}},
+    ):
         reponse = _deposer(client, json.dumps(accuse).encode())
         assert reponse.status_code == 200
         assert "Non prouvé" in reponse.content.decode()

@@ -17,8 +17,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--temoin", action="append", default=[], metavar="FICHIER",
-                            help="points de contrôle conservés à l'extérieur (JSON de l'API ou notes signées)")
+        parser.add_argument(
+            "--temoin",
+            action="append",
+            default=[],
+            metavar="FICHIER",
+            help="points de contrôle conservés à l'extérieur (JSON de l'API ou notes signées)",
+        )
         parser.add_argument("--sans-jetons", action="store_true", help="ne pas revérifier les jetons d'horodatage")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]

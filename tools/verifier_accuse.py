@@ -1,0 +1,560 @@
+#!/usr/bin/env python3
+"""Offline verifier of Justexpert receipts ("accusés"): needs only `cryptography` and `asn1crypto`.
+
+This file is the whole verifier; `tools/verifier_accuse.py` is a byte-for-byte copy that anyone
+can download and run (tests/preuves/test_verificateur.py checks that the two stay identical), and
+the platform's own checks (vector tests, timestamp token checks, the page "Vérifier un accusé")
+import it from here, so there is one implementation only.
+
+What it protects against: a receipt whose event, leaf, inclusion proof, checkpoint, signature or
+timestamp token was altered, or a document that is not the one recorded. Each check is reported
+in plain French as proven or not proven.
+
+What it does not do: decide whether the log's public key and the timestamp authority are the ones
+you trust. The receipt carries both; compare the key fingerprint with the one the platform
+publishes (`--cle`), and give the authority's root certificate (`--ac`) to check its chain.
+Without a checkpoint kept by a third party, it cannot prove the log was not rewritten later
+(`manage.py verifier_journal --temoin` does that on the platform side).
+
+Usage: python verifier_accuse.py ACCUSE.json [--document FICHIER] [--cle CLE] [--ac AC.pem]
+Exit status: 0 everything proven, 1 a check failed, 2 unreadable input, 3 proven except the
+certain date (timestamp pending).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+
+from asn1crypto import cms, tsp
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+FORMAT_ACCUSE = "justexpert-accuse/1"
+TAILLE_HASH = 32
+
+
+class PreuveInvalide(Exception):
+    """A proof, signature or token does not verify; the message says why, in French."""
+
+
+# --- RFC 9162 hashes and proof verification (sections 2.1.1, 2.1.3.2, 2.1.4.2) -------------------
+
+
+def hash_feuille(donnees: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + donnees).digest()
+
+
+def hash_noeud(gauche: bytes, droite: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + gauche + droite).digest()
+
+
+def _verifier_tailles(*valeurs: bytes) -> None:
+    for valeur in valeurs:
+        if len(valeur) != TAILLE_HASH:
+            raise PreuveInvalide("un hash de la preuve ne fait pas 32 octets")
+
+
+def verifier_inclusion(index: int, taille: int, feuille: bytes, preuve: list[bytes], racine: bytes) -> None:
+    """RFC 9162 §2.1.3.2: raise PreuveInvalide unless `feuille` (a leaf hash) is leaf `index` of the
+    tree of `taille` leaves whose root is `racine`."""
+    _verifier_tailles(feuille, racine, *preuve)
+    if index < 0 or index >= taille:
+        raise PreuveInvalide("l'index de la feuille est hors de l'arbre")
+    fn, sn, r = index, taille - 1, feuille
+    for p in preuve:
+        if sn == 0:
+            raise PreuveInvalide("preuve d'inclusion trop longue")
+        if fn & 1 or fn == sn:
+            r = hash_noeud(p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = hash_noeud(r, p)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise PreuveInvalide("preuve d'inclusion trop courte")
+    if r != racine:
+        raise PreuveInvalide("la preuve d'inclusion ne mène pas à la racine annoncée")
+
+
+def verifier_coherence(taille1: int, taille2: int, racine1: bytes, racine2: bytes, preuve: list[bytes]) -> None:
+    """RFC 9162 §2.1.4.2: raise PreuveInvalide unless the tree of `taille2` leaves (root `racine2`)
+    extends the tree of `taille1` leaves (root `racine1`). A proof from size 0 is refused."""
+    if taille1 <= 0:
+        raise PreuveInvalide("une preuve de cohérence part d'un arbre non vide")
+    if taille1 > taille2:
+        raise PreuveInvalide("la première taille dépasse la seconde")
+    if taille1 == taille2:
+        if preuve:
+            raise PreuveInvalide("tailles égales : la preuve doit être vide")
+        if racine1 != racine2:
+            raise PreuveInvalide("tailles égales mais racines différentes")
+        return  # the vectors' convention: equal sizes are settled before any hash length check
+    _verifier_tailles(racine1, racine2, *preuve)
+    if not preuve:
+        raise PreuveInvalide("preuve de cohérence vide")
+    chemin = list(preuve)
+    if taille1 & (taille1 - 1) == 0:  # taille1 is a power of two: its root is the first node
+        chemin.insert(0, racine1)
+    fn, sn = taille1 - 1, taille2 - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = chemin[0]
+    for c in chemin[1:]:
+        if sn == 0:
+            raise PreuveInvalide("preuve de cohérence trop longue")
+        if fn & 1 or fn == sn:
+            fr = hash_noeud(c, fr)
+            sr = hash_noeud(c, sr)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = hash_noeud(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise PreuveInvalide("preuve de cohérence trop courte")
+    if fr != racine1 or sr != racine2:
+        raise PreuveInvalide("la preuve de cohérence ne relie pas les deux racines")
+
+
+# --- Signed notes (transparency-log checkpoints, golang.org/x/mod/sumdb/note, C2SP signed-note) ----
+
+
+def id_cle(nom: str, cle_publique: bytes) -> bytes:
+    """The 4-byte key hash of an Ed25519 note key: SHA-256(name ‖ "\\n" ‖ 0x01 ‖ key)[:4]."""
+    return hashlib.sha256(nom.encode() + b"\n\x01" + cle_publique).digest()[:4]
+
+
+def cle_verification(nom: str, cle_publique: bytes) -> str:
+    """The note verifier key string: name+hash+base64(0x01 ‖ key)."""
+    encodee = base64.b64encode(b"\x01" + cle_publique).decode()
+    return f"{nom}+{id_cle(nom, cle_publique).hex()}+{encodee}"
+
+
+def empreinte_cle(cle_publique: bytes) -> str:
+    """SHA-256 of the raw public key, hex: what a reader compares with the published one."""
+    return hashlib.sha256(cle_publique).hexdigest()
+
+
+@dataclass(frozen=True)
+class PointDeControle:
+    origine: str
+    taille: int
+    racine: bytes
+    extensions: tuple[str, ...]
+    corps: str
+
+
+def lire_point_de_controle(note: str) -> PointDeControle:
+    """Parse the body of a checkpoint note (origin, size, base64 root, extension lines)."""
+    corps, separateur, _ = note.partition("\n\n")
+    if not separateur:
+        raise PreuveInvalide("note signée sans ligne de signature")
+    lignes = corps.split("\n")
+    if len(lignes) < 3:
+        raise PreuveInvalide("point de contrôle incomplet (origine, taille, racine)")
+    origine, taille_txt, racine_txt, *extensions = lignes
+    if not taille_txt.isdigit() or (taille_txt != "0" and taille_txt.startswith("0")):
+        raise PreuveInvalide("taille du point de contrôle illisible")
+    try:
+        racine = base64.b64decode(racine_txt, validate=True)
+    except binascii.Error:
+        raise PreuveInvalide("racine du point de contrôle illisible") from None
+    _verifier_tailles(racine)
+    return PointDeControle(origine, int(taille_txt), racine, tuple(extensions), corps + "\n")
+
+
+def verifier_note(note: str, nom: str, cle_publique: bytes) -> PointDeControle:
+    """Check the Ed25519 signature of `nom` on the note and return the parsed checkpoint."""
+    point = lire_point_de_controle(note)
+    signatures = note[len(point.corps) + 1 :]
+    attendu = id_cle(nom, cle_publique)
+    cle = ed25519.Ed25519PublicKey.from_public_bytes(cle_publique)
+    for ligne in signatures.split("\n"):
+        if not ligne.startswith("— "):
+            continue
+        signataire, _, valeur = ligne[2:].rpartition(" ")
+        if signataire != nom:
+            continue
+        try:
+            brut = base64.b64decode(valeur, validate=True)
+        except binascii.Error:
+            continue
+        if len(brut) != 68 or brut[:4] != attendu:
+            continue
+        try:
+            cle.verify(brut[4:], point.corps.encode())
+        except InvalidSignature:
+            raise PreuveInvalide("la signature du point de contrôle est invalide") from None
+        return point
+    raise PreuveInvalide("aucune signature de la clé du journal sur le point de contrôle")
+
+
+# --- RFC 3161 timestamp tokens --------------------------------------------------------------------
+
+_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
+@dataclass(frozen=True)
+class Horodatage:
+    date: dt.datetime
+    autorite: str
+    nonce: int | None
+    numero: int
+
+
+def _charger_certificats(jeton: cms.SignedData, autres: list[bytes]) -> list[x509.Certificate]:
+    certificats = [
+        x509.load_der_x509_certificate(c.chosen.dump()) for c in (jeton["certificates"] or []) if c.name == "certificate"
+    ]
+    return certificats + [x509.load_der_x509_certificate(der) for der in autres]
+
+
+def verifier_jeton(
+    jeton_der: bytes,
+    donnees: bytes,
+    *,
+    nonce: int | None = None,
+    certificats: list[bytes] | None = None,
+    ac: list[bytes] | None = None,
+) -> Horodatage:
+    """RFC 3161 §2.4.2 checks of a TimeStampToken over `donnees`: message imprint, nonce (when
+    given), CMS signature, signer certificate (extended key usage timeStamping only and critical,
+    valid at genTime, matched by the ESS signing-certificate attribute) and, when `ac` (DER root
+    certificates) is given, the chain up to one of them."""
+    try:
+        info = cms.ContentInfo.load(jeton_der)
+        if info["content_type"].native != "signed_data":
+            raise PreuveInvalide("le jeton d'horodatage n'est pas une structure signée CMS")
+        signe = info["content"]
+        contenu = signe["encap_content_info"]
+        if contenu["content_type"].native != "tst_info":
+            raise PreuveInvalide("le jeton ne contient pas d'information d'horodatage")
+        tst_der = contenu["content"].contents
+        tst = tsp.TSTInfo.load(tst_der)
+        empreinte = tst["message_imprint"]
+        algo = empreinte["hash_algorithm"]["algorithm"].native
+        if algo not in _HASHES:
+            raise PreuveInvalide(f"algorithme d'empreinte non accepté : {algo}")
+        h = hashes.Hash(_HASHES[algo]())
+        h.update(donnees)
+        if empreinte["hashed_message"].native != h.finalize():
+            raise PreuveInvalide("le jeton d'horodatage porte sur d'autres données")
+        if nonce is not None and tst["nonce"].native != nonce:
+            raise PreuveInvalide("le nonce du jeton ne correspond pas à la demande")
+        date = tst["gen_time"].native
+        signataires = signe["signer_infos"]
+        if len(signataires) != 1:
+            raise PreuveInvalide("le jeton doit avoir exactement un signataire")
+        signataire = signataires[0]
+        certs = _charger_certificats(signe, certificats or [])
+        sid = signataire["sid"]
+        if sid.name != "issuer_and_serial_number":
+            raise PreuveInvalide("identification du signataire non prise en charge")
+        serie = sid.chosen["serial_number"].native
+        emetteur = sid.chosen["issuer"].dump()
+        cert = next(
+            (c for c in certs if c.serial_number == serie and c.issuer.public_bytes() == emetteur),
+            None,
+        )
+        if cert is None:
+            raise PreuveInvalide("le certificat de l'autorité d'horodatage est absent")
+        attributs = {a["type"].native: a["values"][0] for a in signataire["signed_attrs"]}
+        if attributs.get("content_type") is None or attributs["content_type"].native != "tst_info":
+            raise PreuveInvalide("attribut de type de contenu absent ou faux")
+        algo_signature = signataire["digest_algorithm"]["algorithm"].native
+        if algo_signature not in _HASHES:
+            raise PreuveInvalide(f"algorithme de signature non accepté : {algo_signature}")
+        h = hashes.Hash(_HASHES[algo_signature]())
+        h.update(tst_der)
+        if attributs.get("message_digest") is None or attributs["message_digest"].native != h.finalize():
+            raise PreuveInvalide("l'empreinte signée ne correspond pas au contenu du jeton")
+        _verifier_certificat_signataire(cert, attributs)
+        attrs_der = signataire["signed_attrs"].dump()
+        attrs_der = b"\x31" + attrs_der[1:]  # signed over the DER SET OF, not the [0] tag (RFC 5652 §5.4)
+        _verifier_signature(cert, signataire["signature"].native, attrs_der, _HASHES[algo_signature]())
+    except PreuveInvalide:
+        raise
+    except Exception as exc:  # any parsing failure of untrusted bytes is a refusal, never a crash
+        raise PreuveInvalide(f"jeton d'horodatage illisible ({type(exc).__name__})") from None
+    if not cert.not_valid_before_utc <= date <= cert.not_valid_after_utc:
+        raise PreuveInvalide("le certificat de l'autorité n'était pas valide à la date du jeton")
+    if ac is not None:
+        _verifier_chaine(cert, certs, [x509.load_der_x509_certificate(d) for d in ac])
+    return Horodatage(
+        date=date, autorite=cert.subject.rfc4514_string(), nonce=tst["nonce"].native, numero=tst["serial_number"].native
+    )
+
+
+def _verifier_certificat_signataire(cert: x509.Certificate, attributs: dict) -> None:
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        raise PreuveInvalide("le certificat n'est pas un certificat d'horodatage") from None
+    if not eku.critical or list(eku.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
+        raise PreuveInvalide("le certificat doit avoir l'usage horodatage seul, marqué critique (RFC 3161 §2.3)")
+    der = cert.public_bytes(encoding=Encoding.DER)
+    if "signing_certificate_v2" in attributs:
+        ident = attributs["signing_certificate_v2"]["certs"][0]
+        algo = ident["hash_algorithm"]["algorithm"].native
+        attendu = hashlib.new(algo, der).digest() if algo in _HASHES else None
+        if attendu != ident["cert_hash"].native:
+            raise PreuveInvalide("l'attribut signing-certificate ne désigne pas ce certificat")
+    elif "signing_certificate" in attributs:
+        if attributs["signing_certificate"]["certs"][0]["cert_hash"].native != hashlib.sha1(der).digest():  # noqa: S324 (ESS v1 is SHA-1 by definition)
+            raise PreuveInvalide("l'attribut signing-certificate ne désigne pas ce certificat")
+    else:
+        raise PreuveInvalide("attribut signing-certificate absent (RFC 3161 §2.4.2)")
+
+
+def _verifier_signature(cert: x509.Certificate, signature: bytes, donnees: bytes, algo: hashes.HashAlgorithm) -> None:
+    cle = cert.public_key()
+    try:
+        if isinstance(cle, rsa.RSAPublicKey):
+            cle.verify(signature, donnees, padding.PKCS1v15(), algo)
+        elif isinstance(cle, ec.EllipticCurvePublicKey):
+            cle.verify(signature, donnees, ec.ECDSA(algo))
+        else:
+            raise PreuveInvalide("type de clé de l'autorité non pris en charge")
+    except InvalidSignature:
+        raise PreuveInvalide("la signature du jeton d'horodatage est invalide") from None
+
+
+def _verifier_chaine(cert: x509.Certificate, intermediaires: list[x509.Certificate], racines: list[x509.Certificate]) -> None:
+    courant = cert
+    for _ in range(8):
+        for racine in racines:
+            if courant.issuer == racine.subject:
+                try:
+                    courant.verify_directly_issued_by(racine)
+                    return
+                except (ValueError, TypeError, InvalidSignature):
+                    continue
+        parent = next((c for c in intermediaires if c.subject == courant.issuer and c != courant), None)
+        if parent is None:
+            break
+        try:
+            courant.verify_directly_issued_by(parent)
+        except (ValueError, TypeError, InvalidSignature):
+            break
+        courant = parent
+    raise PreuveInvalide("le certificat de l'autorité d'horodatage ne remonte pas à l'autorité de confiance donnée")
+
+
+# --- Receipts ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rapport:
+    """What is proven (True), not proven (False) and not established (None), in plain French."""
+
+    lignes: list[tuple[bool | None, str]] = field(default_factory=list)
+
+    def ajouter(self, etat: bool | None, texte: str) -> None:
+        self.lignes.append((etat, texte))
+
+    @property
+    def valide(self) -> bool:
+        return all(etat is not False for etat, _ in self.lignes)
+
+    @property
+    def complet(self) -> bool:
+        return all(etat is True for etat, _ in self.lignes)
+
+    def texte(self) -> str:
+        marques = {True: "[prouvé]     ", False: "[NON PROUVÉ] ", None: "[à établir]  "}
+        return "\n".join(marques[etat] + texte for etat, texte in self.lignes)
+
+
+def _b64(valeur: object, nom: str) -> bytes:
+    if not isinstance(valeur, str):
+        raise PreuveInvalide(f"champ « {nom} » absent ou mal formé")
+    try:
+        return base64.b64decode(valeur, validate=True)
+    except binascii.Error:
+        raise PreuveInvalide(f"champ « {nom} » : base64 invalide") from None
+
+
+def lire_accuse(texte: str | bytes) -> dict:
+    """Parse a receipt; raise PreuveInvalide with a French message when it is not one."""
+    try:
+        accuse = json.loads(texte)
+    except (ValueError, UnicodeDecodeError):
+        raise PreuveInvalide("le fichier n'est pas un JSON lisible") from None
+    if not isinstance(accuse, dict) or accuse.get("format") != FORMAT_ACCUSE:
+        raise PreuveInvalide(f"ce fichier n'est pas un accusé Justexpert (format attendu : {FORMAT_ACCUSE})")
+    return accuse
+
+
+def verifier_accuse(
+    accuse: dict,
+    *,
+    document_sha256: str | None = None,
+    cle_attendue: bytes | None = None,
+    ac: list[bytes] | None = None,
+) -> Rapport:
+    """Check every part of a receipt and say what is proven. Never raises on bad content."""
+    rapport = Rapport()
+    try:
+        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac)
+    except PreuveInvalide as exc:
+        rapport.ajouter(False, f"Accusé inexploitable : {exc}.")
+    except Exception as exc:  # untrusted input: a refusal, never a crash
+        rapport.ajouter(False, f"Accusé mal formé ({type(exc).__name__}).")
+    return rapport
+
+
+def _verifier_accuse(
+    accuse: dict, rapport: Rapport, document_sha256: str | None, cle_attendue: bytes | None, ac: list[bytes] | None
+) -> None:
+    feuille = _b64(accuse.get("feuille"), "feuille")
+    evenement = json.loads(feuille)
+    if evenement != accuse.get("evenement"):
+        rapport.ajouter(False, "L'événement affiché ne correspond pas à la feuille enregistrée.")
+        return
+    h = hash_feuille(feuille)
+    rapport.ajouter(
+        True,
+        f"L'événement « {evenement.get('type')} » du {evenement.get('le')} (référence {evenement.get('id')}) "
+        f"a pour empreinte de feuille {h.hex()}.",
+    )
+    if document_sha256 is not None:
+        attendu = evenement.get("document_sha256")
+        if attendu is None:
+            rapport.ajouter(False, "Cet événement ne porte sur aucun document : le document fourni ne peut pas y être rattaché.")
+        elif attendu == document_sha256.lower():
+            rapport.ajouter(True, f"Le document fourni est bien celui de l'événement (SHA-256 {attendu}).")
+        else:
+            rapport.ajouter(False, "Le document fourni n'est PAS celui de l'événement : son empreinte SHA-256 diffère.")
+    elif evenement.get("document_sha256"):
+        rapport.ajouter(None, "Aucun document fourni : son identité avec celui de l'événement n'est pas vérifiée.")
+
+    point = accuse.get("point_de_controle")
+    if not point:
+        rapport.ajouter(None, "Pas encore de point de contrôle : l'inscription au journal n'est pas encore prouvable.")
+        return
+    cle = _b64(point.get("cle_publique"), "point_de_controle.cle_publique")
+    nom = point.get("nom_cle")
+    if not isinstance(nom, str) or len(cle) != 32:
+        raise PreuveInvalide("clé publique du journal mal formée")
+    note = point.get("note")
+    if not isinstance(note, str):
+        raise PreuveInvalide("note signée absente")
+    try:
+        cp = verifier_note(note, nom, cle)
+    except PreuveInvalide as exc:
+        rapport.ajouter(False, f"Point de contrôle non authentique : {exc}.")
+        return
+    rapport.ajouter(True, f"Le point de contrôle (taille {cp.taille}) est signé par la clé du journal « {nom} ».")
+    if cle_attendue is not None:
+        if cle_attendue == cle:
+            rapport.ajouter(True, "Cette clé est bien la clé publiée par la plateforme que vous avez indiquée.")
+        else:
+            rapport.ajouter(False, "Cette clé n'est PAS la clé publiée par la plateforme que vous avez indiquée.")
+    else:
+        rapport.ajouter(
+            None, f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme."
+        )
+
+    index = accuse.get("index")
+    preuve = [_b64(p, "preuve_inclusion") for p in accuse.get("preuve_inclusion") or []]
+    if not isinstance(index, int):
+        raise PreuveInvalide("index de feuille absent")
+    try:
+        verifier_inclusion(index, cp.taille, h, preuve, cp.racine)
+        rapport.ajouter(True, f"L'événement est inscrit au journal (feuille n° {index} sur {cp.taille}).")
+    except PreuveInvalide as exc:
+        rapport.ajouter(False, f"L'inscription de l'événement au journal n'est pas prouvée : {exc}.")
+
+    horo = accuse.get("horodatage") or {}
+    if horo.get("statut") != "fait" or not horo.get("jeton"):
+        rapport.ajouter(None, "Horodatage en attente : la date certaine n'est pas encore établie.")
+        return
+    qualification = "qualifiée" if horo.get("qualifie") else "NON qualifiée"
+    try:
+        resultat = verifier_jeton(
+            _b64(horo["jeton"], "horodatage.jeton"),
+            note.encode(),
+            nonce=horo.get("nonce"),
+            certificats=[_b64(c, "horodatage.certificats") for c in horo.get("certificats") or []],
+            ac=ac,
+        )
+    except PreuveInvalide as exc:
+        rapport.ajouter(False, f"Date certaine non prouvée : {exc}.")
+        return
+    date = resultat.date.astimezone(dt.UTC).strftime("%d/%m/%Y à %H:%M:%S UTC")
+    rapport.ajouter(
+        True,
+        f"Le point de contrôle existait le {date} : jeton RFC 3161 valide de l'autorité {qualification} « {resultat.autorite} ». "
+        "L'événement est donc antérieur ou égal à cette date.",
+    )
+    if ac is None:
+        rapport.ajouter(
+            None, "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac)."
+        )
+    else:
+        rapport.ajouter(True, "Le certificat de l'autorité d'horodatage remonte à l'autorité de confiance indiquée.")
+
+
+def _sha256_fichier(chemin: str) -> str:
+    h = hashlib.sha256()
+    with open(chemin, "rb") as fichier:
+        while bloc := fichier.read(1 << 20):
+            h.update(bloc)
+    return h.hexdigest()
+
+
+def _lire_pem(chemin: str) -> list[bytes]:
+    with open(chemin, "rb") as fichier:
+        contenu = fichier.read()
+    return [c.public_bytes(Encoding.DER) for c in x509.load_pem_x509_certificates(contenu)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Vérifie hors ligne un accusé Justexpert.")
+    parser.add_argument("accuse", help="fichier JSON de l'accusé")
+    parser.add_argument("--document", help="le document concerné, pour vérifier son empreinte")
+    parser.add_argument("--cle", help="clé publique du journal publiée par la plateforme (base64)")
+    parser.add_argument("--ac", help="certificat(s) racine de l'autorité d'horodatage de confiance (PEM)")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.accuse, "rb") as fichier:
+            accuse = lire_accuse(fichier.read())
+        document = _sha256_fichier(args.document) if args.document else None
+        cle = base64.b64decode(args.cle, validate=True) if args.cle else None
+        ac = _lire_pem(args.ac) if args.ac else None
+    except (OSError, ValueError, PreuveInvalide) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    rapport = verifier_accuse(accuse, document_sha256=document, cle_attendue=cle, ac=ac)
+    print(rapport.texte())
+    if not rapport.valide:
+        print("Résultat : au moins une vérification a échoué.")
+        return 1
+    if not rapport.complet:
+        print("Résultat : rien de faux, mais tout n'est pas prouvé (voir les lignes « à établir »).")
+        return 0 if all(etat is not None or "Horodatage en attente" not in t for etat, t in rapport.lignes) else 3
+    print("Résultat : tout est prouvé.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
