@@ -71,7 +71,8 @@ def lire_temoins(contenu: str) -> list[str]:
     return notes
 
 
-def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = True) -> Resultat:
+def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) -> Resultat:
+    """Audit the whole log; `jetons` also re-checks every timestamp token (checked on receipt already)."""
     resultat = Resultat()
     cle = conf.cle_publique_journal()
     nom = conf.origine()

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             metavar="FICHIER",
             help="points de contrôle conservés à l'extérieur (JSON de l'API ou notes signées)",
         )
-        parser.add_argument("--sans-jetons", action="store_true", help="ne pas revérifier les jetons d'horodatage")
+        parser.add_argument(
+            "--jetons", action="store_true", help="revérifier aussi chaque jeton d'horodatage (déjà vérifiés à leur réception)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         temoins: list[str] = []
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise CommandError(f"Fichier témoin illisible {chemin} : {exc}") from None
         debut = time.perf_counter()
-        resultat = verifier_journal(temoins, jetons=not options["sans_jetons"])
+        resultat = verifier_journal(temoins, jetons=options["jetons"])
         duree = time.perf_counter() - debut
         self.stdout.write(
             f"{resultat.evenements} événements, {resultat.noeuds} nœuds, {resultat.points} points de contrôle, "
