@@ -45,10 +45,9 @@ def telecharger(client, document: Document, **headers):
 
 
 def corps(reponse) -> bytes:
-    try:
-        return b"".join(reponse.streaming_content)
-    finally:
-        reponse.close()
+    # Consuming the stream closes the response (the test client wraps it); closing it again would
+    # fire request_finished and close the test's database connection.
+    return b"".join(reponse.streaming_content)
 
 
 def test_every_coffre_view_declares_its_access():
