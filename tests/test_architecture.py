@@ -13,6 +13,7 @@ PUBLIC = {
     "portail:donnees_personnelles": "privacy notice",
     "portail:accessibilite": "accessibility statement",
     "comptes:connexion": "login",
+    "comptes:connexion_certificat": "login by certificate (mutual TLS at the proxy)",
     "comptes:second_facteur": "second step of login (needs a pending password step)",
     "comptes:deconnexion": "logout (POST only)",
     "comptes:inscription": "self sign-up of candidates",

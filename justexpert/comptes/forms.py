@@ -139,3 +139,18 @@ class CompteInviteForm(FormulaireDsfr):
             except forms.ValidationError as exc:
                 self.add_error("mot_de_passe", exc)
         return data
+
+
+class CertificatForm(FormulaireDsfr):
+    fichier = forms.FileField(
+        label="Certificat de votre carte",
+        help_text="Fichier .pem, .crt ou .cer exporté depuis votre carte (le certificat seul, jamais la clé privée).",
+    )
+
+    TAILLE_MAX = 64 * 1024
+
+    def clean_fichier(self) -> bytes:
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > self.TAILLE_MAX:
+            raise forms.ValidationError("Ce fichier est trop gros pour un certificat (64 Kio au plus).")
+        return fichier.read()

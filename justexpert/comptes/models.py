@@ -251,6 +251,7 @@ class EvenementSecurite(models.TextChoices):
     COMPTE_CREE = "compte_cree", "Compte créé"
     COMPTE_DESACTIVE = "compte_desactive", "Compte désactivé"
     APPARTENANCE_MODIFIEE = "appartenance_modifiee", "Rôle ou habilitation modifié"
+    CERTIFICAT_ENREGISTRE = "certificat_enregistre", "Certificat de carte enregistré"
 
 
 class JournalSecurite(models.Model):
@@ -338,3 +339,36 @@ class Invitation(models.Model):
     @property
     def est_valide(self) -> bool:
         return self.acceptee_le is None and self.revoquee_le is None and self.expire_le > timezone.now()
+
+
+class Certificat(models.Model):
+    """A signing/authentication certificate registered to a user (the expert's card).
+
+    The current one has ``remplace_le`` empty; replaced ones stay as history.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="certificats")
+    der = models.BinaryField()
+    empreinte_sha256 = models.CharField(max_length=64, db_index=True)
+    sujet = models.CharField(max_length=500)
+    emetteur = models.CharField(max_length=500)
+    numero_serie = models.CharField(max_length=80)
+    valide_du = models.DateTimeField()
+    valide_au = models.DateTimeField()
+    enregistre_le = models.DateTimeField(auto_now_add=True)
+    remplace_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enregistre_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["utilisateur"], condition=Q(remplace_le__isnull=True), name="un_certificat_courant_par_utilisateur"
+            ),
+            models.UniqueConstraint(
+                fields=["empreinte_sha256"], condition=Q(remplace_le__isnull=True), name="certificat_courant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sujet

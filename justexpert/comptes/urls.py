@@ -6,6 +6,7 @@ app_name = "comptes"
 
 urlpatterns = [
     path("connexion/", views.connexion, name="connexion"),
+    path("connexion/carte/", views.connexion_certificat, name="connexion_certificat"),
     path("connexion/second-facteur/", views.second_facteur, name="second_facteur"),
     path("deconnexion/", views.deconnexion, name="deconnexion"),
     path("inscription/", views.inscription, name="inscription"),

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from justexpert.lib.formulaires import FormulaireDsfr
 
-from . import invitations, services
+from . import certificats, invitations, services
 from .forms import (
     ActivationTotpForm,
     AppartenanceForm,
+    CertificatForm,
     CodeForm,
     CompteForm,
     CompteInviteForm,
@@ -188,14 +189,26 @@ class ReinitialisationTerminee(auth_views.PasswordResetCompleteView):
 
 @connecte
 def mon_compte(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(Utilisateur, request.user)
+    form = CertificatForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificats.enregistrer_certificat(request, acteur=user, donnees=form.cleaned_data["fichier"])
+        except RefusService as exc:
+            form.add_error("fichier", str(exc))
+        else:
+            messages.success(request, "Le certificat de votre carte est enregistré.")
+            return redirect("comptes:mon_compte")
     return render(
         request,
         "comptes/mon_compte.html",
         {
             "titre": "Mon compte",
-            "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),  # type: ignore[union-attr]
-            "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),  # type: ignore[union-attr]
+            "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),
+            "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),
+            "certificat": certificats.certificat_courant(user),
+            "anciens_certificats": user.certificats.filter(remplace_le__isnull=False),
+            "form_certificat": form,
         },
     )
 
@@ -394,3 +407,15 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
             return redirect(destination)
     contexte["form"] = form
     return _sans_referent(render(request, "comptes/invitation.html", contexte))
+
+
+@public
+def connexion_certificat(request: HttpRequest) -> HttpResponse:
+    """Reached through the mutual-TLS virtual host of the proxy (see docs/connexion-par-carte.md)."""
+    try:
+        certificats.connecter_par_certificat(request)
+    except RefusService as exc:
+        return render(
+            request, "comptes/message.html", {"titre": "Connexion par carte", "message": str(exc), "niveau": "error"}, status=403
+        )
+    return redirect(_suite(request))

@@ -192,3 +192,12 @@ TACHES_PERIODIQUES = [
 # --- preuves ---
 # Retry the RFC 3161 timestamps left "en attente" while the authority was unreachable.
 TACHES_PERIODIQUES += [("justexpert.preuves.tasks.horodater_en_attente", 5 * 60)]
+
+# Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
+# and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).
+PKI_DIR = Path(env_str("JUSTEXPERT_PKI_DIR") or DATA_DIR / "pki")
+PKI_RACINES_DIR = Path(env_str("JUSTEXPERT_PKI_RACINES") or PKI_DIR / "racines")
+PKI_INTERMEDIAIRES_DIR = Path(env_str("JUSTEXPERT_PKI_INTERMEDIAIRES") or PKI_DIR / "intermediaires")
+PKI_CRL_DIR = Path(env_str("JUSTEXPERT_PKI_CRL") or PKI_DIR / "crl")
+# Fetch CRLs and OCSP answers named in certificates (production); off: only the CRL folder.
+PKI_RECUPERATION = env_bool("JUSTEXPERT_PKI_RECUPERATION", True)
