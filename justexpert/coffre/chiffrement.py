@@ -93,7 +93,10 @@ class Chiffreur:
 
     def _sceller(self, donnees: bytes | bytearray | memoryview, final: bool) -> None:
         nonce = os.urandom(NONCE)
-        self._sortie(nonce + self._aes.encrypt(nonce, bytes(donnees), _aad(self._tete, self._index, final)))
+        chiffre = self._aes.encrypt(nonce, donnees, _aad(self._tete, self._index, final))
+        # Two writes rather than one concatenation: no extra copy of the segment.
+        self._sortie(nonce)
+        self._sortie(chiffre)
         self._index += 1
 
     def ecrire(self, donnees: bytes | bytearray | memoryview) -> None:
