@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from justexpert.annuaire.api import router as annuaire_router
 from justexpert.coffre.api import router as coffre_router
 from justexpert.comptes.api import AUTH
 from justexpert.comptes.api import router as comptes_router
@@ -26,3 +27,4 @@ api = NinjaAPI(
 api.add_router("/comptes", comptes_router)
 api.add_router("/preuves", preuves_router)
 api.add_router("/coffre", coffre_router)
+api.add_router("/annuaire", annuaire_router)

@@ -25,6 +25,8 @@ class Entree:
 
 MENU: tuple[Entree, ...] = (
     Entree("Tableau de bord", "portail:tableau_de_bord"),
+    Entree("Annuaire des experts", "annuaire:repertoire", frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.AGENT})),
+    Entree("Ma fiche d'expert", "annuaire:ma_fiche", frozenset({Role.EXPERT})),
     Entree("Administration", "comptes:admin_utilisateurs", frozenset({Role.ADMINISTRATEUR})),
     Entree("Mon compte", "comptes:mon_compte"),
 )

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("justexpert.comptes.urls")),
     path("preuves/", include("justexpert.preuves.urls")),
     path("coffre/", include("justexpert.coffre.urls")),
+    path("annuaire/", include("justexpert.annuaire.urls")),
+    path("listes/", include("justexpert.annuaire.urls_publiques")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

@@ -24,6 +24,9 @@ PUBLIC = {
     "comptes:reinitialisation_terminee": "password reset done",
     "comptes:invitation": "invitation link (single use, bound to an address)",
     "comptes:boite_demo": "demo mailbox, 404 outside demo mode",
+    "listes:index": "published annual lists of experts (public by law, D2004 art. 21)",
+    "listes:liste": "one published annual list (name, specialites, professional address, phone only)",
+    "listes:export": "a published annual list as PDF, CSV or JSON (same public fields)",
     "api:openapi-json": "the OpenAPI document (describes, reveals no data)",
     "api:openapi-view": "the API documentation page",
 }

@@ -1,11 +1,14 @@
 """The referential: the versioned nomenclature (branche > rubrique > specialite) and its
-reclassement tables. Expert fiches and inscriptions come with the annuaire issue."""
+reclassement tables; expert fiches, their inscriptions on the lists, their history, and the
+published annual lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 
 class VersionNomenclature(models.Model):
@@ -81,3 +84,209 @@ class Reclassement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ancien.code} → {self.nouveau.code}"
+
+
+# --- Expert fiches and inscriptions ---------------------------------------------------------------
+
+
+class StatutInscription(models.TextChoices):
+    PROBATOIRE = "probatoire", "Inscrit à titre probatoire (3 ans)"
+    INSCRIT = "inscrit", "Inscrit (5 ans)"
+    HONORAIRE = "honoraire", "Honoraire"
+    SUSPENDU = "suspendu", "Suspendu"
+    RADIE = "radie", "Radié"
+    RETIRE = "retire", "Retiré"
+
+
+# Statuses under which an expert can be solicited and designated (D2004: radiation and suspension
+# take effect at once; honorariat keeps the title, not the list).
+STATUTS_ACTIFS = (StatutInscription.PROBATOIRE, StatutInscription.INSCRIT)
+
+
+class Civilite(models.TextChoices):
+    MADAME = "Mme", "Madame"
+    MONSIEUR = "M.", "Monsieur"
+
+
+class ExpertQuerySet(models.QuerySet["Expert"]):
+    def designables(self, le: dt.date | None = None) -> ExpertQuerySet:
+        """Experts holding at least one inscription in force on ``le`` (today by default): the only
+        ones recherche may propose and expertises may designate."""
+        inscriptions = Inscription.objects.actives(le)
+        return self.filter(pk__in=inscriptions.values("expert_id"))
+
+
+class Expert(models.Model):
+    """The fiche of one judicial expert in the national referential."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(
+        "référence", max_length=40, unique=True, null=True, blank=True, help_text="Identifiant dans la liste importée."
+    )
+    # Identity: changed only by the court.
+    civilite = models.CharField("civilité", max_length=4, choices=Civilite.choices, blank=True)
+    nom = models.CharField(max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    profession = models.CharField(max_length=200, blank=True)
+    diplomes = models.TextField("diplômes", blank=True)
+    langues = models.CharField("langues (traducteurs et interprètes)", max_length=300, blank=True)
+    date_serment = models.DateField("date de prestation de serment", null=True, blank=True)
+    # Addresses: the professional département places the expert in a cour d'appel ressort.
+    adresse_pro = models.CharField("adresse professionnelle", max_length=300, blank=True)
+    code_postal_pro = models.CharField("code postal professionnel", max_length=10, blank=True)
+    ville_pro = models.CharField("ville (adresse professionnelle)", max_length=150, blank=True)
+    departement = models.CharField("département", max_length=3, blank=True)
+    cour_appel = models.ForeignKey(
+        "comptes.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="experts_du_ressort",
+        verbose_name="cour d'appel du ressort",
+    )
+    adresse_postale = models.CharField("adresse postale", max_length=400, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    # Kept by the expert.
+    telephone_fixe = models.CharField("téléphone fixe", max_length=30, blank=True)
+    telephone_mobile = models.CharField("téléphone mobile", max_length=30, blank=True)
+    compagnie = models.CharField("compagnie d'experts", max_length=200, blank=True)
+    matiere_civile = models.BooleanField("accepte les missions en matière civile", default=True)
+    matiere_penale = models.BooleanField("accepte les missions en matière pénale", default=True)
+    echange_securise = models.BooleanField("utilise l'échange sécurisé de la plateforme", default=False)
+    specialites_fines = models.TextField("spécialités fines et compétences", blank=True)
+    zone_intervention = models.CharField("zone géographique d'intervention", max_length=300, blank=True)
+    # Link to the expert's login: made by invitation only (comptes.invitations, objet annuaire.fiche).
+    utilisateur = models.OneToOneField(
+        "comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="fiche_expert"
+    )
+    # Figures pushed by other modules (services.mettre_a_jour_compteurs), read by recherche.
+    missions_en_cours = models.PositiveIntegerField(default=0)
+    derniere_designation = models.DateField(null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom", "prenom", "id"]
+        indexes = [models.Index(fields=["nom", "prenom"])]
+
+    def __str__(self) -> str:
+        return self.nom_complet
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.nom.upper()} {self.prenom}".strip()
+
+
+class InscriptionQuerySet(models.QuerySet["Inscription"]):
+    def actives(self, le: dt.date | None = None) -> InscriptionQuerySet:
+        jour = le or timezone.localdate()
+        return self.filter(statut__in=STATUTS_ACTIFS, debut__lte=jour).filter(
+            models.Q(fin__isnull=True) | models.Q(fin__gte=jour)
+        )
+
+    def de_l_annee(self, annee: int) -> InscriptionQuerySet:
+        """Inscriptions in force on some day of ``annee`` and still in force (annual list)."""
+        return self.filter(statut__in=STATUTS_ACTIFS, debut__lte=dt.date(annee, 12, 31)).filter(
+            models.Q(fin__isnull=True) | models.Q(fin__gte=dt.date(annee, 1, 1))
+        )
+
+
+class Inscription(models.Model):
+    """An expert listed in one specialite on one list (a cour d'appel, or the national list kept by
+    the Cour de cassation). One row per (expert, list, specialite); renewals and decisions update it
+    and the history keeps every former state."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="inscriptions")
+    liste = models.ForeignKey(
+        "comptes.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inscriptions_experts",
+        limit_choices_to={"type__in": ["cour_appel", "cour_cassation"]},
+    )
+    specialite = models.ForeignKey(ElementNomenclature, on_delete=models.PROTECT, related_name="inscriptions")
+    statut = models.CharField(max_length=12, choices=StatutInscription.choices)
+    statut_precedent = models.CharField(max_length=12, choices=StatutInscription.choices, blank=True)
+    debut = models.DateField("début de la période en cours")
+    fin = models.DateField("fin de la période en cours", null=True, blank=True)
+    inscrit_depuis = models.DateField(
+        "inscrit sans interruption depuis", help_text="Remis à zéro après une radiation ou un retrait (L1971 art. 6-2)."
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = InscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["liste__nom", "specialite__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "liste", "specialite"], name="inscription_unique"),
+            models.CheckConstraint(
+                condition=models.Q(fin__isnull=True) | models.Q(fin__gte=models.F("debut")),
+                name="inscription_dates_ordonnees",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(inscrit_depuis__lte=models.F("debut")), name="inscription_depuis_avant_debut"
+            ),
+        ]
+        indexes = [models.Index(fields=["statut", "debut", "fin"])]
+
+    def __str__(self) -> str:
+        return f"{self.expert} — {self.specialite.code} ({self.get_statut_display()})"
+
+    @property
+    def est_active(self) -> bool:
+        jour = timezone.localdate()
+        return self.statut in STATUTS_ACTIFS and self.debut <= jour and (self.fin is None or self.fin >= jour)
+
+
+class ActionHistorique(models.TextChoices):
+    FICHE_CREEE = "fiche_creee", "Fiche créée"
+    FICHE_MODIFIEE = "fiche_modifiee", "Fiche modifiée"
+    COMPTE_LIE = "compte_lie", "Compte de l'expert lié à la fiche"
+    INVITATION_ENVOYEE = "invitation_envoyee", "Invitation envoyée à l'expert"
+    INSCRIPTION_CREEE = "inscription_creee", "Inscription"
+    REINSCRIPTION = "reinscription", "Réinscription"
+    STATUT_CHANGE = "statut_change", "Changement de statut"
+    RECLASSEMENT = "reclassement", "Reclassement de la spécialité"
+    IMPORT = "import", "Import d'une liste"
+
+
+class Historique(models.Model):
+    """One change of a fiche or of one of its inscriptions: who, when, what (before → after)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="historique")
+    inscription = models.ForeignKey(Inscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    le = models.DateTimeField(default=timezone.now, db_index=True)
+    acteur = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acteur_libelle = models.CharField(max_length=300, help_text="Qui, tel qu'au moment du changement.")
+    action = models.CharField(max_length=30, choices=ActionHistorique.choices)
+    changements = models.JSONField(default=dict, blank=True, help_text="champ → [avant, après]")
+    motif = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-le", "-id"]
+        verbose_name = "entrée d'historique"
+
+    def __str__(self) -> str:
+        return f"{self.le:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ListeAnnuelle(models.Model):
+    """A published annual list (a cour d'appel's, or the national one) for one year."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    liste = models.ForeignKey("comptes.Organisation", on_delete=models.PROTECT, related_name="listes_annuelles")
+    annee = models.PositiveIntegerField("année")
+    publiee_le = models.DateTimeField(default=timezone.now)
+    publiee_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-annee", "liste__nom"]
+        constraints = [models.UniqueConstraint(fields=["liste", "annee"], name="liste_annuelle_unique")]
+
+    def __str__(self) -> str:
+        return f"Liste {self.annee} — {self.liste}"

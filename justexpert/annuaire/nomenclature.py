@@ -202,3 +202,10 @@ def reclasser(code: str, *, de: str, vers: str) -> list[ElementNomenclature]:
     if cibles:
         return cibles
     return list(ElementNomenclature.objects.filter(version__code=vers, code=code))
+
+
+def version_courante() -> VersionNomenclature | None:
+    """The version in force: the one that started last (a version without start date comes last)."""
+    from django.db.models import F
+
+    return VersionNomenclature.objects.order_by(F("debut").desc(nulls_last=True), "-code").first()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.urls import reverse
 
+from justexpert.annuaire.a_faire import a_faire_annuaire
 from justexpert.comptes.models import Utilisateur
 
 
@@ -36,7 +37,7 @@ def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     return items
 
 
-SOURCES = (a_faire_comptes,)
+SOURCES = (a_faire_comptes, a_faire_annuaire)
 
 
 def a_faire(user: Utilisateur) -> list[AFaire]:
