@@ -97,12 +97,12 @@ def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
                 pass  # another process generated it first: read theirs
         pem = chemin.read_text()
     try:
-        cle = serialization.load_pem_private_key(pem.encode(), password=None)
+        chargee = serialization.load_pem_private_key(pem.encode(), password=None)
     except ValueError as exc:
         raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
-    if not isinstance(cle, ed25519.Ed25519PrivateKey):
+    if not isinstance(chargee, ed25519.Ed25519PrivateKey):
         raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
-    return cle
+    return chargee
 
 
 def cle_journal() -> ed25519.Ed25519PrivateKey:

@@ -122,7 +122,7 @@ def _verifier_point(point: PointDeControle, nom: str, cle: bytes, resultat: Resu
     if jetons and point.statut == StatutHorodatage.FAIT:
         try:
             certificats = [base64.b64decode(c) for c in point.certificats]
-            verifier_jeton(bytes(point.jeton), point.note.encode(), nonce=point.nonce, certificats=certificats)
+            verifier_jeton(bytes(point.jeton or b""), point.note.encode(), nonce=point.nonce, certificats=certificats)
         except (PreuveInvalide, binascii.Error, TypeError) as exc:
             resultat.signaler(f"point de contrôle {point.taille} : jeton d'horodatage invalide ({exc})")
 
@@ -143,8 +143,8 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
                     resultat.signaler(
                         f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)"
                     )
-                h = hash_feuille(bytes(feuille))
-                if h != bytes(stocke):
+                h = hash_feuille(feuille if isinstance(feuille, bytes) else bytes(feuille))
+                if h != stocke and h != bytes(stocke):
                     resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")
                 for (niveau, position), valeur in ajouter(taille, frontiere, h):
                     calcules[cle_noeud(niveau, position)] = valeur
@@ -159,21 +159,24 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
 
 
 def _comparer_noeuds(resultat: Resultat, calcules: dict[int, bytes]) -> None:
+    """Compare stored nodes with the recomputed ones: one dict equality in the common case."""
     table = connection.ops.quote_name(Noeud._meta.db_table)
-    vus = 0
     with connection.cursor() as curseur:
         curseur.execute(f"SELECT cle, hash FROM {table}")  # noqa: S608 (table name from the model)
-        while lignes := curseur.fetchmany(TAILLE_LOT):
-            for cle, h in lignes:
-                vus += 1
-                attendu = calcules.get(cle)
-                if attendu is None:
-                    resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & ((1 << merkle.BITS_POSITION) - 1)} en trop")
-                elif attendu != bytes(h):
-                    resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & ((1 << merkle.BITS_POSITION) - 1)} modifié")
-    resultat.noeuds = vus
-    if vus != len(calcules):
-        resultat.signaler(f"{len(calcules)} nœuds attendus, {vus} stockés (nœuds supprimés)")
+        stockes = dict(curseur.fetchall())
+    resultat.noeuds = len(stockes)
+    if stockes == calcules:
+        return
+    masque = (1 << merkle.BITS_POSITION) - 1
+    for cle, h in stockes.items():
+        attendu = calcules.get(cle)
+        if attendu is None:
+            resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & masque} en trop")
+        elif attendu != bytes(h):
+            resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & masque} modifié")
+    manquants = len(set(calcules) - set(stockes))
+    if manquants:
+        resultat.signaler(f"{manquants} nœud(s) supprimé(s)")
 
 
 def texte_temoin() -> str:

@@ -117,7 +117,7 @@ def enregistrer(
             index=journal.taille,
             uuid=uuid.UUID(str(evenement["id"])),
             type=type,
-            objet_ref=evenement["objet"],
+            objet_ref=str(evenement["objet"]),
             dossier_ref=dossier or "",
             feuille=feuille,
             hash_feuille=h,
@@ -269,8 +269,8 @@ def point_pour(evenement: Evenement) -> PointDeControle | None:
     return couvrants.filter(statut=StatutHorodatage.FAIT).first() or couvrants.first()
 
 
-def b64(valeur: bytes) -> str:
-    return base64.b64encode(bytes(valeur)).decode()
+def b64(valeur: bytes | memoryview | None) -> str:
+    return base64.b64encode(bytes(valeur or b"")).decode()
 
 
 def description_point(point: PointDeControle) -> dict:

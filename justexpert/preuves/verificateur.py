@@ -210,7 +210,11 @@ def verifier_note(note: str, nom: str, cle_publique: bytes) -> PointDeControle:
 
 # --- RFC 3161 timestamp tokens --------------------------------------------------------------------
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, type[hashes.SHA256] | type[hashes.SHA384] | type[hashes.SHA512]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 @dataclass(frozen=True)
