@@ -24,7 +24,7 @@ from __future__ import annotations
 import errno
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any, BinaryIO
 
 from django.db import DatabaseError, IntegrityError, transaction
@@ -242,7 +242,7 @@ def _cle_donnees(document: Document) -> bytes:
         raise DocumentIndisponible(str(exc)) from exc
 
 
-def ouvrir(document: Document) -> Iterator[bytes]:
+def ouvrir(document: Document) -> Generator[bytes, None, None]:
     """Yield the plaintext, segment by segment (about 1 MiB each). Every segment is authenticated;
     the SHA-256 of the whole is checked before the last chunk is released. Raises
     DocumentIndisponible (destroyed, missing, tampered)."""

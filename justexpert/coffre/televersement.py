@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from urllib.parse import unquote
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 
@@ -41,17 +42,17 @@ CSP_TELECHARGEMENT = "sandbox; default-src 'none'; frame-ancestors 'none'"
 PLAGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class FichierRecu:
-    """What the handler puts in request.FILES: a stored, not yet recorded upload."""
+class FichierRecu(UploadedFile):
+    """What the handler puts in request.FILES: a stored, not yet recorded upload (no file object:
+    the content is only in the encrypted store)."""
 
     def __init__(self, depot: Depot, champ: str) -> None:
+        super().__init__(file=None, name=depot.nom, content_type=depot.format.type_mime, size=depot.taille)
         self.depot = depot
         self.field_name = champ
-        self.name = depot.nom
-        self.size = depot.taille
 
     def close(self) -> None:
-        pass
+        """Nothing to close: the encrypted object belongs to the Depot."""
 
 
 class GestionnaireTeleversement(FileUploadHandler):
@@ -94,7 +95,11 @@ class GestionnaireTeleversement(FileUploadHandler):
 
 def verifier_csrf(request: HttpRequest) -> HttpResponse | None:
     """Run Django's CSRF check by hand (for csrf_exempt upload views); a response means refused."""
-    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: None, (), {})
+    return CsrfViewMiddleware(_vue_factice).process_view(request, _vue_factice, (), {})
+
+
+def _vue_factice(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
 
 
 def _longueur(request: HttpRequest) -> int | None:
@@ -152,7 +157,7 @@ def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
             depot.abandonner()
             raise
         return depot
-    if not request.content_type.startswith("multipart/form-data"):
+    if not (request.content_type or "").startswith("multipart/form-data"):
         raise RefusDepot("Requête invalide : envoyez le fichier par le formulaire.", statut=400)
     gestionnaire = GestionnaireTeleversement(request, champ=champ)
     request.upload_handlers = [gestionnaire]
@@ -178,7 +183,7 @@ def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
     return termines[0]
 
 
-def _entetes(reponse: HttpResponse, document: Document) -> HttpResponse:
+def _entetes(reponse: HttpResponseBase, document: Document) -> HttpResponseBase:
     reponse["Content-Disposition"] = content_disposition(document.nom)
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "no-store"
@@ -208,7 +213,7 @@ def _plage(entete: str, taille: int) -> tuple[int, int] | None | bool:
     return debut, fin
 
 
-def _flux_plage(document: Document, debut: int, fin: int) -> Iterator[bytes]:
+def _flux_plage(document: Document, debut: int, fin: int) -> Generator[bytes, None, None]:
     with services.lecteur(document) as lecteur:
         lecteur.seek(debut)
         restant = fin - debut + 1
@@ -232,7 +237,7 @@ def reponse_indisponible(document: Document) -> HttpResponse:
     )
 
 
-def reponse_telechargement(document: Document, request: HttpRequest | None = None) -> HttpResponse:
+def reponse_telechargement(document: Document, request: HttpRequest | None = None) -> HttpResponseBase:
     """Stream the document as an attachment, decrypted on the fly (the first byte does not wait for
     the whole file). Call only after the owning module's permission check."""
     plage = _plage(request.headers.get("Range", ""), document.taille) if request is not None else None
@@ -240,6 +245,7 @@ def reponse_telechargement(document: Document, request: HttpRequest | None = Non
         reponse = HttpResponse(status=416)
         reponse["Content-Range"] = f"bytes */{document.taille}"
         return _entetes(reponse, document)
+    flux: Generator[bytes, None, None]
     try:
         if plage:
             debut, fin = plage  # type: ignore[misc]
@@ -261,11 +267,11 @@ def reponse_telechargement(document: Document, request: HttpRequest | None = Non
         finally:
             flux.close()
 
-    reponse = StreamingHttpResponse(contenu(), content_type=document.type_mime or "application/octet-stream")
+    flot = StreamingHttpResponse(contenu(), content_type=document.type_mime or "application/octet-stream")
     if plage:
-        reponse.status_code = 206
-        reponse["Content-Range"] = f"bytes {debut}-{fin}/{document.taille}"
-        reponse["Content-Length"] = str(fin - debut + 1)
+        flot.status_code = 206
+        flot["Content-Range"] = f"bytes {debut}-{fin}/{document.taille}"
+        flot["Content-Length"] = str(fin - debut + 1)
     else:
-        reponse["Content-Length"] = str(document.taille)
-    return _entetes(reponse, document)
+        flot["Content-Length"] = str(document.taille)
+    return _entetes(flot, document)

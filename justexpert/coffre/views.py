@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -77,5 +77,5 @@ def deposer(request: HttpRequest) -> HttpResponse:
 
 @connecte
 @require_GET
-def telecharger(request: HttpRequest, reference: uuid.UUID) -> HttpResponse:
+def telecharger(request: HttpRequest, reference: uuid.UUID) -> HttpResponseBase:
     return reponse_telechargement(document_pour(request, reference), request)
