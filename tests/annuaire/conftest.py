@@ -44,9 +44,7 @@ def greffier_cassation(orgs):
 @pytest.fixture
 def instructeur_tj(orgs):
     """A greffier of a tribunal of the Paris ressort holding the instructeur habilitation."""
-    return creer_utilisateur(
-        "instructeur@test.fr", (Role.GREFFIER, orgs["TJ_PARIS"], [Habilitation.INSTRUCTEUR_CANDIDATURES])
-    )
+    return creer_utilisateur("instructeur@test.fr", (Role.GREFFIER, orgs["TJ_PARIS"], [Habilitation.INSTRUCTEUR_CANDIDATURES]))
 
 
 def nouvelle_fiche(acteur, **champs) -> Expert:

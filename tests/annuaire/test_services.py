@@ -39,13 +39,17 @@ def test_renewal_after_the_end_requires_a_new_application(fiche_inscrite, greffi
 
 
 def test_extension_follows_the_inscription_in_force_on_the_same_list(fiche_inscrite, greffier_paris, orgs):
-    i = services.inscrire(fiche_inscrite, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.4.3"), debut=dt.date(2025, 3, 1))
+    i = services.inscrire(
+        fiche_inscrite, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.4.3"), debut=dt.date(2025, 3, 1)
+    )
     assert (i.statut, i.fin) == (S.PROBATOIRE, dt.date(2026, 12, 31))
 
 
 def test_same_specialite_twice_is_refused(fiche_inscrite, greffier_paris, orgs):
     with pytest.raises(RefusService, match="déjà inscrit"):
-        services.inscrire(fiche_inscrite, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2025, 1, 1))
+        services.inscrire(
+            fiche_inscrite, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2025, 1, 1)
+        )
 
 
 def test_a_rubrique_is_not_a_specialite(fiche, greffier_paris, orgs):
@@ -55,7 +59,9 @@ def test_a_rubrique_is_not_a_specialite(fiche, greffier_paris, orgs):
 
 def test_a_tribunal_is_not_a_list(fiche, greffier_paris, orgs):
     with pytest.raises(RefusService, match="liste"):
-        services.inscrire(fiche, acteur=greffier_paris, liste=orgs["TJ_PARIS"], specialite=spe("C.2.8"), debut=dt.date(2025, 1, 1))
+        services.inscrire(
+            fiche, acteur=greffier_paris, liste=orgs["TJ_PARIS"], specialite=spe("C.2.8"), debut=dt.date(2025, 1, 1)
+        )
 
 
 @pytest.mark.parametrize(("debut", "accepte"), [(dt.date(2040, 4, 30), True), (dt.date(2040, 5, 1), False)])
@@ -103,14 +109,20 @@ def test_radiation_restarts_the_count_towards_the_national_list(fiche, greffier_
     services.reinscrire(ca, acteur=greffier_paris)
     services.reinscrire(ca, acteur=greffier_paris)
     services.changer_statut(ca, S.RADIE, acteur=greffier_paris, motif="Sanction disciplinaire", le=dt.date(2023, 6, 1))
-    nouvelle = services.inscrire(fiche, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2024, 1, 1))
+    nouvelle = services.inscrire(
+        fiche, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2024, 1, 1)
+    )
     assert (nouvelle.pk, nouvelle.statut, nouvelle.inscrit_depuis) == (ca.pk, S.PROBATOIRE, dt.date(2024, 1, 1))
     with pytest.raises(RefusService, match="cinq années"):
-        services.inscrire(fiche, acteur=greffier_cassation, liste=orgs["COUR_CASSATION"], specialite=spe("C.2.8"), debut=dt.date(2026, 1, 1))
+        services.inscrire(
+            fiche, acteur=greffier_cassation, liste=orgs["COUR_CASSATION"], specialite=spe("C.2.8"), debut=dt.date(2026, 1, 1)
+        )
 
 
 def _inscription_active(fiche, greffier, orgs) -> Inscription:
-    return services.inscrire(fiche, acteur=greffier, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=timezone.localdate() - dt.timedelta(days=30))
+    return services.inscrire(
+        fiche, acteur=greffier, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=timezone.localdate() - dt.timedelta(days=30)
+    )
 
 
 def test_radiation_and_suspension_remove_the_expert_from_designables_at_once(fiche, greffier_paris, orgs):

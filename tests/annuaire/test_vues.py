@@ -19,7 +19,9 @@ def _statut(client, user, url, methode="get", data=None):
     return reponse.status_code
 
 
-def test_fiche_permission_matrix(client, fiche_liee, fiche_autre, expert, autre_expert, greffier_paris, greffier_lyon, magistrat, agent, candidat):
+def test_fiche_permission_matrix(
+    client, fiche_liee, fiche_autre, expert, autre_expert, greffier_paris, greffier_lyon, magistrat, agent, candidat
+):
     url = reverse("annuaire:fiche", args=[fiche_liee.uuid])
     modifier = reverse("annuaire:fiche_modifier", args=[fiche_liee.uuid])
     decision = reverse("annuaire:inscription_decider", args=[fiche_liee.inscriptions.get().uuid])
@@ -59,11 +61,15 @@ def test_expert_edits_own_fiche_and_bad_input_is_kept(client, fiche_liee, expert
     client.force_login(expert)
     assert client.get(reverse("annuaire:ma_fiche")).status_code == 302
     url = reverse("annuaire:ma_fiche_modifier")
-    reponse = client.post(url, {"telephone_mobile": "pas un numéro", "specialites_fines": "Piscines à débordement", "matiere_civile": "on"})
+    reponse = client.post(
+        url, {"telephone_mobile": "pas un numéro", "specialites_fines": "Piscines à débordement", "matiere_civile": "on"}
+    )
     assert reponse.status_code == 200
     page = texte(reponse)
     assert "Numéro de téléphone invalide" in page and "Piscines à débordement" in page
-    reponse = client.post(url, {"telephone_mobile": "06 11 22 33 44", "specialites_fines": "Piscines", "matiere_civile": "on", "nom": "Pirate"})
+    reponse = client.post(
+        url, {"telephone_mobile": "06 11 22 33 44", "specialites_fines": "Piscines", "matiere_civile": "on", "nom": "Pirate"}
+    )
     assert reponse.status_code == 302
     fiche_liee.refresh_from_db()
     assert (fiche_liee.telephone_mobile, fiche_liee.matiere_penale, fiche_liee.nom) == ("06 11 22 33 44", False, "Durand")
@@ -78,12 +84,24 @@ def test_expert_without_fiche(client, autre_expert):
 def test_court_creates_a_fiche_and_bad_input_is_kept(client, greffier_paris, nomenclature_2022):
     client.force_login(greffier_paris)
     url = reverse("annuaire:fiche_creer")
-    reponse = client.post(url, {"nom": "", "prenom": "Ana", "email": "faux", "code_postal_pro": "75", "date_naissance": "2999-01-01"})
+    reponse = client.post(
+        url, {"nom": "", "prenom": "Ana", "email": "faux", "code_postal_pro": "75", "date_naissance": "2999-01-01"}
+    )
     page = texte(reponse)
     assert reponse.status_code == 200
     assert "Ce champ est obligatoire" in page and "adresse de courriel valide" in page
     assert "cinq chiffres" in page and "dans le passé" in page and 'value="Ana"' in page
-    reponse = client.post(url, {"nom": "Roux", "prenom": "Ana", "email": "ana@test.fr", "code_postal_pro": "75011", "date_naissance": "1980-02-03", "matiere_civile": "on"})
+    reponse = client.post(
+        url,
+        {
+            "nom": "Roux",
+            "prenom": "Ana",
+            "email": "ana@test.fr",
+            "code_postal_pro": "75011",
+            "date_naissance": "1980-02-03",
+            "matiere_civile": "on",
+        },
+    )
     assert reponse.status_code == 302
     assert Expert.objects.get(nom="Roux").cour_appel.code == "PARIS"
 
