@@ -98,6 +98,9 @@ class Depot:
         self.taille_max = conf.taille_max()
         if taille_annoncee is not None and taille_annoncee > self.taille_max:
             raise refus_trop_gros()
+        # Read the key-encryption keys now: a configuration error (or the first-use generation of
+        # development keys) shows before the upload is received, not after.
+        conf.cles()
         self.uuid = uuid.uuid4()
         self.cle = nouvelle_cle()
         self.taille_segment = conf.taille_segment()

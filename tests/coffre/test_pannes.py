@@ -161,3 +161,51 @@ def test_database_down_at_commit_records_nothing_and_tells_the_user(tmp_path, cl
     assert sortie[0] == "0"
     assert sortie[1] == str({"incomplets": 0, "orphelins": 1})
     assert fichiers(dossier / "coffre") == []
+
+
+@pytest.fixture
+def petit_disque(tmp_path, settings):
+    """A real 2 MiB tmpfs as the data folder, so writes hit a real ENOSPC (needs root)."""
+    point = tmp_path / "petit-disque"
+    point.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(point)], capture_output=True).returncode
+    ):
+        pytest.skip("cannot mount a small tmpfs here (the injected ENOSPC tests still run)")
+    try:
+        settings.DATA_DIR = point
+        from justexpert.coffre.stockage import _stockage
+
+        _stockage.cache_clear()
+        yield point
+        _stockage.cache_clear()
+    finally:
+        subprocess.run(["umount", str(point)], check=True)
+
+
+@pytest.mark.django_db
+def test_real_disk_full_answers_507_and_leaves_nothing(client, expert, petit_disque):
+    from urllib.parse import quote
+
+    from justexpert.coffre.models import Document
+
+    client.force_login(expert)
+    reponse = client.post(
+        "/coffre/deposer/",
+        data=pdf(os.urandom(4 * 1024 * 1024)),
+        content_type="application/octet-stream",
+        headers={"X-Nom-Fichier": quote("gros.pdf"), "Accept": "application/json"},
+    )
+    assert reponse.status_code == 507
+    assert reponse.json()["erreur"].startswith("L'espace de stockage est momentanément insuffisant")
+    assert Document.objects.count() == 0
+    assert fichiers(petit_disque / "coffre") == []
+    # Space is back: a small document goes through.
+    reponse = client.post(
+        "/coffre/deposer/",
+        data=pdf(b"petit"),
+        content_type="application/octet-stream",
+        headers={"X-Nom-Fichier": "petit.pdf", "Accept": "application/json"},
+    )
+    assert reponse.status_code == 201
