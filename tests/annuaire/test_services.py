@@ -141,7 +141,7 @@ def test_radiation_and_suspension_remove_the_expert_from_designables_at_once(fic
 
 
 def test_honorary_and_ended_inscriptions_are_not_designable(fiche, greffier_paris, orgs):
-    i = services.inscrire(fiche, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2015, 1, 1))
+    services.inscrire(fiche, acteur=greffier_paris, liste=orgs["PARIS"], specialite=spe("C.2.8"), debut=dt.date(2015, 1, 1))
     assert not Expert.objects.designables().exists()  # ended 31 December 2017
     assert Expert.objects.designables(le=dt.date(2017, 12, 31)).exists()
     assert not Expert.objects.designables(le=dt.date(2018, 1, 1)).exists()
