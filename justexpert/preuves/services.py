@@ -153,6 +153,10 @@ def _frontiere(journal: Journal) -> list[bytes]:
 def _apres_validation() -> None:
     """Cut and timestamp a checkpoint now; never let a failure reach the caller's response."""
     try:
+        # Events committed together each queued this: after the first, there is nothing to do.
+        dernier = PointDeControle.objects.order_by("-taille").values_list("taille", "statut").first()
+        if dernier is not None and dernier[0] >= taille_journal() and dernier[1] == StatutHorodatage.FAIT:
+            return
         point = couper_point_de_controle()
         if point is not None and point.statut == StatutHorodatage.EN_ATTENTE:
             horodater_point(point)
