@@ -10,9 +10,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from justexpert.annuaire import nomenclature
-from justexpert.comptes import organisations
+from justexpert.annuaire import importation, nomenclature
+from justexpert.annuaire import services as annuaire
+from justexpert.annuaire.models import Expert, ListeAnnuelle
+from justexpert.comptes import invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
 from justexpert.portail.views import MOT_DE_PASSE_DEMO
@@ -32,6 +35,60 @@ COMPTES = [
     ("admin@demo.justexpert.fr", "Ange", "Michel", [(Role.ADMINISTRATEUR, "MINISTERE", [])]),
     ("instructeur@demo.justexpert.fr", "Morgan", "Garcia", [(Role.GREFFIER, "PARIS", [Habilitation.INSTRUCTEUR_CANDIDATURES])]),
 ]
+
+# Demo experts (importer_experts columns, see docs/annuaire.md); D0001 is the demo expert account's fiche.
+NOMS = [
+    ("Durand", "Alix"),
+    ("Lefebvre", "Camille"),
+    ("Roux", "Ana"),
+    ("Fournier", "Jules"),
+    ("Girard", "Léa"),
+    ("Bonnet", "Hugo"),
+    ("Dupont", "Inès"),
+    ("Lambert", "Louis"),
+    ("Fontaine", "Chloé"),
+    ("Rousseau", "Nathan"),
+    ("Vincent", "Manon"),
+    ("Muller", "Théo"),
+    ("Faure", "Jade"),
+    ("André", "Paul"),
+    ("Mercier", "Lina"),
+    ("Blanc", "Noé"),
+    ("Guerin", "Zoé"),
+    ("Boyer", "Adam"),
+    ("Garnier", "Emma"),
+    ("Chevalier", "Gabriel"),
+]
+COURS_DEMO = [("PARIS", "75008", "Paris"), ("LYON", "69003", "Lyon"), ("VERSAILLES", "78000", "Versailles")]
+SPECIALITES_DEMO = ["C.2.8", "C.4.3", "A.1.6", "C.10.2", "C.2.1", "C.4.6"]
+
+
+def experts_demo_csv() -> str:
+    lignes = [",".join(importation.COLONNES)]
+    for n, (nom, prenom) in enumerate(NOMS):
+        cour, cp, ville = COURS_DEMO[n % 3]
+        email = (
+            "expert@demo.justexpert.fr"
+            if n == 0
+            else f"{prenom.lower().replace('é', 'e').replace('è', 'e')}.{nom.lower().replace('é', 'e')}@demo.justexpert.fr"
+        )
+        statut = "probatoire" if n % 4 == 0 else "inscrit"
+        lignes.append(
+            f"D{n + 1:04d},{'Mme' if n % 2 else 'M.'},{nom},{prenom},{1960 + n}-03-15,Ingénieur,{n + 1} rue du Palais,{cp},{ville},"
+            f"{email},01 23 45 67 {n:02d},,,2020-01-15,{cour},{SPECIALITES_DEMO[n % len(SPECIALITES_DEMO)]},,{statut},2024-01-01,,2020-01-01"
+        )
+    return "\n".join(lignes) + "\n"
+
+
+def lier_fiche_demo(email: str) -> None:
+    """Link the demo expert's fiche to its account the only way there is: an invitation, accepted."""
+    user = Utilisateur.objects.get(email=email)
+    fiche = Expert.objects.get(reference="D0001")
+    if fiche.utilisateur_id is not None:
+        return
+    greffier = Utilisateur.objects.get(email="instructeur@demo.justexpert.fr")
+    lien = annuaire.inviter_expert(fiche, acteur=greffier)
+    invitations.accepter(None, secret=lien.rstrip("/").rsplit("/", 1)[1], utilisateur=user)
 
 
 class Command(BaseCommand):
@@ -62,4 +119,12 @@ class Command(BaseCommand):
                         ajouter_appartenance(
                             None, acteur=None, utilisateur=user, role=role, organisation=org, habilitations=habilitations
                         )
+            importation.importer(experts_demo_csv().encode(), acteur=None)
+            lier_fiche_demo("expert@demo.justexpert.fr")
+            instructeur = Utilisateur.objects.get(email="instructeur@demo.justexpert.fr")
+            annee = timezone.localdate().year
+            for code in ("PARIS", "LYON", "VERSAILLES"):
+                liste = Organisation.objects.get(code=code)
+                if not ListeAnnuelle.objects.filter(liste=liste, annee=annee).exists():
+                    annuaire.publier_liste(acteur=instructeur, liste=liste, annee=annee)
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")
