@@ -187,6 +187,7 @@ LOGGING = {
 # Periodic tasks enqueued by `manage.py planificateur`: (dotted path, period in seconds).
 TACHES_PERIODIQUES = [
     ("justexpert.comptes.tasks.purger_journal_securite", 24 * 3600),
+    ("justexpert.coffre.tasks.nettoyer_orphelins", 3600),
 ]
 
 # --- preuves ---
@@ -201,3 +202,8 @@ PKI_INTERMEDIAIRES_DIR = Path(env_str("JUSTEXPERT_PKI_INTERMEDIAIRES") or PKI_DI
 PKI_CRL_DIR = Path(env_str("JUSTEXPERT_PKI_CRL") or PKI_DIR / "crl")
 # Fetch CRLs and OCSP answers named in certificates (production); off: only the CRL folder.
 PKI_RECUPERATION = env_bool("JUSTEXPERT_PKI_RECUPERATION", True)
+
+# Outside document endpoints (which install coffre's streaming, encrypting handler), uploads stay
+# in memory and are capped: no plaintext upload is ever spooled to /tmp.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
