@@ -150,3 +150,12 @@ def test_public_pages_and_exports(client, liste_publiee):
         assert r.status_code == 200 and r.content.startswith(debut)
     assert client.get(reverse("listes:export", args=[liste_publiee.uuid, "xls"])).status_code == 404
     assert client.get(reverse("listes:liste", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+
+
+def test_demo_world_has_experts_lists_and_the_demo_expert_linked(settings):
+    settings.DEMO = True
+    call_command("charger_demo", stdout=StringIO())
+    call_command("charger_demo", stdout=StringIO())
+    assert Expert.objects.count() == 20
+    assert Expert.objects.get(reference="D0001").utilisateur.email == "expert@demo.justexpert.fr"
+    assert {i.liste.code for i in Inscription.objects.all()} == {"PARIS", "LYON", "VERSAILLES"}
