@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from justexpert.comptes.certificats import certificat_courant
 from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.permissions import connecte, public, roles
 from justexpert.comptes.services import RefusService
@@ -100,6 +101,7 @@ def fiche(request: HttpRequest, uuid: str) -> HttpResponse:
             "est_titulaire": expert.utilisateur_id == user.pk,
             "peut_gerer": permissions.peut_gerer_fiche(user, expert),
             "est_personnel": permissions.est_personnel_justice(user),
+            "certificat": certificat_courant(expert.utilisateur) if expert.utilisateur_id else None,
         },
     )
 

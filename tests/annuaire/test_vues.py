@@ -171,3 +171,17 @@ def test_menu_and_a_faire(client, fiche_liee, expert, greffier_paris):
     client.force_login(expert)
     assert reverse("annuaire:ma_fiche") in texte(client.get(reverse("portail:tableau_de_bord")))
     assert isinstance(a_faire_annuaire(greffier_paris), list)
+
+
+def test_fiche_shows_the_registered_signing_certificate(client, fiche_liee, expert, magistrat):
+    from django.conf import settings
+
+    from justexpert.comptes.certificats import enregistrer_certificat
+    from justexpert.lib import pki_demo
+
+    client.force_login(magistrat)
+    url = reverse("annuaire:fiche", args=[fiche_liee.uuid])
+    assert "Certificat de signature enregistré : aucun" in texte(client.get(url))
+    pki = pki_demo.generer(settings.PKI_DIR)
+    enregistrer_certificat(None, acteur=expert, donnees=pki.experts["valide"].pem)
+    assert "Alix Durand (démo)" in texte(client.get(url))
