@@ -18,6 +18,7 @@ from justexpert.annuaire.models import Expert, ListeAnnuelle
 from justexpert.comptes import invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
+from justexpert.lib import pki_demo
 from justexpert.portail.views import MOT_DE_PASSE_DEMO
 
 ANNUAIRE_DATA = Path(nomenclature.__file__).resolve().parent / "data"
@@ -91,6 +92,14 @@ def lier_fiche_demo(email: str) -> None:
     invitations.accepter(None, secret=lien.rstrip("/").rsplit("/", 1)[1], utilisateur=user)
 
 
+def enregistrer_carte_demo(email: str) -> None:
+    """Generate the demo PKI (once, under the data folder) and register the demo expert's card."""
+    pki = pki_demo.generer(settings.PKI_DIR)
+    user = Utilisateur.objects.get(email=email)
+    if certificats.certificat_courant(user) is None:
+        certificats.enregistrer_certificat(None, acteur=user, donnees=pki.experts["valide"].pem)
+
+
 class Command(BaseCommand):
     help = "Charge le monde de démonstration (organisations, nomenclature, un compte par rôle)."
 
@@ -121,6 +130,7 @@ class Command(BaseCommand):
                         )
             importation.importer(experts_demo_csv().encode(), acteur=None)
             lier_fiche_demo("expert@demo.justexpert.fr")
+            enregistrer_carte_demo("expert@demo.justexpert.fr")
             instructeur = Utilisateur.objects.get(email="instructeur@demo.justexpert.fr")
             annee = timezone.localdate().year
             for code in ("PARIS", "LYON", "VERSAILLES"):
