@@ -1,1 +1,2 @@
-"""admin of preuves (filled by its issue)."""
+"""No admin for preuves: the evidence log is append-only and nothing in it may be edited by hand
+(`manage.py verifier_journal` would flag it). Checkpoints are public at /api/v1/preuves/checkpoints."""

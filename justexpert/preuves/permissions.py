@@ -1,1 +1,2 @@
-"""permissions of preuves (filled by its issue)."""
+"""preuves decides no access: owning modules serve receipts (services.accuse) after their own
+checks; the public API and the page "Vérifier un accusé" reveal hashes only (views.public)."""
