@@ -15,7 +15,7 @@ from django.utils import timezone
 from justexpert.annuaire import importation, nomenclature
 from justexpert.annuaire import services as annuaire
 from justexpert.annuaire.models import Expert, ListeAnnuelle
-from justexpert.comptes import invitations, organisations
+from justexpert.comptes import certificats, invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
 from justexpert.lib import pki_demo
