@@ -13,6 +13,7 @@ from justexpert.coffre.api import router as coffre_router
 from justexpert.comptes.api import AUTH
 from justexpert.comptes.api import router as comptes_router
 from justexpert.comptes.permissions import public
+from justexpert.echanges.api import router as echanges_router
 from justexpert.preuves.api import router as preuves_router
 
 api = NinjaAPI(
@@ -28,3 +29,4 @@ api.add_router("/comptes", comptes_router)
 api.add_router("/preuves", preuves_router)
 api.add_router("/coffre", coffre_router)
 api.add_router("/annuaire", annuaire_router)
+api.add_router("/echanges", echanges_router)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from justexpert.annuaire.a_faire import a_faire_annuaire
 from justexpert.comptes.models import Utilisateur
+from justexpert.echanges.a_faire import a_faire_echanges
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     return items
 
 
-SOURCES = (a_faire_comptes, a_faire_annuaire)
+SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_echanges)
 
 
 def a_faire(user: Utilisateur) -> list[AFaire]:

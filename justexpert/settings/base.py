@@ -193,6 +193,13 @@ TACHES_PERIODIQUES = [
 # --- preuves ---
 # Retry the RFC 3161 timestamps left "en attente" while the authority was unreachable.
 TACHES_PERIODIQUES += [("justexpert.preuves.tasks.horodater_en_attente", 5 * 60)]
+# --- echanges ---
+# Destroy the content of files past their availability period (the trace stays); deactivate
+# invite-only accounts left without any folder (ECHANGES_DELAI_DESACTIVATION_JOURS, default 90).
+TACHES_PERIODIQUES += [
+    ("justexpert.echanges.tasks.expirer_fichiers", 15 * 60),
+    ("justexpert.echanges.tasks.desactiver_invites_inactifs", 24 * 3600),
+]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).
