@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,8 +65,30 @@ def navigateur() -> Iterator[Browser]:
 def monde_demo(navigateur: Browser, live_server, settings) -> str:
     """The demo world in the live server's database; mail goes to the demo mailbox. Returns the base URL."""
     settings.EMAIL_BACKEND = "justexpert.comptes.courriel.BoiteDemoBackend"
-    call_command("charger_demo", verbosity=0)
+    hors_boucle(call_command, "charger_demo", verbosity=0)
     return live_server.url
+
+
+def hors_boucle(fonction: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """Run ``fonction`` in a thread of its own: the demo world validates a certificate with
+    ``asyncio.run()``, which refuses to start where Playwright's loop is marked running."""
+    resultat: list[object] = []
+    erreur: list[BaseException] = []
+
+    def cible() -> None:
+        try:
+            resultat.append(fonction(*args, **kwargs))
+        except BaseException as exc:  # re-raised in the test thread
+            erreur.append(exc)
+        finally:
+            connections.close_all()
+
+    fil = threading.Thread(target=cible, name="hors-boucle")
+    fil.start()
+    fil.join()
+    if erreur:
+        raise erreur[0]
+    return resultat[0]
 
 
 @contextmanager
