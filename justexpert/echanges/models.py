@@ -4,11 +4,17 @@ also an event of the evidence log (preuves), referenced here so its receipt can 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+def maintenant() -> dt.datetime:
+    """Default of the time fields, read at call time (so tests can freeze django.utils.timezone.now)."""
+    return timezone.now()
 
 
 class Matiere(models.TextChoices):
@@ -28,7 +34,7 @@ class Echange(models.Model):
     matiere = models.CharField("matière", max_length=10, choices=Matiere.choices)
     reference_procedure = models.CharField("référence de la procédure", max_length=100, blank=True)
     cree_par = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
-    cree_le = models.DateTimeField(default=timezone.now)
+    cree_le = models.DateTimeField(default=maintenant)
 
     class Meta:
         ordering = ["-cree_le", "-id"]
@@ -47,7 +53,7 @@ class Participant(models.Model):
     utilisateur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="participations_echanges")
     qualite = models.CharField("qualité", max_length=10, choices=Qualite.choices)
     ajoute_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    ajoute_le = models.DateTimeField(default=timezone.now)
+    ajoute_le = models.DateTimeField(default=maintenant)
     retire_le = models.DateTimeField(null=True, blank=True)
     retire_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -72,7 +78,7 @@ class Fichier(models.Model):
     echange = models.ForeignKey(Echange, on_delete=models.CASCADE, related_name="fichiers")
     document = models.ForeignKey("coffre.Document", on_delete=models.PROTECT, related_name="+")
     depose_par = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
-    depose_le = models.DateTimeField(default=timezone.now)
+    depose_le = models.DateTimeField(default=maintenant)
     disponible_jusqu_au = models.DateTimeField("disponible jusqu'au")
     # Exactly one of these ends the availability early or at term; the content is then destroyed.
     expire_le = models.DateTimeField(null=True, blank=True)
@@ -109,7 +115,7 @@ class Fichier(models.Model):
 class Telechargement(models.Model):
     fichier = models.ForeignKey(Fichier, on_delete=models.CASCADE, related_name="telechargements")
     utilisateur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
-    le = models.DateTimeField(default=timezone.now)
+    le = models.DateTimeField(default=maintenant)
     evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from justexpert.coffre import services as coffre
 from justexpert.coffre.services import Depot
 from justexpert.comptes import invitations
-from justexpert.comptes.models import Appartenance, EvenementSecurite, Invitation, Organisation, Role, Utilisateur
+from justexpert.comptes.models import Appartenance, EvenementSecurite, Habilitation, Invitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import RefusService, envoyer_courriel, journaliser, lien_absolu, terminer_sessions
 from justexpert.lib.temps import zone
 from justexpert.preuves import services as preuves
@@ -91,7 +91,9 @@ def agents_ajoutables(echange: Echange) -> list[Utilisateur]:
         is_active=True, appartenances__role=Role.AGENT, appartenances__organisation=echange.juridiction
     ).exclude(pk__in=deja)
     if echange.est_penal:
-        qs = qs.filter(appartenances__habilitations__code="matiere_penale", appartenances__organisation=echange.juridiction)
+        qs = qs.filter(
+            appartenances__habilitations__code=Habilitation.MATIERE_PENALE, appartenances__organisation=echange.juridiction
+        )
     return list(qs.distinct().order_by("nom", "prenom", "email"))
 
 
