@@ -87,13 +87,11 @@ def creer_echange(
 def agents_ajoutables(echange: Echange) -> list[Utilisateur]:
     """Agents of the folder's juridiction who may join it (penal: habilitated ones only)."""
     deja = Participant.objects.filter(echange=echange, retire_le__isnull=True).values("utilisateur")
-    qs = Utilisateur.objects.filter(
-        is_active=True, appartenances__role=Role.AGENT, appartenances__organisation=echange.juridiction
-    ).exclude(pk__in=deja)
+    # One filter() call: role, juridiction and habilitation must be on the same membership.
+    filtre: dict[str, object] = {"appartenances__role": Role.AGENT, "appartenances__organisation": echange.juridiction}
     if echange.est_penal:
-        qs = qs.filter(
-            appartenances__habilitations__code=Habilitation.MATIERE_PENALE, appartenances__organisation=echange.juridiction
-        )
+        filtre["appartenances__habilitations__code"] = Habilitation.MATIERE_PENALE
+    qs = Utilisateur.objects.filter(is_active=True, **filtre).exclude(pk__in=deja)
     return list(qs.distinct().order_by("nom", "prenom", "email"))
 
 
