@@ -15,6 +15,7 @@ from justexpert.comptes.api import router as comptes_router
 from justexpert.comptes.permissions import public
 from justexpert.echanges.api import router as echanges_router
 from justexpert.preuves.api import router as preuves_router
+from justexpert.recherche.api import router as recherche_router
 
 api = NinjaAPI(
     title="Justexpert API",
@@ -30,3 +31,4 @@ api.add_router("/preuves", preuves_router)
 api.add_router("/coffre", coffre_router)
 api.add_router("/annuaire", annuaire_router)
 api.add_router("/echanges", echanges_router)
+api.add_router("/experts", recherche_router)

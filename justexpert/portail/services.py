@@ -15,6 +15,7 @@ from django.urls import reverse
 from justexpert.annuaire.a_faire import a_faire_annuaire
 from justexpert.comptes.models import Utilisateur
 from justexpert.echanges.a_faire import a_faire_echanges
+from justexpert.recherche.a_faire import a_faire_recherche
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     return items
 
 
-SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_echanges)
+SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_echanges, a_faire_recherche)
 
 
 def a_faire(user: Utilisateur) -> list[AFaire]:

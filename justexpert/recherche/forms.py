@@ -1,1 +1,149 @@
-"""forms of recherche (filled by its issue)."""
+"""Forms of recherche. The search form never rejects input: odd values fall back to defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from justexpert.annuaire.models import ElementNomenclature
+from justexpert.comptes.models import Organisation, TypeOrganisation
+from justexpert.lib.formulaires import FormulaireDsfr
+
+from .models import EtatDisponibilite, TypeProcedure
+from .moteur import Liste
+
+MAX_PAGE = 10**6
+
+
+def choix_nomenclature() -> list[tuple[str, str]]:
+    """Every code of the nomenclature (newest label per code), indented by level."""
+    vus: dict[str, str] = {}
+    for code, libelle, niveau in ElementNomenclature.objects.order_by("ordre", "-version__debut").values_list(
+        "code", "libelle", "niveau"
+    ):
+        if code not in vus:
+            retrait = {"branche": "", "rubrique": "— ", "specialite": "— — "}.get(niveau, "")
+            vus[code] = f"{retrait}{code} {libelle}".strip()
+    return [("", "Toutes")] + list(vus.items())
+
+
+class RechercheForm(FormulaireDsfr):
+    texte = forms.CharField(
+        label="La mission, en vos mots",
+        required=False,
+        max_length=100_000,
+        help_text="Par exemple : « fissures sur un mur de maison neuve ». Accents, pluriels et majuscules sont indifférents.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    nomenclature = forms.ChoiceField(label="Branche, rubrique ou spécialité", required=False)
+    cour = forms.ModelChoiceField(
+        label="Cour d'appel",
+        required=False,
+        queryset=Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL).order_by("nom"),
+        to_field_name="code",
+        empty_label="Toutes",
+    )
+    liste = forms.ChoiceField(
+        label="Liste",
+        required=False,
+        choices=[
+            (Liste.COUR, "Liste de la cour d'appel"),
+            (Liste.NATIONALE, "Liste nationale (Cour de cassation)"),
+            (Liste.TOUTES, "Les deux"),
+        ],
+    )
+    departement = forms.CharField(label="Département", required=False, max_length=3, help_text="Par exemple 75 ou 2A.")
+    langue = forms.CharField(label="Langue", required=False, max_length=50)
+    matiere = forms.ChoiceField(
+        label="Matière", required=False, choices=[("", "Toutes"), ("civile", "Civile"), ("penale", "Pénale")]
+    )
+    echange_securise = forms.BooleanField(label="Utilise l'échange sécurisé", required=False)
+    inclure_indisponibles = forms.BooleanField(label="Afficher aussi les experts indisponibles ou complets", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["nomenclature"].choices = choix_nomenclature()  # type: ignore[attr-defined]
+
+
+def lire_page(valeur: object) -> int:
+    try:
+        page = int(str(valeur).strip()[:12])
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(page, MAX_PAGE))
+
+
+class SollicitationForm(FormulaireDsfr):
+    resume_mission = forms.CharField(
+        label="Résumé de la mission",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Sans nom de partie ni donnée de santé : l'expert le lit avant d'accepter.",
+    )
+    type_procedure = forms.ChoiceField(label="Type de procédure", choices=TypeProcedure.choices)
+    delai_mission = forms.DateField(label="Date attendue du dépôt du rapport", widget=forms.DateInput(attrs={"type": "date"}))
+    date_limite_reponse = forms.DateField(
+        label="Réponse attendue au plus tard le",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Sans réponse à cette date (fin de journée), la sollicitation expire.",
+    )
+
+    def clean_date_limite_reponse(self) -> dt.date:
+        jour = self.cleaned_data["date_limite_reponse"]
+        if jour < timezone.localdate():
+            raise forms.ValidationError("Choisissez une date à venir.")
+        return jour
+
+    def clean_delai_mission(self) -> dt.date:
+        jour = self.cleaned_data["delai_mission"]
+        if jour < timezone.localdate():
+            raise forms.ValidationError("Choisissez une date à venir.")
+        return jour
+
+
+class ReponseForm(FormulaireDsfr):
+    decision = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[("accepter", "J'accepte la mission"), ("refuser", "Je refuse la mission")],
+        widget=forms.RadioSelect,
+    )
+    conflit_interets = forms.BooleanField(label="Je déclare un conflit d'intérêts possible", required=False)
+    conflit_details = forms.CharField(
+        label="Précisions sur le conflit d'intérêts", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    motif = forms.CharField(
+        label="Motif (obligatoire en cas de refus)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict:
+        d = super().clean() or {}
+        if d.get("decision") == "refuser" and not (d.get("motif") or "").strip():
+            self.add_error("motif", "Indiquez le motif du refus.")
+        if d.get("conflit_interets") and not (d.get("conflit_details") or "").strip():
+            self.add_error("conflit_details", "Précisez le conflit d'intérêts.")
+        return d
+
+
+class DisponibiliteForm(FormulaireDsfr):
+    etat = forms.ChoiceField(label="Disponibilité", choices=EtatDisponibilite.choices, widget=forms.RadioSelect)
+    jusqu_au = forms.DateField(
+        label="Indisponible jusqu'au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    max_missions = forms.IntegerField(
+        label="Nombre maximum de missions en cours",
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text="Laissez vide pour ne pas fixer de maximum.",
+    )
+
+    def clean(self) -> dict:
+        d = super().clean() or {}
+        if d.get("etat") == EtatDisponibilite.INDISPONIBLE_JUSQU_AU:
+            if not d.get("jusqu_au"):
+                self.add_error("jusqu_au", "Indiquez une date.")
+            elif d["jusqu_au"] < timezone.localdate():
+                self.add_error("jusqu_au", "Choisissez une date à venir.")
+        return d

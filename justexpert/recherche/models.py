@@ -1,1 +1,148 @@
-"""models of recherche (filled by its issue)."""
+"""recherche owns no truth about experts: it reads annuaire. It owns what the expert says about
+their availability, a derived text index over the fiches, the thesaurus, and the requests
+(solicitations) sent to experts with their answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class EtatDisponibilite(models.TextChoices):
+    DISPONIBLE = "disponible", "Disponible"
+    INDISPONIBLE_JUSQU_AU = "indisponible_jusqu_au", "Indisponible jusqu'à une date"
+    INDISPONIBLE = "indisponible", "Indisponible sans date de retour"
+
+
+class Disponibilite(models.Model):
+    """Set by the expert. No row means « disponible » with no maximum (the default)."""
+
+    expert = models.OneToOneField("annuaire.Expert", on_delete=models.CASCADE, related_name="disponibilite")
+    etat = models.CharField(max_length=24, choices=EtatDisponibilite.choices, default=EtatDisponibilite.DISPONIBLE)
+    jusqu_au = models.DateField("indisponible jusqu'au (inclus)", null=True, blank=True)
+    max_missions = models.PositiveSmallIntegerField("nombre maximum de missions en cours", null=True, blank=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(etat="indisponible_jusqu_au", jusqu_au__isnull=False)
+                | (~models.Q(etat="indisponible_jusqu_au") & models.Q(jusqu_au__isnull=True)),
+                name="disponibilite_date_selon_etat",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id}: {self.get_etat_display()}"
+
+
+class DocumentExpert(models.Model):
+    """Derived search text of one fiche (fine specialities, competences, profession). Rebuilt
+    from annuaire by ``index.actualiser`` (see docs/recherche.md); never edited by hand.
+
+    On PostgreSQL the migration adds a generated ``document tsvector`` column (configuration
+    ``recherche_fr``: unaccent + French stemmer) with a GIN index; on SQLite ``texte_normalise``
+    holds the same stems, separated by spaces."""
+
+    expert = models.OneToOneField(
+        "annuaire.Expert", on_delete=models.CASCADE, primary_key=True, related_name="document_recherche"
+    )
+    texte = models.TextField(blank=True)
+    texte_normalise = models.TextField(blank=True)
+    source_modifie_le = models.DateTimeField(db_index=True, help_text="modifie_le de la fiche indexée.")
+
+    def __str__(self) -> str:
+        return f"document {self.expert_id}"
+
+
+class EntreeThesaurus(models.Model):
+    """An everyday word bridged to nomenclature codes (« fissure » → C.2). A code given at
+    rubrique or branche level covers every specialite under it, in every nomenclature version."""
+
+    mot = models.CharField("mot ou expression", max_length=100, unique=True)
+    codes = models.CharField(
+        "codes de la nomenclature", max_length=300, help_text="Séparés par des espaces ou des virgules, ex. « C.2 C.5 »."
+    )
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["mot"]
+        verbose_name = "entrée du thésaurus"
+        verbose_name_plural = "thésaurus"
+
+    def __str__(self) -> str:
+        return f"{self.mot} → {self.codes}"
+
+    @property
+    def liste_codes(self) -> list[str]:
+        return [c.strip().upper() for c in self.codes.replace(",", " ").split() if c.strip()]
+
+
+class TypeProcedure(models.TextChoices):
+    REFERE = "refere", "Procédure de référé"
+    CIVILE = "civile", "Procédure civile (autre que référé)"
+    CONTROLE_CIVIL = "controle_civil", "Procédure de contrôle des expertises (civile)"
+    CONTROLE_PENAL = "controle_penal", "Procédure de contrôle des expertises (pénale)"
+    PENALE = "penale", "Procédure pénale"
+
+
+PROCEDURES_PENALES = (TypeProcedure.CONTROLE_PENAL, TypeProcedure.PENALE)
+
+
+class Demande(models.Model):
+    """A request sent by justice staff to one or several experts about one mission."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    demandeur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="demandes_experts")
+    organisation = models.ForeignKey("comptes.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resume_mission = models.TextField("résumé de la mission")
+    type_procedure = models.CharField("type de procédure", max_length=20, choices=TypeProcedure.choices)
+    delai_mission = models.DateField("date attendue du dépôt du rapport")
+    date_limite_reponse = models.DateTimeField("réponse attendue avant le")
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"Demande du {self.cree_le:%d/%m/%Y}"
+
+
+class EtatSollicitation(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente de réponse"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+    EXPIREE = "expiree", "Expirée sans réponse"
+
+
+# Allowed transitions (services.py walks this table; a test walks every pair).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EtatSollicitation.EN_ATTENTE: frozenset({EtatSollicitation.ACCEPTEE, EtatSollicitation.REFUSEE, EtatSollicitation.EXPIREE}),
+    EtatSollicitation.ACCEPTEE: frozenset(),
+    EtatSollicitation.REFUSEE: frozenset(),
+    EtatSollicitation.EXPIREE: frozenset(),
+}
+
+
+class Sollicitation(models.Model):
+    """The request as addressed to one expert, and that expert's answer."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="sollicitations")
+    expert = models.ForeignKey("annuaire.Expert", on_delete=models.PROTECT, related_name="sollicitations")
+    etat = models.CharField(max_length=12, choices=EtatSollicitation.choices, default=EtatSollicitation.EN_ATTENTE)
+    conflit_interets = models.BooleanField("conflit d'intérêts déclaré", default=False)
+    conflit_details = models.TextField("précisions sur le conflit d'intérêts", blank=True)
+    motif = models.TextField("motif", blank=True)
+    repondu_le = models.DateTimeField(null=True, blank=True)
+    repondu_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["demande", "id"]
+        constraints = [models.UniqueConstraint(fields=["demande", "expert"], name="sollicitation_unique")]
+        indexes = [models.Index(fields=["etat", "expert"])]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} — {self.get_etat_display()}"

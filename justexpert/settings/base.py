@@ -193,6 +193,15 @@ TACHES_PERIODIQUES = [
 # --- preuves ---
 # Retry the RFC 3161 timestamps left "en attente" while the authority was unreachable.
 TACHES_PERIODIQUES += [("justexpert.preuves.tasks.horodater_en_attente", 5 * 60)]
+
+# --- recherche ---
+# Unanswered solicitations expire; the search index catches fiche changes made by bulk imports.
+TACHES_PERIODIQUES += [
+    ("justexpert.recherche.tasks.expirer_sollicitations", 5 * 60),
+    ("justexpert.recherche.tasks.reindexer", 3600),
+]
+# A fiche change is searchable at most this many seconds later (lazy index refresh, per process).
+RECHERCHE_FRAICHEUR_S = 2.0
 # --- echanges ---
 # Destroy the content of files past their availability period (the trace stays); deactivate
 # invite-only accounts left without any folder (ECHANGES_DELAI_DESACTIVATION_JOURS, default 90).

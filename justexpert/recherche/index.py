@@ -1,0 +1,83 @@
+"""The derived text index over annuaire fiches (``DocumentExpert``) and how it stays fresh.
+
+annuaire does not know recherche (the arrow points the other way), so annuaire's changes are
+picked up lazily: before a search, fiches whose ``modifie_le`` is newer than the newest indexed
+one are re-indexed (at most once every ``RECHERCHE_FRAICHEUR_S`` seconds per process, so a
+change is searchable within seconds and a burst of searches pays one check). Writes that bypass
+``modifie_le`` (bulk updates of the CSV import) are caught by the periodic ``reindexer`` task,
+which compares every document with its fiche. Workload, last designation, inscriptions and
+availability are not copied: the search reads them live from their tables.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from justexpert.annuaire.models import Expert
+
+from .models import DocumentExpert
+from .texte import normaliser
+
+LOT = 1000
+_dernier_controle = 0.0
+
+
+def texte_de(expert: Expert) -> str:
+    return "\n".join(filter(None, [expert.specialites_fines, expert.profession, expert.zone_intervention]))
+
+
+def indexer(experts: Iterable[Expert]) -> int:
+    """Write the documents of ``experts`` (create or replace)."""
+    documents = [
+        DocumentExpert(expert_id=e.pk, texte=texte_de(e), texte_normalise=normaliser(texte_de(e)), source_modifie_le=e.modifie_le)
+        for e in experts
+    ]
+    if documents:
+        DocumentExpert.objects.bulk_create(
+            documents,
+            batch_size=LOT,
+            update_conflicts=True,
+            unique_fields=["expert"],
+            update_fields=["texte", "texte_normalise", "source_modifie_le"],
+        )
+    return len(documents)
+
+
+_CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifie_le")
+
+
+def actualiser(force: bool = False) -> int:
+    """Re-index fiches changed since the newest indexed change, and fiches never indexed."""
+    global _dernier_controle
+    delai = getattr(settings, "RECHERCHE_FRAICHEUR_S", 2.0)
+    if not force and time.monotonic() - _dernier_controle < delai:
+        return 0
+    _dernier_controle = time.monotonic()
+    repere = DocumentExpert.objects.aggregate(m=Max("source_modifie_le"))["m"]
+    qs = Expert.objects.only(*_CHAMPS)
+    changes = qs.filter(modifie_le__gte=repere) if repere else qs
+    total = 0
+    with transaction.atomic():
+        total += indexer(changes.iterator(chunk_size=LOT))
+        total += indexer(qs.filter(document_recherche__isnull=True).iterator(chunk_size=LOT))
+    return total
+
+
+def reindexer() -> int:
+    """Full reconciliation (periodic task): every document whose text differs from its fiche."""
+    a_refaire = []
+    total = 0
+    documents = dict(DocumentExpert.objects.values_list("expert_id", "texte"))
+    for e in Expert.objects.only(*_CHAMPS).iterator(chunk_size=LOT):
+        if documents.get(e.pk) != texte_de(e):
+            a_refaire.append(e)
+        if len(a_refaire) >= LOT:
+            total += indexer(a_refaire)
+            a_refaire = []
+    total += indexer(a_refaire)
+    return total

@@ -1,0 +1,338 @@
+"""The magistrate's search (SELEXPert): filters, French free text, thesaurus, explained ordering.
+
+Ordering, in this order (each expert's card says why it is where it is):
+1. competence: 2 points if one of the expert's inscriptions in force is in a specialite whose
+   label (or a thesaurus word) matches the text, 1 point if the fine specialities match;
+2. availability (only relevant when unavailable experts are shown on demand);
+3. proximity: same département as the requester's tribunal, then same ressort, then the rest;
+4. current workload (fewest open missions first);
+5. last designation (longest ago, or never, first) so work is shared out;
+then strength of the text match, then name.
+
+Cost is bounded: at most ``MAX_RESULTATS`` results are reachable (pages beyond the last show the
+last one), the query text is cut to ``texte.MAX_RACINES`` stems, and every request runs the same
+number of queries whatever the filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
+from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisation, Utilisateur
+from justexpert.lib.format import date_longue
+
+from . import index
+from .models import Disponibilite, EntreeThesaurus, EtatDisponibilite
+from .texte import MAX_RACINES, racines, racines_et_mots
+
+PAR_PAGE = 20
+MAX_RESULTATS = 400
+MAX_PAGES = MAX_RESULTATS // PAR_PAGE
+
+
+class Liste:
+    COUR = "cour"
+    NATIONALE = "nationale"
+    TOUTES = "toutes"
+
+
+@dataclass
+class Criteres:
+    texte: str = ""
+    nomenclature: str = ""  # code of a branche, rubrique or specialite
+    cour: Organisation | None = None
+    liste: str = Liste.COUR
+    departement: str = ""
+    langue: str = ""
+    matiere: str = ""  # "civile" | "penale" | ""
+    echange_securise: bool = False
+    inclure_indisponibles: bool = False
+    page: int = 1
+
+
+@dataclass
+class Resultat:
+    expert: Expert
+    raisons: list[str]
+    disponible: bool
+    marque: str  # "" or why the expert cannot be solicited now
+    niveau_competence: int
+
+
+@dataclass
+class Resultats:
+    resultats: list[Resultat]
+    total: int
+    page: int
+    pages: int
+    messages: list[str] = field(default_factory=list)
+    mots_ignores: bool = False
+
+    @property
+    def tronque(self) -> bool:
+        return self.total > MAX_RESULTATS
+
+
+def lieu_du_demandeur(user: Utilisateur) -> tuple[set[str], Organisation | None]:
+    """Départements of the requester's tribunal and their ressort (cour d'appel)."""
+    for a in user._appartenances():
+        if a.role in ROLES_JUSTICE and a.organisation is not None:
+            org = a.organisation
+            deps = set(org.departements) if org.type == TypeOrganisation.TRIBUNAL_JUDICIAIRE else set()
+            return deps, org.ressort
+    return set(), None
+
+
+# --- text -> specialites ------------------------------------------------------------------------
+
+_cache_nomenclature: dict[str, object] = {}
+
+
+def _libelles() -> list[tuple[int, str, set[str]]]:
+    """(pk, code, stems of label + rubrique and branche labels) of every specialite; cached until
+    the nomenclature changes (the cache key costs one small query)."""
+    cle = ElementNomenclature.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if _cache_nomenclature.get("cle") != cle:
+        lignes = []
+        elements = {e.pk: e for e in ElementNomenclature.objects.only("pk", "code", "libelle", "parent_id", "niveau")}
+        for e in elements.values():
+            if e.niveau != "specialite":
+                continue
+            textes = [e.libelle]
+            parent = elements.get(e.parent_id) if e.parent_id else None
+            if parent is not None:
+                textes.append(parent.libelle)
+            lignes.append((e.pk, e.code, set(racines(" ".join(textes).replace("(démo)", "")))))
+        _cache_nomenclature.update(cle=cle, lignes=lignes)
+    return _cache_nomenclature["lignes"]  # type: ignore[return-value]
+
+
+def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
+    """specialite pk -> the user's words that led to it (label words, then thesaurus words)."""
+    if not stems:
+        return {}
+    trouve: dict[int, list[str]] = {}
+    codes_par_pk: dict[int, str] = {}
+    for pk, code, label in _libelles():
+        codes_par_pk[pk] = code
+        communs = [stems[s] for s in stems if s in label]
+        if communs:
+            trouve[pk] = communs
+    # Thesaurus: entries whose stems all appear in the query (multi-word entries need every word).
+    for entree in EntreeThesaurus.objects.all():
+        r = racines(entree.mot)
+        if r and all(s in stems for s in r):
+            for pk, code in codes_par_pk.items():
+                if any(code == c or code.startswith(c + ".") for c in entree.liste_codes):
+                    trouve.setdefault(pk, [])
+                    mot = f"« {entree.mot} » (thésaurus)"
+                    if mot not in trouve[pk]:
+                        trouve[pk].append(mot)
+    return trouve
+
+
+def _texte_correspond(stems: list[str]) -> tuple[Q | None, object]:
+    """(filter on the fine specialities, score expression) for the current database."""
+    if not stems:
+        return None, Value(0.0, output_field=FloatField())
+    if connection.vendor == "postgresql":
+        requete = " | ".join(stems)  # stems are [a-z0-9]+ only: no tsquery operator can get in
+        sql = (
+            "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s)) FROM recherche_documentexpert d "
+            "WHERE d.expert_id = annuaire_expert.id AND d.document @@ to_tsquery('recherche_fr', %s)"
+        )
+        score = Coalesce(RawSQL(sql, [requete, requete], output_field=FloatField()), Value(0.0))
+        return Q(score_texte__gt=0), score
+    total = None
+    for s in stems:
+        terme = Case(
+            When(document_recherche__texte_normalise__contains=f" {s} ", then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        total = terme if total is None else total + terme
+    return Q(score_texte__gt=0), ExpressionWrapper(total, output_field=FloatField())
+
+
+# --- the search ---------------------------------------------------------------------------------
+
+
+def _inscriptions_filtrees(c: Criteres, jour: dt.date) -> QuerySet[Inscription]:
+    qs = Inscription.objects.actives(jour)
+    if c.nomenclature:
+        code = c.nomenclature.strip().upper()
+        qs = qs.filter(Q(specialite__code=code) | Q(specialite__code__startswith=code + "."))
+    if c.liste == Liste.NATIONALE:
+        qs = qs.filter(liste__type=TypeOrganisation.COUR_CASSATION)
+    elif c.liste == Liste.TOUTES:
+        if c.cour is not None:
+            qs = qs.filter(Q(liste=c.cour) | Q(liste__type=TypeOrganisation.COUR_CASSATION, expert__cour_appel=c.cour))
+    else:
+        qs = qs.filter(liste=c.cour) if c.cour is not None else qs.filter(liste__type=TypeOrganisation.COUR_APPEL)
+    return qs
+
+
+def _proximite(deps: set[str], ressort: Organisation | None) -> Case | Value:
+    whens = [When(departement__in=sorted(deps), then=Value(0))] if deps else []
+    if ressort is not None:
+        whens.append(When(cour_appel=ressort, then=Value(1)))
+    return Case(*whens, default=Value(2), output_field=IntegerField()) if whens else Value(2, output_field=IntegerField())
+
+
+def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
+    index.actualiser()
+    jour = timezone.localdate()
+    messages: list[str] = []
+    tous_mots = racines_et_mots(c.texte, limite=MAX_RACINES + 1)
+    mots_ignores = len(tous_mots) > MAX_RACINES
+    stems = dict(list(tous_mots.items())[:MAX_RACINES])
+    if mots_ignores:
+        messages.append(f"Texte long : seuls les {MAX_RACINES} premiers mots significatifs ont été pris en compte.")
+    if c.texte.strip() and not stems:
+        messages.append("Le texte saisi ne contient aucun mot significatif : il n'a pas été pris en compte.")
+
+    inscriptions = _inscriptions_filtrees(c, jour)
+    qs = Expert.objects.filter(pk__in=inscriptions.values("expert_id"))
+    if c.liste == Liste.NATIONALE and c.cour is not None:
+        qs = qs.filter(cour_appel=c.cour)
+    if c.departement:
+        qs = qs.filter(departement=c.departement.strip().upper())
+    if c.langue.strip():
+        qs = qs.filter(langues__icontains=c.langue.strip()[:50])
+    if c.matiere == "civile":
+        qs = qs.filter(matiere_civile=True)
+    elif c.matiere == "penale":
+        qs = qs.filter(matiere_penale=True)
+    if c.echange_securise:
+        qs = qs.filter(echange_securise=True)
+
+    # Availability, read live (the expert's own statement and the open missions pushed by expertises).
+    indispo = Disponibilite.objects.filter(expert=OuterRef("pk")).filter(
+        Q(etat=EtatDisponibilite.INDISPONIBLE) | Q(etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, jusqu_au__gte=jour)
+    )
+    complet = Disponibilite.objects.filter(
+        expert=OuterRef("pk"), max_missions__isnull=False, max_missions__lte=OuterRef("missions_en_cours")
+    )
+    qs = qs.annotate(indisponible=Exists(indispo), complet=Exists(complet))
+    if not c.inclure_indisponibles:
+        qs = qs.filter(indisponible=False, complet=False)
+
+    specialites = specialites_du_texte(stems)
+    filtre_texte, score = _texte_correspond(list(stems))
+    qs = qs.annotate(score_texte=score)
+    if specialites:
+        qs = qs.annotate(competence_spec=Exists(inscriptions.filter(expert=OuterRef("pk"), specialite_id__in=list(specialites))))
+    else:
+        qs = qs.annotate(competence_spec=Value(False, output_field=BooleanField()))
+    if stems:
+        qs = qs.filter(Q(competence_spec=True) | filtre_texte) if filtre_texte is not None else qs.filter(competence_spec=True)
+
+    deps, ressort = lieu_du_demandeur(user)
+    qs = qs.annotate(
+        niveau_competence=Case(When(competence_spec=True, then=Value(2)), default=Value(0), output_field=IntegerField())
+        + Case(When(score_texte__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        rang_dispo=Case(
+            When(Q(indisponible=True) | Q(complet=True), then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+        proximite=_proximite(deps, ressort),
+    ).order_by(
+        "-niveau_competence",
+        "rang_dispo",
+        "proximite",
+        "missions_en_cours",
+        F("derniere_designation").asc(nulls_first=True),
+        "-score_texte",
+        "nom",
+        "prenom",
+        "pk",
+    )
+
+    total = qs.count()
+    pages = max(1, min(MAX_PAGES, -(-total // PAR_PAGE)))
+    page = c.page
+    if page < 1:
+        page = 1
+    if page > pages:
+        if total:
+            messages.append(f"La page demandée n'existe pas : voici la dernière page ({pages}).")
+        page = pages
+    if total > MAX_RESULTATS:
+        messages.append(
+            f"{total} experts correspondent ; seuls les {MAX_RESULTATS} premiers sont proposés. Précisez la recherche."
+        )
+    debut = (page - 1) * PAR_PAGE
+    lignes = list(
+        qs.select_related("cour_appel", "disponibilite", "document_recherche").prefetch_related(
+            Prefetch(
+                "inscriptions",
+                queryset=Inscription.objects.actives(jour).select_related("liste", "specialite"),
+                to_attr="inscriptions_actives",
+            )
+        )[debut : debut + PAR_PAGE]
+    )
+    resultats = [_expliquer(e, stems, specialites, deps, ressort) for e in lignes]
+    return Resultats(resultats, total, page, pages, messages, mots_ignores)
+
+
+def _expliquer(
+    e: Expert, stems: dict[str, str], specialites: dict[int, list[str]], deps: set[str], ressort: Organisation | None
+) -> Resultat:
+    raisons: list[str] = []
+    if stems:
+        par_spec = [i for i in e.inscriptions_actives if i.specialite_id in specialites]  # type: ignore[attr-defined]
+        for i in par_spec[:3]:
+            mots = ", ".join(dict.fromkeys(specialites[i.specialite_id]))
+            raisons.append(f"Compétence : inscrit en {i.specialite.code} {i.specialite.libelle_affiche} ({mots})")
+        doc = getattr(e, "document_recherche", None)
+        if doc is not None:
+            texte_doc = doc.texte_normalise or ""
+            trouves = [mot for s, mot in stems.items() if f" {s} " in texte_doc]
+            if not trouves and e.score_texte:  # type: ignore[attr-defined]
+                # PostgreSQL matched with its own dictionary: say so without guessing which word.
+                trouves = ["mots de la mission"]
+            if trouves:
+                raisons.append("Spécialités fines : " + ", ".join(trouves))
+    d = getattr(e, "disponibilite", None)
+    marque = ""
+    if e.indisponible:  # type: ignore[attr-defined]
+        if d is not None and d.jusqu_au:
+            marque = f"Indisponible jusqu'au {date_longue(d.jusqu_au)}"
+        else:
+            marque = "Indisponible (sans date de retour)"
+    elif e.complet:  # type: ignore[attr-defined]
+        marque = f"Complet : {e.missions_en_cours} mission(s) en cours pour un maximum de {d.max_missions if d else '?'}"
+    raisons.append(marque or "Disponible")
+    if e.departement and e.departement in deps:
+        raisons.append(f"Proximité : même département ({e.departement})")
+    elif ressort is not None and e.cour_appel_id == ressort.pk:
+        raisons.append(f"Proximité : même ressort ({ressort.nom})")
+    else:
+        raisons.append(f"Proximité : autre ressort ({e.cour_appel.nom if e.cour_appel else 'non renseigné'})")
+    raisons.append(f"Charge : {e.missions_en_cours} mission(s) en cours")
+    if e.derniere_designation:
+        raisons.append(f"Dernière désignation : {date_longue(e.derniere_designation)}")
+    else:
+        raisons.append("Jamais désigné sur la plateforme")
+    return Resultat(e, raisons, not marque, marque, e.niveau_competence)  # type: ignore[attr-defined]
