@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import cast
 
 from django.contrib import messages
@@ -221,6 +222,7 @@ def _page_inviter(
     *,
     form: InvitationForm | None = None,
     form_agent: AgentForm | None = None,
+    erreur_expert: str = "",
     status: int = 200,
 ) -> HttpResponse:
     recherche = RechercheExpertForm(request.GET or None)
@@ -243,6 +245,7 @@ def _page_inviter(
             "form_agent": form_agent or AgentForm(agents=services.agents_ajoutables(echange)),
             "recherche": recherche,
             "experts": experts,
+            "erreur_expert": erreur_expert,
             "invitations": services.invitations_en_cours(echange),
         },
         status=status,
@@ -261,11 +264,9 @@ def inviter(request: HttpRequest, reference: str) -> HttpResponse:
     expert_ref = request.POST.get("expert", "")
     if expert_ref:
         try:
-            expert = annuaire_permissions.fiche_pour(_user(request), expert_ref)
+            expert = annuaire_permissions.fiche_pour(_user(request), uuid.UUID(expert_ref))
         except (Http404, ValueError):
-            form = InvitationForm()
-            form.add_error(None, "Cet expert n'a pas été trouvé dans l'annuaire.")
-            return _page_inviter(request, echange, form=form, status=400)
+            return _page_inviter(request, echange, erreur_expert="Cet expert n'a pas été trouvé dans l'annuaire.", status=400)
         form = InvitationForm({"email": expert.email})
     if not form.is_valid():
         return _page_inviter(request, echange, form=form, status=400)

@@ -31,6 +31,13 @@ def corps(reponse) -> bytes:
     return b"".join(reponse.streaming_content)
 
 
+def ouvrir(client, lien: str):
+    """Open the mail's link; comptes may move the secret to the session and redirect to a page
+    without it: return the final page and its path, where the form posts."""
+    reponse = client.get(lien, follow=True)
+    return reponse, reponse.request["PATH_INFO"]
+
+
 def lien_invitation(message) -> str:
     return re.search(r"http://[^\s]+/invitation/[^\s]+/", message.body).group(0).split("127.0.0.1:8000")[-1]  # type: ignore[union-attr]
 
@@ -71,8 +78,9 @@ def test_invitation_enrolment_then_folder(client, agent, echange_vide, horloge, 
     client.logout()
 
     horloge.avancer(days=6)
+    _page, cible = ouvrir(client, lien)
     reponse = client.post(
-        lien,
+        cible,
         {
             "prenom": "Nina",
             "nom": "Personne",
@@ -100,7 +108,7 @@ def test_invitation_enrolment_then_folder(client, agent, echange_vide, horloge, 
 
     # Single use: the same link again is refused, nothing revealed.
     client.logout()
-    reponse = client.get(lien)
+    reponse, _ = ouvrir(client, lien)
     assert reponse.status_code == 400
     assert "déjà été utilisée" in texte(reponse)
 
@@ -112,7 +120,7 @@ def test_expired_invitation_is_refused_with_a_clear_message(
         services.inviter_personne(acteur=agent, echange=echange_vide, email="tard@exemple.fr")
     lien = lien_invitation(mail.outbox[0])
     horloge.avancer(days=7, seconds=1)
-    reponse = client.get(lien)
+    reponse, _ = ouvrir(client, lien)
     assert reponse.status_code == 400
     assert "a expiré" in texte(reponse)
     assert not Utilisateur.objects.filter(email="tard@exemple.fr").exists()
@@ -125,7 +133,8 @@ def test_invitation_used_by_another_logged_in_account_is_refused(
         services.inviter_personne(acteur=agent, echange=echange_vide, email="destinataire@exemple.fr")
     lien = lien_invitation(mail.outbox[0])
     client.force_login(autre_invite)
-    reponse = client.post(lien)
+    _page, cible = ouvrir(client, lien)
+    reponse = client.post(cible)
     assert reponse.status_code == 200
     assert "pas à celle de votre compte" in texte(reponse)
     assert not Participant.objects.filter(echange=echange_vide, utilisateur=autre_invite).exists()
