@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -91,7 +93,7 @@ def peut_supprimer(user: Utilisateur, fichier: Fichier) -> bool:
     return fichier.depose_par_id == user.pk or est_agent_de(user, fichier.echange)
 
 
-def participant_a_gerer(request: HttpRequest, echange: Echange, reference: object) -> Participant:
+def participant_a_gerer(request: HttpRequest, echange: Echange, reference: uuid.UUID | str) -> Participant:
     try:
         return Participant.objects.select_related("utilisateur").get(echange=echange, uuid=reference, retire_le__isnull=True)
     except (Participant.DoesNotExist, ValueError):

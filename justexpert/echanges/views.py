@@ -181,7 +181,7 @@ def _indisponible(request: HttpRequest, fichier: Fichier, message: str) -> HttpR
     )
 
 
-@connecte
+@connecte  # type: ignore[type-var]  # a streamed response is an HttpResponseBase
 @require_GET
 def telecharger(request: HttpRequest, reference: str) -> HttpResponseBase:
     if (refus := _second_facteur(request)) is not None:
