@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from justexpert.annuaire.api import router as annuaire_router
+from justexpert.candidatures.api import router as candidatures_router
 from justexpert.coffre.api import router as coffre_router
 from justexpert.comptes.api import AUTH
 from justexpert.comptes.api import router as comptes_router
@@ -30,5 +31,6 @@ api.add_router("/comptes", comptes_router)
 api.add_router("/preuves", preuves_router)
 api.add_router("/coffre", coffre_router)
 api.add_router("/annuaire", annuaire_router)
+api.add_router("/candidatures", candidatures_router)
 api.add_router("/echanges", echanges_router)
 api.add_router("/experts", recherche_router)

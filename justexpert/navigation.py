@@ -27,6 +27,8 @@ MENU: tuple[Entree, ...] = (
     Entree("Tableau de bord", "portail:tableau_de_bord"),
     Entree("Annuaire des experts", "annuaire:repertoire", frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.AGENT})),
     Entree("Ma fiche d'expert", "annuaire:ma_fiche", frozenset({Role.EXPERT})),
+    Entree("Mes candidatures", "candidatures:mes_candidatures", frozenset({Role.CANDIDAT, Role.EXPERT})),
+    Entree("Candidatures à instruire", "candidatures:instruction", frozenset({Role.GREFFIER})),
     Entree("Trouver un expert", "recherche:recherche", frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.AGENT})),
     Entree("Mes sollicitations", "recherche:sollicitations", frozenset({Role.EXPERT})),
     Entree("Échanges", "echanges:liste", frozenset({Role.AGENT, Role.INVITE})),

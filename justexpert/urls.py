@@ -24,6 +24,7 @@ urlpatterns = [
     path("coffre/", include("justexpert.coffre.urls")),
     path("annuaire/", include("justexpert.annuaire.urls")),
     path("listes/", include("justexpert.annuaire.urls_publiques")),
+    path("candidatures/", include("justexpert.candidatures.urls")),
     path("recherche/", include("justexpert.recherche.urls")),
     path("echanges/", include("justexpert.echanges.urls")),
     *_api_urls(),

@@ -5,6 +5,7 @@ See README.md ("Configurer la production") for the list of variables.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -209,6 +210,16 @@ TACHES_PERIODIQUES += [
     ("justexpert.echanges.tasks.expirer_fichiers", 15 * 60),
     ("justexpert.echanges.tasks.desactiver_invites_inactifs", 24 * 3600),
 ]
+# --- candidatures ---
+# Campaign deadline: files for the list of year N are deposited before this day (MM-DD) of year
+# N-1 (1 March, D2004 art. 6 and the courts' calendars); later files are flagged to the instructor.
+CANDIDATURES_DATE_LIMITE = env_str("JUSTEXPERT_CANDIDATURES_DATE_LIMITE") or "03-01"
+if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", CANDIDATURES_DATE_LIMITE):
+    raise ConfigurationError(f"JUSTEXPERT_CANDIDATURES_DATE_LIMITE={CANDIDATURES_DATE_LIMITE!r}: expected MM-DD, e.g. 03-01.")
+# Pieces of a decided file are destroyed this many days after the notification: the one-month
+# appeal period (D2004 art. 20) plus the time for an appeal to reach the court. Receipts stay.
+CANDIDATURES_DELAI_DESTRUCTION_JOURS = env_int("JUSTEXPERT_CANDIDATURES_DELAI_DESTRUCTION_JOURS", 60, minimum=31)
+TACHES_PERIODIQUES += [("justexpert.candidatures.tasks.detruire_pieces_echues", 24 * 3600)]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).
