@@ -9,6 +9,7 @@ STAMP_DEV := $(VENV)/.installe-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/justexpert
+SOURCES := justexpert tests bench tools manage.py
 
 .DEFAULT_GOAL := help
 
@@ -61,8 +62,8 @@ test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
 	DATABASE_URL=$(PG_URL) $(MAKE) test
 
 lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --deploy
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check $(SOURCES)
+	$(VENV)/bin/ruff format --check $(SOURCES)
 	$(VENV)/bin/mypy justexpert/lib justexpert/comptes justexpert/preuves justexpert/coffre
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run

@@ -23,6 +23,7 @@ PUBLIC = {
     "comptes:reinitialisation_confirmer": "password reset link (single use)",
     "comptes:reinitialisation_terminee": "password reset done",
     "comptes:invitation": "invitation link (single use, bound to an address)",
+    "comptes:invitation_ouverte": "invitation page once the link was opened (secret in the session)",
     "comptes:boite_demo": "demo mailbox, 404 outside demo mode",
     "listes:index": "published annual lists of experts (public by law, D2004 art. 21)",
     "listes:liste": "one published annual list (name, specialites, professional address, phone only)",

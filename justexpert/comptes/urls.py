@@ -26,6 +26,7 @@ urlpatterns = [
         "administration/appartenances/<uuid:uuid>/retirer/", views.admin_retirer_appartenance, name="admin_retirer_appartenance"
     ),
     path("administration/journal/", views.admin_journal, name="admin_journal"),
+    path("invitation/", views.invitation_ouverte, name="invitation_ouverte"),
     path("invitation/<str:secret>/", views.invitation, name="invitation"),
     path("demo/courriels/", views.boite_demo, name="boite_demo"),
 ]

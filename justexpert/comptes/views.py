@@ -174,7 +174,11 @@ class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
 
     def dispatch(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         response = super().dispatch(*args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        if kwargs.get("token") != self.reset_url_token:
+            # The URL still holds the token (Django then moves it to the session and redirects):
+            # never send it as a referrer. The form page itself keeps the site policy, so that
+            # browsers send an Origin header and the CSRF check passes.
+            response["Referrer-Policy"] = "no-referrer"
         return response
 
 
@@ -370,13 +374,25 @@ def _sans_referent(response: HttpResponse) -> HttpResponse:
     return response
 
 
+SESSION_INVITATION = "comptes_invitation"
+
+
 @public
 def invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link from the mail: keep the secret in the session and continue on a URL without it, so
+    the secret never leaves as a referrer and the form page can keep the site's referrer policy."""
+    request.session[SESSION_INVITATION] = secret[:200]
+    return _sans_referent(redirect("comptes:invitation_ouverte"))
+
+
+@public
+def invitation_ouverte(request: HttpRequest) -> HttpResponse:
+    secret = request.session.get(SESSION_INVITATION, "")
     try:
         inv = invitations.trouver(secret)
     except RefusService as exc:
-        return _sans_referent(
-            render(request, "comptes/message.html", {"titre": "Invitation", "message": str(exc), "niveau": "error"}, status=400)
+        return render(
+            request, "comptes/message.html", {"titre": "Invitation", "message": str(exc), "niveau": "error"}, status=400
         )
     contexte: dict[str, object] = {"titre": "Invitation", "invitation": inv, "adresse": invitations.adresse_masquee(inv.email)}
     if request.user.is_authenticated:
@@ -386,12 +402,13 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
             except RefusService as exc:
                 contexte["erreur"] = str(exc)
             else:
+                request.session.pop(SESSION_INVITATION, None)
                 messages.success(request, "Invitation acceptée.")
                 return redirect(destination)
-        return _sans_referent(render(request, "comptes/invitation.html", contexte))
+        return render(request, "comptes/invitation.html", contexte)
     if Utilisateur.objects.filter(email__iexact=inv.email).exists():
         contexte["compte_existant"] = True
-        return _sans_referent(render(request, "comptes/invitation.html", contexte))
+        return render(request, "comptes/invitation.html", contexte)
     form = CompteInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -403,10 +420,11 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             services.ouvrir_session(request, user, mfa=False, methode="invitation")
+            request.session.pop(SESSION_INVITATION, None)
             messages.success(request, "Votre compte est créé et l'invitation acceptée.")
             return redirect(destination)
     contexte["form"] = form
-    return _sans_referent(render(request, "comptes/invitation.html", contexte))
+    return render(request, "comptes/invitation.html", contexte)
 
 
 @public

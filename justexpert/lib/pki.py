@@ -13,11 +13,13 @@ folder (refreshed by cron) and/or fetched online (``PKI_RECUPERATION``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
@@ -34,6 +36,8 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
     ValidationError,
 )
+
+T = TypeVar("T")
 
 
 class Statut(enum.StrEnum):
@@ -117,6 +121,17 @@ def contexte_validation(
     )
 
 
+def _executer(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyhanko-certvalidator's coroutine to completion from synchronous code, also when the
+    calling thread already runs an event loop (then in a short-lived worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executeur:
+        return executeur.submit(asyncio.run, coroutine).result()
+
+
 def sujet(cert: asn1_x509.Certificate) -> str:
     return cert.subject.human_friendly
 
@@ -132,7 +147,7 @@ def verifier_certificat(
     validateur = CertificateValidator(cert, validation_context=contexte)
     nom = sujet(cert)
     try:
-        asyncio.run(validateur.async_validate_usage(set(usages)))
+        _executer(validateur.async_validate_usage(set(usages)))
     except RevokedError:
         return Verdict(Statut.INVALIDE, ["le certificat est révoqué"], nom)
     except ExpiredError:

@@ -155,12 +155,6 @@ def test_admin_creates_a_staff_account_and_the_mail_reaches_the_demo_mailbox(
     axe.verifier(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ReinitialisationConfirmer sends 'Referrer-Policy: no-referrer', so Chromium posts the form with "
-    "'Origin: null' and Django's CSRF check answers 403: the mailed link cannot set a password in Chromium.",
-)
 def test_new_staff_member_chooses_a_password_from_the_mailed_link(page: Page, monde_demo: str, axe: VerificateurAxe) -> None:
     creer_compte(
         None,
