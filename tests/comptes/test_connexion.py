@@ -187,3 +187,15 @@ def test_reset_link_is_single_use_and_ends_other_sessions(client, expert, django
     assert "n'est plus valable" in texte(encore)
     # Sessions opened before the change are closed.
     assert autre.get(reverse("portail:tableau_de_bord")).status_code == 302
+
+
+def test_reset_token_url_is_never_sent_as_referrer_but_the_form_keeps_origin(client, expert, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comptes:reinitialisation"), {"email": "expert@test.fr"})
+    chemin = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+    avec_jeton = client.get(chemin)
+    assert avec_jeton.status_code == 302 and avec_jeton["Referrer-Policy"] == "no-referrer"
+    formulaire = client.get(avec_jeton["Location"])
+    assert formulaire.status_code == 200
+    # The form page keeps the site policy: browsers then send a real Origin with the POST (CSRF).
+    assert formulaire["Referrer-Policy"] == "same-origin"
