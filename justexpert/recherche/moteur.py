@@ -153,17 +153,21 @@ def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
     return trouve
 
 
-def _texte_correspond(stems: list[str]) -> tuple[Q | None, object]:
+def _texte_correspond(stems: list[str], mots_saisis: list[str]) -> tuple[Q | None, object]:
     """(filter on the fine specialities, score expression) for the current database."""
     if not stems:
         return None, Value(0.0, output_field=FloatField())
     if connection.vendor == "postgresql":
-        requete = " | ".join(stems)  # stems are [a-z0-9]+ only: no tsquery operator can get in
+        # Words and stems are letters and digits only (texte.mots): no tsquery operator can get in.
+        francais = " | ".join(mots_saisis) or "''"
+        simple = " | ".join(stems)
+        requete = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
         sql = (
-            "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s)) FROM recherche_documentexpert d "
-            "WHERE d.expert_id = annuaire_expert.id AND d.document @@ to_tsquery('recherche_fr', %s)"
+            f"SELECT ts_rank(d.document, {requete}) FROM recherche_documentexpert d "
+            f"WHERE d.expert_id = annuaire_expert.id AND d.document @@ {requete}"
         )
-        score = Coalesce(RawSQL(sql, [requete, requete], output_field=FloatField()), Value(0.0))
+        # Parameters are bound, and the SQL text is a constant.
+        score = Coalesce(RawSQL(sql, [francais, simple, francais, simple], output_field=FloatField()), Value(0.0))  # noqa: S611
         return Q(score_texte__gt=0), score
     total = None
     for s in stems:
@@ -240,7 +244,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         qs = qs.filter(indisponible=False, complet=False)
 
     specialites = specialites_du_texte(stems)
-    filtre_texte, score = _texte_correspond(list(stems))
+    filtre_texte, score = _texte_correspond(list(stems), list(stems.values()))
     qs = qs.annotate(score_texte=score)
     if specialites:
         qs = qs.annotate(competence_spec=Exists(inscriptions.filter(expert=OuterRef("pk"), specialite_id__in=list(specialites))))

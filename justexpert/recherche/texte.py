@@ -20,7 +20,7 @@ MAX_RACINES = 32
 # And the input is cut at this many characters before anything else.
 MAX_CARACTERES = 4000
 
-_MOT = re.compile(r"[a-z0-9]+")
+_MOT = re.compile(r"[^\W_]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'"})
 
 # French stop words (PostgreSQL's french list, unaccented, plus elisions and a few mission words
@@ -47,20 +47,24 @@ def sans_accents(texte: str) -> str:
 
 
 def mots(texte: str) -> list[str]:
-    """Words of ``texte``, unaccented and lower case, stop words removed, order kept."""
-    return [m for m in _MOT.findall(sans_accents(texte[:MAX_CARACTERES])) if m not in MOTS_VIDES and len(m) > 1]
+    """Words of ``texte`` in lower case (accents kept: the stemmer needs them), stop words removed."""
+    propre = unicodedata.normalize("NFC", texte[:MAX_CARACTERES].translate(_LIGATURES)).lower()
+    return [m for m in _MOT.findall(propre) if len(m) > 1 and sans_accents(m) not in MOTS_VIDES]
 
 
 @lru_cache(maxsize=20_000)
 def racine(mot: str) -> str:
-    return str(_stemmer.stemWord(mot))
+    """Snowball French stem of the accented word, then unaccented (« fissurées » → « fissur »)."""
+    return sans_accents(str(_stemmer.stemWord(mot)))
 
 
 def racines(texte: str, limite: int | None = None) -> list[str]:
     """Distinct stems of ``texte`` in order of first appearance (at most ``limite``)."""
     vues: dict[str, None] = {}
     for m in mots(texte):
-        vues.setdefault(racine(m), None)
+        r = racine(m)
+        if r.isascii() and r.isalnum():
+            vues.setdefault(r, None)
         if limite is not None and len(vues) >= limite:
             break
     return list(vues)
@@ -70,7 +74,9 @@ def racines_et_mots(texte: str, limite: int = MAX_RACINES) -> dict[str, str]:
     """stem -> first word of the user's text that gave it (to explain a match in their words)."""
     resultat: dict[str, str] = {}
     for m in mots(texte):
-        resultat.setdefault(racine(m), m)
+        r = racine(m)
+        if r.isascii() and r.isalnum():  # only [a-z0-9] stems reach a tsquery
+            resultat.setdefault(r, m)
         if len(resultat) >= limite:
             break
     return resultat

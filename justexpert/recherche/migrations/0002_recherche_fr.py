@@ -1,5 +1,9 @@
 """PostgreSQL only: the French text search configuration with unaccent, and the indexed tsvector
-of each expert's document. SQLite keeps ``texte_normalise`` (built in Python, same steps)."""
+of each expert's document. SQLite keeps ``texte_normalise`` (built in Python, same steps).
+
+PostgreSQL unaccents before stemming (« fissurées » → « fissurees » → « fissure »), the Python side
+stems the accented word first (→ « fissur »): the vector holds both, so a query matches when either
+pipeline agrees (see docs/recherche.md)."""
 
 from django.db import migrations
 
@@ -15,7 +19,8 @@ CREER = [
     END $$
     """,
     "ALTER TABLE recherche_documentexpert ADD COLUMN document tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('recherche_fr'::regconfig, texte)) STORED",
+    "GENERATED ALWAYS AS (to_tsvector('recherche_fr'::regconfig, texte) "
+    "|| to_tsvector('simple'::regconfig, texte_normalise)) STORED",
     "CREATE INDEX recherche_documentexpert_document_gin ON recherche_documentexpert USING gin (document)",
 ]
 SUPPRIMER = [

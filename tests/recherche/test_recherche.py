@@ -1,0 +1,178 @@
+"""Search: relevance in French, filters, explained ordering, bad input, permissions, API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from justexpert.annuaire import services as annuaire
+from justexpert.recherche import moteur
+from justexpert.recherche.models import EntreeThesaurus
+from tests.conftest import texte
+
+pytestmark = pytest.mark.django_db
+
+
+def noms(magistrat, **criteres) -> list[str]:
+    c = moteur.Criteres(**criteres)
+    return [r.expert.nom for r in moteur.rechercher(c, user=magistrat).resultats]
+
+
+def cour(orgs, code="PARIS"):
+    return orgs[code]
+
+
+def test_cracked_wall_in_a_new_house_finds_building_experts_before_accountants(monde, magistrat, orgs):
+    resultat = noms(magistrat, texte="Un mur fissuré dans une maison neuve", cour=cour(orgs))
+    assert resultat[0] == "Maçon"
+    assert "Toit" in resultat
+    assert "Chiffre" not in resultat[: resultat.index("Toit") + 1]
+
+
+@pytest.mark.parametrize("texte_saisi", ["FISSURES", "fissuré", "fissure", "Fissurées", "lezardes", "LÉZARDE"])
+def test_accents_plurals_case_and_word_forms_do_not_matter(monde, magistrat, orgs, texte_saisi):
+    assert noms(magistrat, texte=texte_saisi, cour=cour(orgs))[0] == "Maçon"
+
+
+def test_fine_specialities_match_in_other_domains(monde, magistrat, orgs):
+    assert noms(magistrat, texte="séquelle d'une blessure", cour=cour(orgs))[0] == "Soin"
+    assert noms(magistrat, texte="audit comptable", cour=cour(orgs))[0] == "Chiffre"
+
+
+def test_thesaurus_bridges_everyday_words_to_specialites(monde, magistrat, orgs):
+    # « bâche » appears nowhere; an administrator bridges it to building specialites.
+    assert noms(magistrat, texte="bâche", cour=cour(orgs)) == []
+    EntreeThesaurus.objects.create(mot="bâche", codes="C.2")
+    resultat = noms(magistrat, texte="bâches", cour=cour(orgs))
+    assert set(resultat) == {"Maçon", "Toit"}
+
+
+def test_radiated_and_suspended_experts_are_never_shown(monde, magistrat, orgs):
+    for criteres in ({"texte": "fissures maisons neuves"}, {}, {"inclure_indisponibles": True}):
+        resultat = noms(magistrat, cour=cour(orgs), **criteres)
+        assert "Radié" not in resultat and "Suspendu" not in resultat
+
+
+def test_default_court_is_the_users_and_other_ressorts_come_after(monde, magistrat, orgs):
+    assert "Loin" not in noms(magistrat, texte="fissure", cour=cour(orgs))
+    toutes = noms(magistrat, texte="fissure maison", cour=None)
+    assert toutes.index("Maçon") < toutes.index("Loin")
+
+
+def test_same_departement_before_same_ressort(monde, magistrat, orgs):
+    # Toit (93) is in the Paris ressort, Maçon (75) in the magistrate's département: same competence level.
+    resultat = noms(magistrat, cour=cour(orgs), nomenclature="C.2")
+    assert resultat.index("Maçon") < resultat.index("Toit")
+
+
+def test_workload_and_recent_designation_share_work_out(monde, magistrat, orgs):
+    import datetime as dt
+
+    annuaire.mettre_a_jour_compteurs(monde["batisseur"], missions_ouvertes=3)
+    resultat = noms(magistrat, nomenclature="C.2.1", cour=cour(orgs))
+    assert resultat == ["Maçon"]  # alone in its specialite: still proposed
+    annuaire.mettre_a_jour_compteurs(monde["couvreur"], designation_le=dt.date(2026, 1, 1))
+    annuaire.mettre_a_jour_compteurs(monde["medecin"], missions_ouvertes=0)
+    tous = noms(magistrat, cour=cour(orgs), departement="75")
+    assert tous[-1] == "Maçon"  # the busiest comes last among equals
+
+
+def test_filters_language_matter_secure_exchange_and_list(monde, magistrat, orgs, greffier_ca):
+    assert noms(magistrat, cour=cour(orgs), langue="Allemand") == ["Langue"]
+    annuaire.modifier_fiche(monde["comptable"], acteur=greffier_ca, matiere_penale=False, echange_securise=True)
+    assert "Chiffre" not in noms(magistrat, cour=cour(orgs), matiere="penale")
+    assert noms(magistrat, cour=cour(orgs), echange_securise=True) == ["Chiffre"]
+    assert noms(magistrat, cour=cour(orgs), liste=moteur.Liste.NATIONALE) == []
+    assert noms(magistrat, cour=cour(orgs), nomenclature="D") == ["Chiffre"]
+
+
+def test_fiche_changes_are_searchable_at_once(monde, magistrat, orgs, greffier_ca):
+    assert noms(magistrat, texte="piscine enterrée", cour=cour(orgs)) == []
+    annuaire.modifier_fiche(monde["comptable"], acteur=greffier_ca, specialites_fines="Piscines enterrées et leurs bassins")
+    assert noms(magistrat, texte="piscine enterrée", cour=cour(orgs))[0] == "Chiffre"
+
+
+def test_each_result_explains_its_rank(monde, magistrat, orgs):
+    r = moteur.rechercher(moteur.Criteres(texte="fissures maison", cour=cour(orgs)), user=magistrat).resultats[0]
+    raisons = " | ".join(r.raisons)
+    assert "Compétence" in raisons and "Spécialités fines" in raisons
+    assert "Disponible" in raisons and "même département (75)" in raisons
+    assert "Charge : 0 mission" in raisons and "Jamais désigné" in raisons
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "requete",
+    [
+        {"texte": "fissure & | ! ( ) :* <-> ' \" \\ % _"},
+        {"texte": " ".join(["fissure", "maison"] * 2500)},
+        {"texte": "\x00\u202e𝕱𝖎𝖘𝖘𝖚𝖗𝖊 🏚️"},
+        {"page": "1000000000"},
+        {"page": "-5"},
+        {"page": "abc"},
+        {"nomenclature": "ZZZ' OR 1=1 --"},
+        {"cour": "INEXISTANTE"},
+        {"departement": "%%%%"},
+        {"liste": "n'importe quoi"},
+        {"matiere": "x" * 500},
+    ],
+)
+def test_any_input_gives_a_page_never_an_error(monde, client, magistrat, requete):
+    client.force_login(magistrat)
+    reponse = client.get(reverse("recherche:recherche"), requete)
+    assert reponse.status_code == 200
+
+
+def test_page_beyond_the_last_shows_the_last_page_with_a_message(monde, client, magistrat):
+    client.force_login(magistrat)
+    page = texte(client.get(reverse("recherche:recherche"), {"page": "1000000000"}))
+    assert "voici la dernière page" in page
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_free_text_is_accepted(monde, magistrat, orgs, saisie):
+    moteur.rechercher(moteur.Criteres(texte=saisie, cour=cour(orgs)), user=magistrat)
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "acteur,statut",
+    [("magistrat", 200), ("greffier", 200), ("agent", 200), ("expert", 403), ("candidat", 403), ("avocat_partie_a", 403)],
+)
+def test_only_justice_staff_search(monde, client, request, acteur, statut):
+    client.force_login(request.getfixturevalue(acteur))
+    assert client.get(reverse("recherche:recherche")).status_code == statut
+    assert client.get("/api/v1/experts/recherche").status_code == statut
+
+
+def test_anonymous_is_sent_to_login_and_api_says_401(client):
+    assert client.get(reverse("recherche:recherche")).status_code == 302
+    assert client.get("/api/v1/experts/recherche").status_code == 401
+
+
+def test_api_returns_ranked_explained_results(monde, client, magistrat):
+    client.force_login(magistrat)
+    donnees = client.get("/api/v1/experts/recherche", {"texte": "Fissures MAISON", "page": "999999999999"}).json()
+    assert donnees["resultats"][0]["nom"] == "Maçon"
+    assert any("Compétence" in r for r in donnees["resultats"][0]["raisons"])
+    assert donnees["page"] == donnees["pages"] == 1
+
+
+def test_queries_per_request_do_not_grow_with_results(monde, client, magistrat, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(magistrat)
+    client.get(reverse("recherche:recherche"))
+    with CaptureQueriesContext(connection) as un:
+        client.get(reverse("recherche:recherche"), {"texte": "fissure", "cour": ""})
+    with CaptureQueriesContext(connection) as tous:
+        client.get(reverse("recherche:recherche"), {"cour": "", "inclure_indisponibles": "on"})
+    assert len(tous) <= len(un) + 1
