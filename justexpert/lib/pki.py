@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -109,15 +110,23 @@ def contexte_validation(
     autres: Iterable[asn1_x509.Certificate] = (),
     crls: Iterable[asn1_crl.CertificateList] | None = None,
     recuperation: bool | None = None,
+    ocsps: Iterable[asn1_ocsp.OCSPResponse] = (),
+    retroactif: bool = False,
 ) -> ValidationContext:
-    """The validation context of the platform: our trust list only, revocation hard-fail."""
+    """The validation context of the platform: our trust list only, revocation hard-fail.
+
+    ``retroactif``: revocation information issued after ``moment`` counts (point-in-time
+    validation of a signature at the time of its trusted timestamp).
+    """
     return ValidationContext(
         trust_roots=list(racines if racines is not None else ancres()),
         other_certs=[*intermediaires(), *autres],
         crls=list(crls if crls is not None else crls_locales()),
+        ocsps=list(ocsps),
         allow_fetching=settings.PKI_RECUPERATION if recuperation is None else recuperation,
         revocation_mode="require",  # no revocation information: indéterminé, never valide
         moment=moment,
+        retroactive_revinfo=retroactif,
     )
 
 

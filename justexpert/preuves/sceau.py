@@ -1,0 +1,280 @@
+"""The platform's seal: PAdES B-T signatures on the PDFs the platform generates (lists, receipts).
+
+Protects against: a generated PDF altered after it left the platform (any change breaks the seal
+in pyHanko, poppler's pdfsig, Adobe…), and a seal without certain date (every seal carries an
+RFC 3161 timestamp of the platform's authority, so its time does not depend on the server clock
+alone when an external authority is configured). Production reads the seal key and its
+certificate chain from files named by the environment (docs/signatures.md); development and demo
+generate a seal certificate and its own small CA under DATA_DIR/secrets, outside git.
+
+Does not protect against: someone who can read the seal key on the server, nor a PDF that was
+wrong before sealing. The seal says "issued by the platform", not "approved by a person".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from justexpert.lib.env import ConfigurationError, env_str
+
+from . import conf, horodatage
+
+logger = logging.getLogger(__name__)
+
+MOTIF_DEFAUT = "Document émis par la plateforme Justexpert"
+NOM_CHAMP = "SceauJustexpert"
+
+
+class HorodateurPlateforme(TimeStamper):
+    """pyHanko timestamper backed by the platform's authority (preuves.horodatage).
+
+    With settings.TSA_URL: the external authority over HTTP. Without: the built-in authority,
+    called in-process (no network round trip; same tokens as its HTTP endpoint).
+    """
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        url = conf.tsa_url()
+        if url:
+            try:
+                return await asyncio.to_thread(horodatage._demander, url, req)
+            except horodatage.HorodatageIndisponible as exc:
+                raise OSError(str(exc)) from exc  # pyHanko's contract: I/O problems raise IOError
+        return horodatage.repondre(req, conf.tsa_integree())
+
+
+def ancres_horodatage() -> list[asn1_x509.Certificate]:
+    """Roots trusted for timestamp tokens: JUSTEXPERT_TSA_AC_FILE, or the built-in authority's CA."""
+    if conf.tsa_url():
+        return [asn1_x509.Certificate.load(der) for der in (conf.tsa_ac() or [])]
+    tsa = conf.tsa_integree()
+    return [asn1_x509.Certificate.load(tsa.ac.public_bytes(serialization.Encoding.DER))]
+
+
+def certificats_horodatage() -> list[asn1_x509.Certificate]:
+    if conf.tsa_url():
+        return []
+    tsa = conf.tsa_integree()
+    return [asn1_x509.Certificate.load(tsa.certificat.public_bytes(serialization.Encoding.DER))]
+
+
+# --- The seal's key and certificates -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sceau:
+    cle: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+    certificat: x509.Certificate
+    chaine: tuple[x509.Certificate, ...]  # intermediates (and root) sent with the signature
+    ancres: tuple[x509.Certificate, ...]  # roots trusted for verifying our own seals
+    crls: tuple[bytes, ...]  # DER CRLs of the development CA (production: fetched or in PKI_CRL_DIR)
+
+    def der(self) -> bytes:
+        return self.certificat.public_bytes(serialization.Encoding.DER)
+
+
+def _nom(cn: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Justexpert (développement)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
+
+
+def _ecrire(chemin: Path, contenu: bytes) -> None:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    tmp = chemin.with_suffix(chemin.suffix + ".tmp")
+    tmp.write_bytes(contenu)
+    tmp.chmod(0o600)
+    tmp.replace(chemin)
+
+
+def _generer_sceau(dossier: Path) -> None:
+    """Development seal: its own CA (kept, to issue CRLs) and an RSA-3072 seal certificate."""
+    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    cle_ac = ec.generate_private_key(ec.SECP256R1())
+    nom_ac = _nom("Justexpert AC du sceau de développement")
+    ac = (
+        x509.CertificateBuilder()
+        .subject_name(nom_ac)
+        .issuer_name(nom_ac)
+        .public_key(cle_ac.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(maintenant - dt.timedelta(days=1))
+        .not_valid_after(maintenant + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    cle = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_nom("Sceau de la plateforme Justexpert (développement)"))
+        .issuer_name(nom_ac)
+        .public_key(cle.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(maintenant - dt.timedelta(days=1))
+        .not_valid_after(maintenant + dt.timedelta(days=1825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        # digitalSignature + nonRepudiation (contentCommitment): what PDF readers expect of a seal.
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    pkcs8 = serialization.PrivateFormat.PKCS8
+    _ecrire(dossier / "sceau-ac-cle.pem", cle_ac.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
+    _ecrire(dossier / "sceau-cle.pem", cle.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
+    _ecrire(dossier / "sceau-ac.pem", ac.public_bytes(serialization.Encoding.PEM))
+    # Written last: its presence means the set is complete.
+    _ecrire(dossier / "sceau-certificats.pem", cert.public_bytes(serialization.Encoding.PEM) + ac.public_bytes(serialization.Encoding.PEM))
+
+
+def _crl_developpement(dossier: Path, ac: x509.Certificate) -> bytes:
+    """The development CA's (empty) CRL, reissued when it is due, so revocation checks succeed."""
+    chemin = dossier / "sceau-ac.crl"
+    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if chemin.exists():
+        der = chemin.read_bytes()
+        suivante = x509.load_der_x509_crl(der).next_update_utc
+        if suivante is not None and suivante > maintenant + dt.timedelta(days=1):
+            return der
+    cle_ac = serialization.load_pem_private_key((dossier / "sceau-ac-cle.pem").read_bytes(), password=None)
+    assert isinstance(cle_ac, ec.EllipticCurvePrivateKey)
+    liste = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ac.subject)
+        .last_update(maintenant - dt.timedelta(minutes=5))
+        .next_update(maintenant + dt.timedelta(days=30))
+        .add_extension(x509.CRLNumber(int(maintenant.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    der = liste.public_bytes(serialization.Encoding.DER)
+    _ecrire(chemin, der)
+    return der
+
+
+def _charger_certificats(chemin: str, variable: str) -> list[x509.Certificate]:
+    try:
+        return x509.load_pem_x509_certificates(Path(chemin).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"{variable}={chemin!r} cannot be read as PEM certificates: {exc}") from exc
+
+
+@cache
+def _sceau(cle_fichier: str | None, certificats_fichier: str | None, ac_fichier: str | None, dossier: str) -> Sceau:
+    if cle_fichier or certificats_fichier:
+        if not (cle_fichier and certificats_fichier):
+            raise ConfigurationError("JUSTEXPERT_SCEAU_CLE_FILE and JUSTEXPERT_SCEAU_CERTIFICATS_FILE go together.")
+        try:
+            cle = serialization.load_pem_private_key(Path(cle_fichier).read_bytes(), password=None)
+        except (OSError, ValueError, TypeError) as exc:
+            raise ConfigurationError(f"JUSTEXPERT_SCEAU_CLE_FILE={cle_fichier!r} is not a readable PEM private key: {exc}") from None
+        if not isinstance(cle, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            raise ConfigurationError("The seal key must be RSA or ECDSA.")
+        certs = _charger_certificats(certificats_fichier, "JUSTEXPERT_SCEAU_CERTIFICATS_FILE")
+        if certs[0].public_key().public_numbers() != cle.public_key().public_numbers():
+            raise ConfigurationError("JUSTEXPERT_SCEAU_CERTIFICATS_FILE must start with the certificate of the seal key.")
+        ancres = _charger_certificats(ac_fichier, "JUSTEXPERT_SCEAU_AC_FILE") if ac_fichier else []
+        return Sceau(cle, certs[0], tuple(certs[1:]), tuple(ancres), ())
+    if not conf._cles_generees_permises():
+        raise ConfigurationError("JUSTEXPERT_SCEAU_CLE_FILE and JUSTEXPERT_SCEAU_CERTIFICATS_FILE must name the seal in production.")
+    chemin = Path(dossier)
+    if not (chemin / "sceau-certificats.pem").exists():
+        _generer_sceau(chemin)
+    cle = serialization.load_pem_private_key((chemin / "sceau-cle.pem").read_bytes(), password=None)
+    assert isinstance(cle, rsa.RSAPrivateKey)
+    cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
+    return Sceau(cle, cert, (ac,), (ac,), (_crl_developpement(chemin, ac),))
+
+
+def sceau() -> Sceau:
+    return _sceau(
+        env_str("JUSTEXPERT_SCEAU_CLE_FILE"),
+        env_str("JUSTEXPERT_SCEAU_CERTIFICATS_FILE"),
+        env_str("JUSTEXPERT_SCEAU_AC_FILE"),
+        str(Path(settings.DATA_DIR) / "secrets"),
+    )
+
+
+def ancres_sceau() -> list[asn1_x509.Certificate]:
+    """Roots to trust for the platform's own seal (added to the PKI trust list when verifying)."""
+    return [_asn1(c) for c in sceau().ancres]
+
+
+def crls_sceau() -> list[asn1_crl.CertificateList]:
+    return [asn1_crl.CertificateList.load(der) for der in sceau().crls]
+
+
+def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _signataire(s: Sceau) -> signers.SimpleSigner:
+    cle = asn1_keys.PrivateKeyInfo.load(
+        s.cle.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return signers.SimpleSigner(
+        signing_cert=_asn1(s.certificat),
+        signing_key=cle,
+        cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in s.chaine]),
+    )
+
+
+async def async_sceller_pdf(pdf: bytes, *, motif: str = MOTIF_DEFAUT) -> bytes:
+    s = sceau()
+    ecrivain = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    nom = NOM_CHAMP
+    existants = {nom_champ for nom_champ, _, _ in fields.enumerate_sig_fields(ecrivain)}
+    n = 1
+    while nom in existants:  # a PDF sealed twice keeps both seals
+        n += 1
+        nom = f"{NOM_CHAMP}{n}"
+    meta = signers.PdfSignatureMetadata(
+        field_name=nom,
+        reason=motif,
+        location="Justexpert",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    sortie = io.BytesIO()
+    try:
+        signeur = signers.PdfSigner(meta, signer=_signataire(s), timestamper=HorodateurPlateforme())
+        await signeur.async_sign_pdf(ecrivain, output=sortie)
+    except (OSError, TimestampRequestError) as exc:
+        # The authority is down: seal anyway (PAdES B-B, time claimed by the server) rather than
+        # refuse to issue the document; the seal's time is then shown as "déclarée, non certaine".
+        logger.warning("seal without timestamp: authority unavailable (%s)", type(exc).__name__)
+        ecrivain = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        sortie = io.BytesIO()
+        await signers.PdfSigner(meta, signer=_signataire(s)).async_sign_pdf(ecrivain, output=sortie)
+    return sortie.getvalue()
+
+
+def sceller_pdf(pdf: bytes, *, motif: str = MOTIF_DEFAUT) -> bytes:
+    """Seal a PDF generated by the platform: PAdES B-T (B-B only while the authority is down)."""
+    return asyncio.run(async_sceller_pdf(pdf, motif=motif))
