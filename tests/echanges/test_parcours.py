@@ -299,3 +299,55 @@ def test_pdf_generation_and_seal_hook(civil, agent):
     brut = trace.pdf_trace(civil.echange)
     assert brut.startswith(b"%PDF")
     assert trace.sceller_pdf(brut) == brut  # no seal yet (issue 5): never an imitation
+
+
+def test_menu_entry_for_agents_and_invitees_only(client, agent, invite, expert):
+    for user, attendu in ((agent, True), (invite, True), (expert, False)):
+        client.force_login(user)
+        page = texte(client.get(reverse("portail:tableau_de_bord")))
+        assert (f'href="{reverse("echanges:liste")}"' in page) is attendu, user
+
+
+def test_dashboard_asks_an_invitee_without_factor_to_enrol(client, invite):
+    invite.totp_actif = False
+    invite.save(update_fields=["totp_actif"])
+    client.force_login(invite)
+    page = texte(client.get(reverse("portail:tableau_de_bord")))
+    assert "Activez la double authentification pour accéder à vos échanges" in page
+
+
+def test_api_detail_lists_files_with_receipts_and_hides_ended_downloads(client, civil, invite, horloge):
+    horloge.avancer(days=8)
+    services.expirer_fichiers()
+    client.force_login(invite)
+    donnees = client.get(f"/api/v1/echanges/{civil.echange.uuid}").json()
+    assert donnees["titre"] == civil.echange.titre
+    assert donnees["fichiers_disponibles"] == 0
+    (f,) = donnees["fichiers"]
+    assert (f["nom"], f["sha256"], f["disponible"], f["telechargement"]) == (
+        "rapport-civil.pdf",
+        civil.fichier.sha256,
+        False,
+        None,
+    )
+    assert client.get(f["accuse_depot"]).status_code == 200
+
+
+def test_api_accepts_a_personal_token(client, civil, agent):
+    from justexpert.comptes.services import creer_jeton
+
+    _jeton, secret = creer_jeton(acteur=agent, nom="script")
+    reponse = client.get("/api/v1/echanges/", headers={"Authorization": f"Bearer {secret}"})
+    assert reponse.status_code == 200
+    assert [e["uuid"] for e in reponse.json()] == [str(civil.echange.uuid)]
+
+
+def test_download_receipt_is_served_to_participants(client, civil, invite, agent):
+    client.force_login(invite)
+    corps(client.get(reverse("echanges:telecharger", args=[civil.fichier.uuid])))
+    evenement = Telechargement.objects.get().evenement
+    accuse = client.get(reverse("echanges:accuse", args=[evenement.uuid])).json()
+    assert accuse["evenement"]["type"] == "echanges.telechargement"
+    assert accuse["evenement"]["acteur"] == str(invite.uuid)
+    client.force_login(agent)
+    assert client.get(reverse("echanges:accuse", args=[evenement.uuid])).status_code == 200
