@@ -15,6 +15,7 @@ from justexpert.comptes.api import AUTH
 from justexpert.comptes.api import router as comptes_router
 from justexpert.comptes.permissions import public
 from justexpert.echanges.api import router as echanges_router
+from justexpert.expertises.api import router as expertises_router
 from justexpert.preuves.api import router as preuves_router
 from justexpert.recherche.api import router as recherche_router
 
@@ -33,4 +34,5 @@ api.add_router("/coffre", coffre_router)
 api.add_router("/annuaire", annuaire_router)
 api.add_router("/candidatures", candidatures_router)
 api.add_router("/echanges", echanges_router)
+api.add_router("/expertises", expertises_router)
 api.add_router("/experts", recherche_router)

@@ -31,6 +31,11 @@ MENU: tuple[Entree, ...] = (
     Entree("Candidatures à instruire", "candidatures:instruction", frozenset({Role.GREFFIER})),
     Entree("Trouver un expert", "recherche:recherche", frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.AGENT})),
     Entree("Mes sollicitations", "recherche:sollicitations", frozenset({Role.EXPERT})),
+    Entree(
+        "Expertises",
+        "expertises:liste",
+        frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.EXPERT, Role.AVOCAT, Role.PARTIE}),
+    ),
     Entree("Échanges", "echanges:liste", frozenset({Role.AGENT, Role.INVITE})),
     Entree("Administration", "comptes:admin_utilisateurs", frozenset({Role.ADMINISTRATEUR})),
     Entree("Mon compte", "comptes:mon_compte"),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("candidatures/", include("justexpert.candidatures.urls")),
     path("recherche/", include("justexpert.recherche.urls")),
     path("echanges/", include("justexpert.echanges.urls")),
+    path("expertises/", include("justexpert.expertises.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

@@ -5,3 +5,11 @@ class ExpertisesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "justexpert.expertises"
     label = "expertises"
+    verbose_name = "Expertises"
+
+    def ready(self) -> None:
+        from justexpert.comptes.invitations import enregistrer_gestionnaire
+
+        from .services import OBJET_INVITATION, accepter_invitation
+
+        enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation)

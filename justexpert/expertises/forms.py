@@ -1,1 +1,357 @@
-"""forms of expertises (filled by its issue)."""
+"""Forms of expertises (French messages next to each field; what was typed is kept on error)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from justexpert.annuaire.models import Expert
+from justexpert.comptes.models import Organisation, Role, Utilisateur
+from justexpert.lib.formulaires import FormulaireDsfr
+
+from . import permissions
+from .models import Etat, Expertise, Matiere, Partie, Qualite, QualitePartie, TypeProcedure
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ERREUR_DATE = {"required": "Indiquez la date.", "invalid": "Date invalide : utilisez le format JJ/MM/AAAA."}
+ERREUR_MONTANT = {
+    "required": "Indiquez le montant.",
+    "invalid": "Montant invalide : chiffres et virgule, par exemple 1500,00.",
+    "min_value": "Le montant doit être positif.",
+    "max_digits": "Montant trop élevé.",
+    "max_decimal_places": "Deux décimales au plus.",
+    "max_whole_digits": "Montant trop élevé.",
+}
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=help_text,
+        error_messages=ERREUR_DATE,
+    )
+
+
+def _montant(label: str, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        error_messages=ERREUR_MONTANT,
+    )
+
+
+def _lignes(texte: str) -> list[str]:
+    return [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
+
+
+class ExpertChoix(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Expert) -> str:  # type: ignore[override]
+        lieu = f" — {obj.ville_pro}" if obj.ville_pro else ""
+        return f"{obj.nom_complet}{lieu}"
+
+
+def experts_designables():  # type: ignore[no-untyped-def]
+    return Expert.objects.designables().filter(utilisateur__isnull=False, utilisateur__is_active=True).order_by("nom", "prenom")
+
+
+class DesignationForm(FormulaireDsfr):
+    juridiction = forms.ModelChoiceField(
+        label="Juridiction",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choisissez la juridiction.", "invalid_choice": "Choisissez une de vos juridictions."},
+    )
+    matiere = forms.ChoiceField(
+        label="Matière",
+        choices=Matiere.choices,
+        initial=Matiere.CIVILE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la matière.", "invalid_choice": "Choisissez civile ou pénale."},
+    )
+    type_procedure = forms.ChoiceField(
+        label="Type de procédure",
+        choices=TypeProcedure.choices,
+        error_messages={"required": "Choisissez le type de procédure.", "invalid_choice": "Type de procédure inconnu."},
+    )
+    numero_rg = forms.CharField(
+        label="Numéro RG (ou numéro de parquet)",
+        max_length=40,
+        error_messages={"required": "Indiquez le numéro RG.", "max_length": "40 caractères au plus."},
+    )
+    magistrat = forms.ModelChoiceField(
+        label="Magistrat qui ordonne l'expertise",
+        queryset=Utilisateur.objects.none(),
+        required=False,
+        help_text="À indiquer par le greffe ; un magistrat qui désigne est lui-même le magistrat de l'expertise.",
+        error_messages={"invalid_choice": "Choisissez un magistrat de la juridiction."},
+    )
+    greffiers = forms.ModelMultipleChoiceField(
+        label="Greffier(s) chargé(s) du suivi",
+        queryset=Utilisateur.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choisissez des greffiers de la juridiction.", "invalid_pk_value": "Choix invalide."},
+    )
+    fiche_expert = ExpertChoix(
+        label="Expert désigné",
+        queryset=Expert.objects.none(),
+        error_messages={
+            "required": "Choisissez l'expert.",
+            "invalid_choice": "Choisissez un expert inscrit et relié à un compte.",
+        },
+    )
+    date_ordonnance = _date("Date de la décision")
+    mission = forms.CharField(
+        label="Mission",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Indiquez la mission.", "max_length": "20 000 caractères au plus."},
+    )
+    questions = forms.CharField(
+        label="Questions (une par ligne)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
+        error_messages={"max_length": "20 000 caractères au plus."},
+    )
+    date_limite_rapport = _date("Date limite du rapport")
+    consignation_montant = _montant("Provision à consigner (€)", required=False)
+    consignation_date_limite = _date("Date limite de consignation", required=False)
+    demandeurs = forms.CharField(
+        label="Demandeur(s) ou parties civiles (un par ligne)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    defendeurs = forms.CharField(
+        label="Défendeur(s) ou mis en examen (un par ligne)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    matiere_financiere = forms.BooleanField(label="Expertise comptable ou financière (délais d'un mois, CPP 167)", required=False)
+    urgence = forms.BooleanField(label="Urgence : opérations sans attendre les observations (CPP 161-1)", required=False)
+
+    def __init__(self, *args: object, user: Utilisateur, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+        ids = permissions.juridictions(user, Role.MAGISTRAT) | permissions.juridictions(user, Role.GREFFIER)
+        self.fields["juridiction"].queryset = Organisation.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+        membres = Utilisateur.objects.filter(is_active=True, appartenances__organisation_id__in=ids).distinct()
+        self.fields["magistrat"].queryset = membres.filter(appartenances__role=Role.MAGISTRAT)  # type: ignore[attr-defined]
+        self.fields["greffiers"].queryset = membres.filter(appartenances__role=Role.GREFFIER)  # type: ignore[attr-defined]
+        self.fields["fiche_expert"].queryset = experts_designables()  # type: ignore[attr-defined]
+
+    def clean_numero_rg(self) -> str:
+        rg = self.cleaned_data["numero_rg"].strip()
+        if not rg:
+            raise forms.ValidationError("Indiquez le numéro RG.")
+        return rg
+
+    def clean_mission(self) -> str:
+        mission = self.cleaned_data["mission"].strip()
+        if not mission:
+            raise forms.ValidationError("Indiquez la mission.")
+        return mission
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        matiere, type_procedure = data.get("matiere"), data.get("type_procedure")
+        civils = {TypeProcedure.REFERE, TypeProcedure.FOND, TypeProcedure.MISE_EN_ETAT}
+        if matiere and type_procedure and (type_procedure in civils) != (matiere == Matiere.CIVILE):
+            self.add_error("type_procedure", "Ce type de procédure ne correspond pas à la matière choisie.")
+        if data.get("consignation_montant") is not None and not data.get("consignation_date_limite"):
+            self.add_error("consignation_date_limite", "Indiquez la date limite de consignation (CPC 269).")
+        if data.get("consignation_montant") is not None and matiere == Matiere.PENALE:
+            self.add_error("consignation_montant", "Pas de consignation en matière pénale (frais de justice).")
+        data["questions_liste"] = _lignes(data.get("questions", ""))
+        data["parties"] = [
+            (d, QualitePartie.DEMANDEUR if matiere == Matiere.CIVILE else QualitePartie.PARTIE_CIVILE)
+            for d in _lignes(data.get("demandeurs", ""))
+        ] + [
+            (d, QualitePartie.DEFENDEUR if matiere == Matiere.CIVILE else QualitePartie.MIS_EN_EXAMEN)
+            for d in _lignes(data.get("defendeurs", ""))
+        ]
+        return data
+
+
+# --- One small form per kind of transition (procedure.TRANSITIONS) ---------------------------------
+
+
+class SansChampForm(FormulaireDsfr):
+    pass
+
+
+class MotifForm(FormulaireDsfr):
+    motif = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        error_messages={"required": "Indiquez le motif.", "max_length": "4 000 caractères au plus."},
+    )
+
+
+class DateForm(FormulaireDsfr):
+    jour = _date("Date limite")
+    motif = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+        error_messages={"max_length": "4 000 caractères au plus."},
+    )
+
+
+class MontantForm(FormulaireDsfr):
+    montant = _montant("Montant (€)")
+
+
+class ComplementForm(FormulaireDsfr):
+    montant = _montant("Montant complémentaire à consigner (€)")
+    jour = _date("Date limite de consignation")
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+
+class MissionForm(FormulaireDsfr):
+    mission = forms.CharField(
+        label="Mission",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Indiquez la mission.", "max_length": "20 000 caractères au plus."},
+    )
+    questions = forms.CharField(
+        label="Questions (une par ligne)", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+    )
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        data["questions_liste"] = _lignes(data.get("questions", ""))
+        return data
+
+
+class RemplacementForm(FormulaireDsfr):
+    fiche_expert = ExpertChoix(
+        label="Nouvel expert",
+        queryset=Expert.objects.none(),
+        error_messages={
+            "required": "Choisissez l'expert.",
+            "invalid_choice": "Choisissez un expert inscrit et relié à un compte.",
+        },
+    )
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["fiche_expert"].queryset = experts_designables()  # type: ignore[attr-defined]
+
+
+FORMULAIRES: dict[str, type[FormulaireDsfr]] = {
+    "refuser": MotifForm,
+    "recuser": MotifForm,
+    "constater_conciliation": MotifForm,
+    "remplacer": RemplacementForm,
+    "relever_caducite": DateForm,
+    "ouvrir_dires": DateForm,
+    "deposer_rapport_provisoire": DateForm,
+    "notifier_conclusions": DateForm,
+    "proroger_delai": DateForm,
+    "taxer": MontantForm,
+    "ordonner_complement": ComplementForm,
+    "modifier_mission": MissionForm,
+}
+
+
+def formulaire(nom: str, expertise: Expertise, data: object = None) -> FormulaireDsfr:
+    classe = FORMULAIRES.get(nom, SansChampForm)
+    initial: dict[str, object] = {}
+    if nom == "modifier_mission":
+        initial = {"mission": expertise.mission, "questions": "\n".join(expertise.questions)}
+    elif nom == "proroger_delai":
+        initial = {"jour": expertise.date_limite_rapport}
+    return classe(data, prefix=nom, initial=initial)  # type: ignore[arg-type]
+
+
+def arguments(nom: str, form: FormulaireDsfr) -> dict[str, object]:
+    """Keyword arguments of the service function from a valid form."""
+    d = form.cleaned_data
+    args: dict[str, object] = {}
+    if "motif" in d:
+        args["motif"] = d["motif"] or ""
+    if "jour" in d:
+        args["jour"] = d["jour"]
+    if "montant" in d:
+        args["montant"] = d["montant"]
+    if nom == "remplacer":
+        args["fiche_expert"] = d["fiche_expert"]
+    if nom == "modifier_mission":
+        args["mission"] = d["mission"]
+        args["questions"] = d["questions_liste"]
+    if nom in ("deposer_rapport_provisoire", "notifier_conclusions", "ouvrir_dires"):
+        args.pop("motif", None)
+    return args
+
+
+# --- Participants --------------------------------------------------------------------------------
+
+
+class InvitationForm(FormulaireDsfr):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez l'adresse électronique.",
+            "invalid": "Adresse électronique invalide (exemple : nom@domaine.fr).",
+        },
+    )
+    qualite = forms.ChoiceField(
+        label="Qualité",
+        choices=[(Qualite.AVOCAT, "Avocat"), (Qualite.PARTIE, "Partie")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez avocat ou partie.", "invalid_choice": "Choisissez avocat ou partie."},
+    )
+    partie = forms.ModelChoiceField(
+        label="Partie concernée",
+        queryset=Partie.objects.none(),
+        error_messages={"required": "Choisissez la partie.", "invalid_choice": "Choisissez une partie de l'expertise."},
+    )
+
+    def __init__(self, *args: object, expertise: Expertise, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["partie"].queryset = expertise.parties.all()  # type: ignore[attr-defined]
+        if expertise.est_penale:
+            self.fields["qualite"].choices = [(Qualite.AVOCAT, "Avocat")]  # type: ignore[attr-defined]
+
+
+class PartieForm(FormulaireDsfr):
+    designation = forms.CharField(
+        label="Désignation (nom de la personne ou de la société)",
+        max_length=200,
+        error_messages={"required": "Indiquez la désignation.", "max_length": "200 caractères au plus."},
+    )
+    qualite = forms.ChoiceField(
+        label="Qualité",
+        choices=QualitePartie.choices,
+        error_messages={"required": "Choisissez la qualité.", "invalid_choice": "Qualité inconnue."},
+    )
+
+    def clean_designation(self) -> str:
+        valeur = self.cleaned_data["designation"].strip()
+        if not valeur:
+            raise forms.ValidationError("Indiquez la désignation.")
+        return valeur
+
+
+class FiltreForm(forms.Form):
+    ECHEANCES = [("", "Toutes"), ("depassee", "Échéance dépassée"), ("proche", "Échéance dans les 15 jours")]
+    etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *Etat.choices], required=False)
+    echeance = forms.ChoiceField(label="Échéance", choices=ECHEANCES, required=False)
+    q = forms.CharField(label="Numéro RG", max_length=40, required=False)

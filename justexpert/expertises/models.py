@@ -1,1 +1,237 @@
-"""models of expertises (filled by its issue)."""
+"""The expertise case (OPALEXE): the court's order, its parties, the people who take part, its
+procedural state and deadlines, and the history of its transitions.
+
+The states and the transitions between them are in ``procedure.py``; every change goes through
+``services.py``. Deposits (part 2) hang off ``Expertise`` and ``Participant``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from justexpert.lib.temps import maintenant
+
+
+class Matiere(models.TextChoices):
+    CIVILE = "civile", "Civile"
+    PENALE = "penale", "Pénale"
+
+
+class TypeProcedure(models.TextChoices):
+    # Civil (CPC 145, 232 ff.)
+    REFERE = "refere", "Référé expertise (CPC 145)"
+    FOND = "fond", "Au fond"
+    MISE_EN_ETAT = "mise_en_etat", "Juge de la mise en état"
+    # Penal (CPP 156 ff.)
+    INSTRUCTION = "instruction", "Information judiciaire (juge d'instruction)"
+    JUGEMENT = "jugement", "Juridiction de jugement"
+
+
+PROCEDURES_PAR_MATIERE = {
+    Matiere.CIVILE: {TypeProcedure.REFERE, TypeProcedure.FOND, TypeProcedure.MISE_EN_ETAT},
+    Matiere.PENALE: {TypeProcedure.INSTRUCTION, TypeProcedure.JUGEMENT},
+}
+
+
+class Etat(models.TextChoices):
+    ORDONNEE = "ordonnee", "Ordonnée"
+    NOTIFIEE = "notifiee", "Notifiée à l'expert"
+    ACCEPTEE = "acceptee", "Acceptée par l'expert"
+    REFUSEE = "refusee", "Refusée par l'expert : à remplacer"
+    RECUSEE = "recusee", "Expert récusé : à remplacer"
+    ATTENTE_CONSIGNATION = "attente_consignation", "En attente de consignation"
+    CADUQUE = "caduque", "Désignation caduque"
+    EN_COURS = "en_cours", "Opérations en cours"
+    PHASE_DIRES = "phase_dires", "Phase des dires"
+    RAPPORT_PROVISOIRE = "rapport_provisoire", "Rapport provisoire : observations des parties"
+    REDACTION = "redaction", "Rédaction du rapport"
+    RAPPORT_DEPOSE = "rapport_depose", "Rapport déposé"
+    CONCLUSIONS_NOTIFIEES = "conclusions_notifiees", "Conclusions notifiées : délai de contre-expertise"
+    SANS_OBJET = "sans_objet", "Mission sans objet (conciliation)"
+    TAXATION = "taxation", "Taxation"
+    CLOSE = "close", "Close"
+
+
+class StatutConsignation(models.TextChoices):
+    SANS_OBJET = "sans_objet", "Sans objet"
+    A_CONSIGNER = "a_consigner", "À consigner"
+    CONSIGNEE = "consignee", "Consignée"
+    COMPLEMENT_A_CONSIGNER = "complement", "Complément à consigner"
+    NON_CONSIGNEE = "non_consignee", "Non consignée"
+
+
+class ExpertiseQuerySet(models.QuerySet["Expertise"]):
+    def ouvertes(self) -> ExpertiseQuerySet:
+        return self.exclude(etat__in=[Etat.CLOSE, Etat.CADUQUE])
+
+
+class Expertise(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    juridiction = models.ForeignKey("comptes.Organisation", on_delete=models.PROTECT, related_name="expertises")
+    numero_rg = models.CharField("numéro RG (ou de parquet)", max_length=40)
+    matiere = models.CharField("matière", max_length=10, choices=Matiere.choices, default=Matiere.CIVILE)
+    type_procedure = models.CharField("type de procédure", max_length=20, choices=TypeProcedure.choices)
+    # The designating magistrate (penal visibility follows their juridiction).
+    magistrat = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="expertises_ordonnees")
+    date_ordonnance = models.DateField("date de la décision")
+    mission = models.TextField("mission")
+    questions = models.JSONField("questions", default=list, blank=True)
+    # Where the designation came from (a recherche solicitation), opaque reference.
+    sollicitation_ref = models.CharField(max_length=64, blank=True)
+    etat = models.CharField("état", max_length=30, choices=Etat.choices, default=Etat.ORDONNEE, db_index=True)
+    etat_depuis = models.DateTimeField(default=maintenant)
+    # Deadlines are days in the juridiction's time zone (they end at the end of that day there).
+    date_limite_rapport = models.DateField("date limite du rapport")
+    consignation_montant = models.DecimalField(
+        "montant de la consignation (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    consignation_date_limite = models.DateField("date limite de consignation", null=True, blank=True)
+    consignation_statut = models.CharField(
+        "consignation", max_length=20, choices=StatutConsignation.choices, default=StatutConsignation.SANS_OBJET
+    )
+    date_limite_dires = models.DateField("date limite des dires", null=True, blank=True)
+    # Penal: observations on the order (CPP 161-1), on a provisional report (167-2), requests for a
+    # counter-expertise after the conclusions (167). Civil: observations on the fee request (CPC 282).
+    date_limite_observations = models.DateField("date limite des observations", null=True, blank=True)
+    urgence = models.BooleanField("urgence (CPP 161-1 al. 3 : opérations sans attendre les observations)", default=False)
+    matiere_financiere = models.BooleanField("expertise comptable ou financière (délais d'un mois, CPP 167)", default=False)
+    rapport_depose_le = models.DateTimeField(null=True, blank=True)
+    montant_taxe = models.DecimalField("montant taxé (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    cree_par = models.ForeignKey("comptes.Utilisateur", null=True, on_delete=models.SET_NULL, related_name="+")
+    cree_le = models.DateTimeField(default=maintenant)
+    close_le = models.DateTimeField(null=True, blank=True)
+
+    objects = ExpertiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consignation_montant__isnull=True) | Q(consignation_montant__gte=0),
+                name="expertise_consignation_positive",
+            ),
+            models.CheckConstraint(condition=Q(etat__in=Etat.values), name="expertise_etat_connu"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Expertise RG {self.numero_rg}"
+
+    @property
+    def est_penale(self) -> bool:
+        return self.matiere == Matiere.PENALE
+
+    @property
+    def fuseau(self) -> str:
+        return self.juridiction.fuseau
+
+
+class QualitePartie(models.TextChoices):
+    DEMANDEUR = "demandeur", "Demandeur"
+    DEFENDEUR = "defendeur", "Défendeur"
+    INTERVENANT = "intervenant", "Intervenant"
+    PARTIE_CIVILE = "partie_civile", "Partie civile"
+    MIS_EN_EXAMEN = "mis_en_examen", "Mis en examen / prévenu"
+
+
+class Partie(models.Model):
+    """A party to the case as named in the order (a person or a company), enrolled or not."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="parties")
+    designation = models.CharField("désignation", max_length=200)
+    qualite = models.CharField("qualité", max_length=20, choices=QualitePartie.choices)
+    # The lawyer asked that the client not be enrolled (OPALEXE practice: clients would see every
+    # document day by day): no invitation for the party itself, existing access removed.
+    inscription_refusee = models.BooleanField("le conseil demande que la partie ne soit pas inscrite", default=False)
+    ajoutee_le = models.DateTimeField(default=maintenant)
+
+    class Meta:
+        ordering = ["qualite", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.designation} ({self.get_qualite_display().lower()})"
+
+
+class Qualite(models.TextChoices):
+    """A person's capacity in one case (what the transition table speaks of)."""
+
+    MAGISTRAT = "magistrat", "Magistrat"
+    GREFFIER = "greffier", "Greffier"
+    EXPERT = "expert", "Expert"
+    AVOCAT = "avocat", "Avocat"
+    PARTIE = "partie", "Partie"
+
+
+class Participant(models.Model):
+    """A person who takes part in the case. Access ends at once when ``retire_le`` is set."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="participants")
+    utilisateur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="participations_expertises")
+    qualite = models.CharField("qualité", max_length=10, choices=Qualite.choices)
+    partie = models.ForeignKey(Partie, null=True, blank=True, on_delete=models.PROTECT, related_name="participants")
+    fiche_expert = models.ForeignKey("annuaire.Expert", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ajoute_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ajoute_le = models.DateTimeField(default=maintenant)
+    retire_le = models.DateTimeField(null=True, blank=True)
+    retire_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["ajoute_le", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expertise", "utilisateur", "qualite"],
+                condition=Q(retire_le__isnull=True),
+                name="expertises_participant_actif_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(partie__isnull=True) | Q(qualite__in=["avocat", "partie"]), name="expertises_partie_avocat_ou_partie"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiche_expert__isnull=True) | Q(qualite="expert"), name="expertises_fiche_pour_expert"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.utilisateur} ({self.get_qualite_display().lower()})"
+
+    @property
+    def est_actif(self) -> bool:
+        return self.retire_le is None
+
+
+class Historique(models.Model):
+    """One fired transition (or incident) of the case, shown on its page; the same fact is in the
+    evidence log with references only (``evenement``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="historique")
+    transition = models.CharField(max_length=40)
+    etat_avant = models.CharField(max_length=30, choices=Etat.choices)
+    etat_apres = models.CharField(max_length=30, choices=Etat.choices)
+    acteur = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    qualite = models.CharField(max_length=10, blank=True)  # empty: the platform (periodic task)
+    le = models.DateTimeField(default=maintenant)
+    motif = models.TextField(blank=True)
+    evenement = models.ForeignKey("preuves.Evenement", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["le", "id"]
+
+
+class Rappel(models.Model):
+    """A warning already sent before a deadline (one per case, deadline kind, day and notice)."""
+
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="rappels")
+    nature = models.CharField(max_length=30)
+    echeance = models.DateField()
+    preavis_jours = models.PositiveSmallIntegerField()
+    envoye_le = models.DateTimeField(default=maintenant)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["expertise", "nature", "echeance", "preavis_jours"], name="expertises_rappel_unique")
+        ]

@@ -1,1 +1,896 @@
-"""services of expertises (filled by its issue)."""
+"""Every change of state of an expertise case: designation, the transitions of the procedure
+(procedure.py), incidents, participants and invitations, and the deadline task.
+
+Each function runs in one transaction, takes the acting user as ``acteur`` (``None``: the platform's
+periodic task), locks the case row, checks the transition against the table and the acting person's
+capacity in the case, writes, appends the event to the evidence log in the same transaction
+(references only: never a name, an RG number or a mission text) and queues its mails after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from justexpert.annuaire import services as annuaire
+from justexpert.annuaire.models import Expert
+from justexpert.comptes import invitations
+from justexpert.comptes.models import Habilitation, Invitation, Organisation, Role, Utilisateur
+from justexpert.comptes.services import RefusService, envoyer_courriel, lien_absolu
+from justexpert.lib.format import date_longue
+from justexpert.lib.temps import date_locale, echeance_en_jours, est_echu, jours_restants, maintenant
+from justexpert.preuves import services as preuves
+from justexpert.preuves.models import Evenement
+
+from . import permissions, procedure
+from .models import (
+    PROCEDURES_PAR_MATIERE,
+    Etat,
+    Expertise,
+    Historique,
+    Matiere,
+    Participant,
+    Partie,
+    Qualite,
+    QualitePartie,
+    Rappel,
+    StatutConsignation,
+)
+from .procedure import ETATS_MISSION, SYSTEME
+
+OBJET_INVITATION = "expertises.participant"
+DUREE_INVITATION = dt.timedelta(days=14)
+ACTEUR_SYSTEME = "systeme"
+# CPP 161-1: 10 days to ask for other questions or another expert. CPP 167 / 167-2: at least
+# 15 days (1 month for accounting or financial expertises). CPC 282: 15 days on the fee request.
+JOURS_OBSERVATIONS_ORDONNANCE = 10
+JOURS_OBSERVATIONS_MINIMUM = 15
+JOURS_OBSERVATIONS_FINANCIERE = 30
+JOURS_OBSERVATIONS_REMUNERATION = 15
+PREAVIS_JOURS = (7, 1)
+
+
+class RefusTransition(RefusService):
+    """The transition is not possible now (state, matter, deadline or data)."""
+
+
+def _ref(user: Utilisateur | None) -> str:
+    return str(user.uuid) if user is not None else ACTEUR_SYSTEME
+
+
+def _evenement(
+    type_: str, *, acteur: Utilisateur | None, expertise: Expertise, objet: object = None, **details: Any
+) -> Evenement:
+    return preuves.enregistrer(
+        f"expertises.{type_}",
+        acteur_ref=_ref(acteur),
+        objet_ref=str(objet or expertise.uuid),
+        dossier_ref=str(expertise.uuid),
+        details={k: v for k, v in details.items() if v is not None} or None,
+    )
+
+
+def lien(expertise: Expertise) -> str:
+    return lien_absolu(reverse("expertises:detail", args=[expertise.uuid]))
+
+
+def _courriel(expertise: Expertise, destinataires: Iterable[Utilisateur], sujet: str, texte: str) -> None:
+    """Mails name the juridiction and the state, never the parties, the mission or (penal) the RG."""
+    reference = "" if expertise.est_penale else f" (RG {expertise.numero_rg})"
+    envoyer_courriel(
+        sujet=f"Justexpert : {sujet}",
+        corps=f"Bonjour,\n\n{texte}\n\nExpertise{reference}, {expertise.juridiction} :\n{lien(expertise)}\n",
+        destinataires=sorted({u.email for u in destinataires if u.is_active}),
+    )
+
+
+def participants_actifs(expertise: Expertise, *qualites: str) -> list[Participant]:
+    qs = Participant.objects.filter(expertise=expertise, retire_le__isnull=True).select_related("utilisateur", "fiche_expert")
+    if qualites:
+        qs = qs.filter(qualite__in=qualites)
+    return list(qs)
+
+
+def _destinataires(expertise: Expertise, *qualites: str) -> list[Utilisateur]:
+    if expertise.est_penale:
+        qualites = tuple(q for q in qualites if q != Qualite.PARTIE)
+    return [p.utilisateur for p in participants_actifs(expertise, *qualites)]
+
+
+# --- Deadlines -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Echeance:
+    nature: str
+    libelle: str
+    jour: dt.date
+    qualites: frozenset[str]
+
+
+def echeances(e: Expertise) -> list[Echeance]:
+    """The deadlines that matter in the case's current state (no query: read from its fields)."""
+    a, p, ex, m, g = Qualite.AVOCAT, Qualite.PARTIE, Qualite.EXPERT, Qualite.MAGISTRAT, Qualite.GREFFIER
+    items: list[Echeance] = []
+    if e.etat == Etat.ATTENTE_CONSIGNATION and e.consignation_date_limite:
+        items.append(Echeance("consignation", "Consignation de la provision", e.consignation_date_limite, frozenset({a, p, g})))
+    if e.consignation_statut == StatutConsignation.COMPLEMENT_A_CONSIGNER and e.consignation_date_limite:
+        items.append(Echeance("complement", "Consignation complémentaire", e.consignation_date_limite, frozenset({a, p, g})))
+    if e.etat == Etat.PHASE_DIRES and e.date_limite_dires:
+        items.append(Echeance("dires", "Dires des parties", e.date_limite_dires, frozenset({a, p, ex})))
+    if e.date_limite_observations:
+        libelles = {
+            Etat.NOTIFIEE: "Observations sur la décision (CPP 161-1)",
+            Etat.ACCEPTEE: "Observations sur la décision (CPP 161-1)",
+            Etat.RAPPORT_PROVISOIRE: "Observations sur le rapport provisoire (CPP 167-2)",
+            Etat.CONCLUSIONS_NOTIFIEES: "Demandes de complément ou de contre-expertise (CPP 167)",
+            Etat.RAPPORT_DEPOSE: "Observations sur la demande de rémunération (CPC 282)",
+        }
+        if e.etat in libelles and (e.est_penale or e.etat == Etat.RAPPORT_DEPOSE):
+            items.append(Echeance("observations", libelles[e.etat], e.date_limite_observations, frozenset({a, p, ex, m})))
+    if e.etat in ETATS_MISSION and e.etat != Etat.ORDONNEE:
+        items.append(Echeance("rapport", "Dépôt du rapport", e.date_limite_rapport, frozenset({ex, m, g})))
+    return sorted(items, key=lambda i: i.jour)
+
+
+def prochaine_echeance(e: Expertise) -> Echeance | None:
+    items = echeances(e)
+    return items[0] if items else None
+
+
+def _jour_futur(jour: dt.date | None, e: Expertise, champ: str) -> dt.date:
+    if jour is None:
+        raise RefusTransition(f"Indiquez {champ}.")
+    if jour <= date_locale(maintenant(), e.fuseau):
+        raise RefusTransition(f"{champ[0].upper()}{champ[1:]} doit être postérieure à aujourd'hui ({e.juridiction.fuseau}).")
+    return jour
+
+
+def minimum_observations(e: Expertise, depuis: dt.datetime | None = None) -> dt.date:
+    jours = JOURS_OBSERVATIONS_FINANCIERE if e.matiere_financiere else JOURS_OBSERVATIONS_MINIMUM
+    return echeance_en_jours(depuis or maintenant(), jours, e.fuseau)
+
+
+# --- Designation -----------------------------------------------------------------------------------
+
+
+def _fiche_designable(fiche: Expert, matiere: str) -> Utilisateur:
+    if not Expert.objects.designables().filter(pk=fiche.pk).exists():
+        raise RefusService("Cet expert n'est inscrit sur aucune liste en vigueur : il ne peut pas être désigné ici.")
+    if matiere == Matiere.PENALE and not fiche.matiere_penale:
+        raise RefusService("Cet expert n'accepte pas les missions en matière pénale.")
+    if matiere == Matiere.CIVILE and not fiche.matiere_civile:
+        raise RefusService("Cet expert n'accepte pas les missions en matière civile.")
+    if fiche.utilisateur is None or not fiche.utilisateur.is_active:
+        raise RefusService("Cet expert n'a pas encore de compte relié à sa fiche : la cour doit d'abord l'inviter.")
+    return fiche.utilisateur
+
+
+def _membre(user: Utilisateur, role: str, juridiction: Organisation, matiere: str) -> bool:
+    habs = (Habilitation.MATIERE_PENALE,) if matiere == Matiere.PENALE else ()
+    return juridiction.pk in permissions.juridictions(user, role, *habs)
+
+
+def designer(
+    *,
+    acteur: Utilisateur,
+    juridiction: Organisation,
+    numero_rg: str,
+    matiere: str,
+    type_procedure: str,
+    fiche_expert: Expert,
+    mission: str,
+    questions: list[str],
+    date_ordonnance: dt.date,
+    date_limite_rapport: dt.date,
+    magistrat: Utilisateur | None = None,
+    greffiers: Iterable[Utilisateur] = (),
+    consignation_montant: Decimal | None = None,
+    consignation_date_limite: dt.date | None = None,
+    parties: Iterable[tuple[str, str]] = (),
+    sollicitation_ref: str = "",
+    matiere_financiere: bool = False,
+    urgence: bool = False,
+) -> Expertise:
+    """Open a case: a magistrate designates (``magistrat`` is then themselves), or a greffier of the
+    juridiction records by hand the designation made by a magistrate of that juridiction."""
+    if matiere not in Matiere.values or type_procedure not in PROCEDURES_PAR_MATIERE[Matiere(matiere)]:
+        raise RefusService("Ce type de procédure ne correspond pas à la matière choisie.")
+    if _membre(acteur, Role.MAGISTRAT, juridiction, matiere):
+        magistrat = magistrat or acteur
+    elif not _membre(acteur, Role.GREFFIER, juridiction, matiere):
+        raise RefusService(
+            "Vous n'êtes ni magistrat ni greffier de cette juridiction"
+            + (" habilité en matière pénale." if matiere == Matiere.PENALE else ".")
+        )
+    if magistrat is None or not _membre(magistrat, Role.MAGISTRAT, juridiction, matiere):
+        raise RefusService(
+            "Le magistrat qui ordonne l'expertise doit être magistrat de cette juridiction"
+            + (" habilité en matière pénale." if matiere == Matiere.PENALE else ".")
+        )
+    greffiers = list(greffiers)
+    for g in greffiers:
+        if not _membre(g, Role.GREFFIER, juridiction, matiere):
+            raise RefusService(f"{g} n'est pas greffier de cette juridiction (habilité si l'affaire est pénale).")
+    if acteur.a_role(Role.GREFFIER) and acteur not in greffiers and _membre(acteur, Role.GREFFIER, juridiction, matiere):
+        greffiers.append(acteur)
+    utilisateur_expert = _fiche_designable(fiche_expert, matiere)
+    aujourd_hui = date_locale(maintenant(), juridiction.fuseau)
+    if date_ordonnance > aujourd_hui:
+        raise RefusService("La date de la décision ne peut pas être dans le futur.")
+    if date_limite_rapport <= aujourd_hui:
+        raise RefusService("La date limite du rapport doit être postérieure à aujourd'hui.")
+    if matiere == Matiere.PENALE and consignation_montant is not None:
+        raise RefusService("En matière pénale, pas de consignation : les frais d'expertise sont des frais de justice.")
+    if consignation_montant is not None:
+        if consignation_montant <= 0:
+            raise RefusService("Le montant de la consignation doit être positif.")
+        if consignation_date_limite is None or consignation_date_limite <= aujourd_hui:
+            raise RefusService("Indiquez une date limite de consignation postérieure à aujourd'hui (CPC 269).")
+    elif consignation_date_limite is not None:
+        raise RefusService("Indiquez le montant de la consignation, ou retirez sa date limite.")
+    if not numero_rg.strip() or not mission.strip():
+        raise RefusService("Le numéro RG et la mission sont obligatoires.")
+    with transaction.atomic():
+        e = Expertise.objects.create(
+            juridiction=juridiction,
+            numero_rg=numero_rg.strip(),
+            matiere=matiere,
+            type_procedure=type_procedure,
+            magistrat=magistrat,
+            date_ordonnance=date_ordonnance,
+            mission=mission.strip(),
+            questions=[q.strip() for q in questions if q.strip()],
+            sollicitation_ref=sollicitation_ref,
+            date_limite_rapport=date_limite_rapport,
+            consignation_montant=consignation_montant,
+            consignation_date_limite=consignation_date_limite,
+            consignation_statut=StatutConsignation.A_CONSIGNER if consignation_montant else StatutConsignation.SANS_OBJET,
+            matiere_financiere=matiere_financiere,
+            urgence=urgence,
+            cree_par=acteur,
+        )
+        Participant.objects.create(expertise=e, utilisateur=magistrat, qualite=Qualite.MAGISTRAT, ajoute_par=acteur)
+        for g in dict.fromkeys(greffiers):
+            Participant.objects.create(expertise=e, utilisateur=g, qualite=Qualite.GREFFIER, ajoute_par=acteur)
+        Participant.objects.create(
+            expertise=e, utilisateur=utilisateur_expert, qualite=Qualite.EXPERT, fiche_expert=fiche_expert, ajoute_par=acteur
+        )
+        for designation, qualite in parties:
+            if designation.strip():
+                Partie.objects.create(expertise=e, designation=designation.strip()[:200], qualite=qualite)
+        evenement = _evenement(
+            "designation",
+            acteur=acteur,
+            expertise=e,
+            expert=fiche_expert.uuid,
+            sollicitation=sollicitation_ref or None,
+            matiere=matiere,
+        )
+        Historique.objects.create(
+            expertise=e,
+            transition="designer",
+            etat_avant=Etat.ORDONNEE,
+            etat_apres=Etat.ORDONNEE,
+            acteur=acteur,
+            qualite=Qualite.MAGISTRAT if acteur == magistrat else Qualite.GREFFIER,
+            evenement=evenement,
+        )
+        annuaire.mettre_a_jour_compteurs(fiche_expert, missions_ouvertes=1, designation_le=date_ordonnance)
+        _courriel(
+            e,
+            _destinataires(e, Qualite.GREFFIER, Qualite.MAGISTRAT),
+            "une expertise est ordonnée",
+            "Une expertise vient d'être ordonnée ; le greffe doit en notifier la désignation à l'expert.",
+        )
+    return e
+
+
+# --- Transitions -------------------------------------------------------------------------------------
+
+
+def _qualite_agissante(acteur: Utilisateur | None, e: Expertise, t: procedure.Transition) -> str:
+    if acteur is None:
+        if SYSTEME not in t.qualites:
+            raise RefusTransition("Cette action doit être faite par une personne.")
+        return SYSTEME
+    autorisees = permissions.qualites(acteur, e) & t.qualites
+    if not autorisees:
+        raise RefusTransition(f"Vous ne pouvez pas « {t.libelle.lower()} » dans cette expertise.")
+    for q in (Qualite.MAGISTRAT, Qualite.GREFFIER, Qualite.EXPERT):
+        if q in autorisees:
+            return q
+    return sorted(autorisees)[0]
+
+
+def _franchir(
+    nom: str,
+    *,
+    acteur: Utilisateur | None,
+    expertise: Expertise,
+    motif: str = "",
+    appliquer: Callable[[Expertise], dict[str, Any] | None] | None = None,
+    compter: bool = True,
+) -> Expertise:
+    """Fire transition ``nom``: lock, check the table and the capacity, apply, log, record history."""
+    t = procedure.transition(nom)
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        qualite = _qualite_agissante(acteur, e, t)
+        if not t.possible_depuis(e.etat, e.matiere):
+            raise RefusTransition(
+                f"« {t.libelle} » n'est pas possible : l'expertise est à l'état « {e.get_etat_display().lower()} »."
+                if e.matiere in t.matieres
+                else f"« {t.libelle} » ne s'applique pas en matière {e.get_matiere_display().lower()}."
+            )
+        avant = e.etat
+        details = (appliquer(e) if appliquer else None) or {}
+        if t.cible is not None:
+            e.etat = t.cible
+            e.etat_depuis = maintenant()
+        if e.etat == Etat.CLOSE:
+            e.close_le = maintenant()
+        e.save()
+        if compter:
+            _compter_missions(e, avant)
+        evenement = _evenement(
+            nom, acteur=acteur, expertise=e, de=avant, vers=e.etat, qualite=qualite if qualite != SYSTEME else None, **details
+        )
+        Historique.objects.create(
+            expertise=e,
+            transition=nom,
+            etat_avant=avant,
+            etat_apres=e.etat,
+            acteur=acteur,
+            qualite="" if qualite == SYSTEME else qualite,
+            motif=motif.strip(),
+            evenement=evenement,
+        )
+        _prevenir(e, t, acteur)
+    return e
+
+
+def _compter_missions(e: Expertise, avant: str) -> None:
+    """annuaire counts the missions an expert holds (ETATS_MISSION): push the change."""
+    delta = (e.etat in ETATS_MISSION) - (avant in ETATS_MISSION)
+    if delta:
+        jour = date_locale(maintenant(), e.fuseau) if delta > 0 else None
+        for p in participants_actifs(e, Qualite.EXPERT):
+            if p.fiche_expert is not None:
+                annuaire.mettre_a_jour_compteurs(p.fiche_expert, missions_ouvertes=delta, designation_le=jour)
+
+
+def _prevenir(e: Expertise, t: procedure.Transition, acteur: Utilisateur | None) -> None:
+    """Tell those who must act next (procedure.ATTENTE) that the case moved."""
+    qualites, phrase = procedure.ATTENTE[Etat(e.etat)]
+    destinataires = [u for u in _destinataires(e, *qualites) if acteur is None or u.pk != acteur.pk]
+    if destinataires:
+        _courriel(
+            e,
+            destinataires,
+            t.libelle.lower(),
+            f"« {t.libelle} » : l'expertise est maintenant « {e.get_etat_display().lower()} ».\n{phrase}",
+        )
+
+
+def notifier(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.est_penale:  # CPP 161-1: copy to the prosecutor and the parties, 10 days to ask for changes
+            e.date_limite_observations = echeance_en_jours(maintenant(), JOURS_OBSERVATIONS_ORDONNANCE, e.fuseau)
+
+    e = _franchir("notifier", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    if e.est_penale:
+        _courriel(
+            e,
+            _destinataires(e, Qualite.AVOCAT),
+            "décision ordonnant une expertise",
+            f"Vous pouvez demander de modifier les questions ou d'adjoindre un expert jusqu'au "
+            f"{date_longue(e.date_limite_observations)} (CPP 161-1).",  # type: ignore[arg-type]
+        )
+    return e
+
+
+def accepter(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    return _franchir("accepter", acteur=acteur, expertise=expertise)
+
+
+def _motif(motif: str) -> str:
+    if not motif.strip():
+        raise RefusTransition("Indiquez le motif.")
+    return motif
+
+
+def refuser(*, acteur: Utilisateur, expertise: Expertise, motif: str) -> Expertise:
+    return _franchir("refuser", acteur=acteur, expertise=expertise, motif=_motif(motif))
+
+
+def recuser(*, acteur: Utilisateur, expertise: Expertise, motif: str) -> Expertise:
+    return _franchir("recuser", acteur=acteur, expertise=expertise, motif=_motif(motif))
+
+
+def remplacer(*, acteur: Utilisateur, expertise: Expertise, fiche_expert: Expert, motif: str = "") -> Expertise:
+    """Replace the expert(s) (CPC 235, CPP 161): the former expert's access ends, the new one must
+    be notified and accept; the counters of both move."""
+
+    def appliquer(e: Expertise) -> dict[str, Any]:
+        nouveau = _fiche_designable(fiche_expert, e.matiere)
+        anciens = participants_actifs(e, Qualite.EXPERT)
+        if any(p.fiche_expert_id == fiche_expert.pk for p in anciens):
+            raise RefusTransition("Cet expert est déjà désigné dans cette expertise : choisissez-en un autre.")
+        for p in anciens:
+            p.retire_le = maintenant()
+            p.retire_par = acteur
+            p.save(update_fields=["retire_le", "retire_par"])
+            if p.fiche_expert is not None and e.etat in ETATS_MISSION:
+                annuaire.mettre_a_jour_compteurs(p.fiche_expert, missions_ouvertes=-1)
+        Participant.objects.create(
+            expertise=e, utilisateur=nouveau, qualite=Qualite.EXPERT, fiche_expert=fiche_expert, ajoute_par=acteur
+        )
+        annuaire.mettre_a_jour_compteurs(fiche_expert, missions_ouvertes=1, designation_le=date_locale(maintenant(), e.fuseau))
+        return {"expert": fiche_expert.uuid}
+
+    return _franchir("remplacer", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer, compter=False)
+
+
+def inviter_consignation(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.consignation_montant is None:
+            raise RefusTransition("Aucune provision n'a été fixée : l'expert peut commencer les opérations.")
+        if e.consignation_statut == StatutConsignation.CONSIGNEE:
+            raise RefusTransition("La provision est déjà consignée : l'expert peut commencer les opérations.")
+        _jour_futur(e.consignation_date_limite, e, "la date limite de consignation")
+        e.consignation_statut = StatutConsignation.A_CONSIGNER
+
+    e = _franchir("inviter_consignation", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    return e
+
+
+def constater_consignation(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        e.consignation_statut = StatutConsignation.CONSIGNEE
+
+    return _franchir("constater_consignation", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def demarrer(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.est_penale:
+            if not e.urgence and e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
+                raise RefusTransition(
+                    "Les parties peuvent présenter leurs observations sur la décision jusqu'au "
+                    f"{date_longue(e.date_limite_observations)} (CPP 161-1) : les opérations commencent ensuite."
+                )
+        elif e.consignation_statut not in {StatutConsignation.SANS_OBJET, StatutConsignation.CONSIGNEE}:
+            raise RefusTransition("La provision n'est pas consignée : les opérations commencent après la consignation (CPC 267).")
+
+    return _franchir("demarrer", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def constater_caducite(*, acteur: Utilisateur | None, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.consignation_date_limite is None or not est_echu(e.consignation_date_limite, e.fuseau):
+            raise RefusTransition("Le délai de consignation n'est pas expiré.")
+        e.consignation_statut = StatutConsignation.NON_CONSIGNEE
+
+    return _franchir("constater_caducite", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def relever_caducite(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None, motif: str = "") -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        e.consignation_date_limite = _jour_futur(jour, e, "la nouvelle date limite de consignation")
+        e.consignation_statut = StatutConsignation.A_CONSIGNER
+
+    return _franchir("relever_caducite", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+def ouvrir_dires(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        e.date_limite_dires = _jour_futur(jour, e, "la date limite des dires")
+
+    return _franchir("ouvrir_dires", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def clore_dires(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.date_limite_dires and not est_echu(e.date_limite_dires, e.fuseau):
+            raise RefusTransition(
+                f"Les parties peuvent adresser leurs dires jusqu'au {date_longue(e.date_limite_dires)} (CPC 276)."
+            )
+
+    return _franchir("clore_dires", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def _delai_observations(e: Expertise, jour: dt.date | None) -> dt.date:
+    jour = _jour_futur(jour, e, "la date limite des observations")
+    minimum = minimum_observations(e)
+    if jour < minimum:
+        raise RefusTransition(
+            f"Le délai laissé aux parties est d'au moins {'un mois' if e.matiere_financiere else '15 jours'} "
+            f"(CPP 167) : choisissez le {date_longue(minimum)} ou plus tard."
+        )
+    return jour
+
+
+def deposer_rapport_provisoire(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        e.date_limite_observations = _delai_observations(e, jour)
+
+    return _franchir("deposer_rapport_provisoire", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def clore_observations(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
+            raise RefusTransition(f"Les observations restent ouvertes jusqu'au {date_longue(e.date_limite_observations)}.")
+
+    return _franchir("clore_observations", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def deposer_rapport(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    """The report is filed (its document comes with part 2). Civil: the parties have 15 days to
+    comment on the fee request (CPC 282); penal: the magistrate notifies the conclusions (CPP 167)."""
+
+    def appliquer(e: Expertise) -> None:
+        e.rapport_depose_le = maintenant()
+        e.date_limite_observations = (
+            None if e.est_penale else echeance_en_jours(maintenant(), JOURS_OBSERVATIONS_REMUNERATION, e.fuseau)
+        )
+
+    return _franchir("deposer_rapport", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def constater_conciliation(*, acteur: Utilisateur, expertise: Expertise, motif: str) -> Expertise:
+    return _franchir("constater_conciliation", acteur=acteur, expertise=expertise, motif=_motif(motif))
+
+
+def ouvrir_taxation(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.etat == Etat.RAPPORT_DEPOSE and e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
+            raise RefusTransition(
+                f"Les parties peuvent présenter leurs observations jusqu'au {date_longue(e.date_limite_observations)} (CPC 282, 284)."
+            )
+
+    return _franchir("ouvrir_taxation", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def taxer(*, acteur: Utilisateur, expertise: Expertise, montant: Decimal | None) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if montant is None or montant < 0:
+            raise RefusTransition("Indiquez le montant taxé (positif ou nul).")
+        e.montant_taxe = montant
+
+    return _franchir("taxer", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def notifier_conclusions(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        e.date_limite_observations = _delai_observations(e, jour)
+
+    return _franchir("notifier_conclusions", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+def clore(*, acteur: Utilisateur, expertise: Expertise, motif: str = "") -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if (
+            e.etat == Etat.CONCLUSIONS_NOTIFIEES
+            and e.date_limite_observations
+            and not est_echu(e.date_limite_observations, e.fuseau)
+        ):
+            raise RefusTransition(
+                f"Les parties peuvent demander un complément ou une contre-expertise jusqu'au {date_longue(e.date_limite_observations)}."
+            )
+
+    return _franchir("clore", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+def proroger_delai(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None, motif: str = "") -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        nouveau = _jour_futur(jour, e, "la nouvelle date limite du rapport")
+        if nouveau <= e.date_limite_rapport:
+            raise RefusTransition(
+                f"La nouvelle date doit être postérieure à la date actuelle ({date_longue(e.date_limite_rapport)})."
+            )
+        e.date_limite_rapport = nouveau
+
+    return _franchir("proroger_delai", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+def modifier_mission(
+    *, acteur: Utilisateur, expertise: Expertise, mission: str, questions: list[str], motif: str = ""
+) -> Expertise:
+    def appliquer(e: Expertise) -> dict[str, Any]:
+        if not mission.strip():
+            raise RefusTransition("La mission ne peut pas être vide.")
+        avant = len(e.questions)
+        e.mission = mission.strip()
+        e.questions = [q.strip() for q in questions if q.strip()]
+        return {"questions_avant": avant, "questions_apres": len(e.questions)}
+
+    return _franchir("modifier_mission", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+def ordonner_complement(
+    *, acteur: Utilisateur, expertise: Expertise, montant: Decimal | None, jour: dt.date | None, motif: str = ""
+) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if montant is None or montant <= 0:
+            raise RefusTransition("Indiquez le montant complémentaire à consigner (positif).")
+        e.consignation_date_limite = _jour_futur(jour, e, "la date limite de consignation")
+        e.consignation_montant = (e.consignation_montant or Decimal(0)) + montant
+        e.consignation_statut = StatutConsignation.COMPLEMENT_A_CONSIGNER
+
+    return _franchir("ordonner_complement", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+def constater_complement(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
+    def appliquer(e: Expertise) -> None:
+        if e.consignation_statut != StatutConsignation.COMPLEMENT_A_CONSIGNER:
+            raise RefusTransition("Aucune consignation complémentaire n'est attendue.")
+        e.consignation_statut = StatutConsignation.CONSIGNEE
+
+    return _franchir("constater_complement", acteur=acteur, expertise=expertise, appliquer=appliquer)
+
+
+# Each transition of the table has its service function (tests/expertises walk this mapping).
+SERVICES: dict[str, Callable[..., Expertise]] = {
+    "notifier": notifier,
+    "accepter": accepter,
+    "refuser": refuser,
+    "recuser": recuser,
+    "remplacer": remplacer,
+    "inviter_consignation": inviter_consignation,
+    "constater_consignation": constater_consignation,
+    "demarrer": demarrer,
+    "constater_caducite": constater_caducite,
+    "relever_caducite": relever_caducite,
+    "ouvrir_dires": ouvrir_dires,
+    "clore_dires": clore_dires,
+    "deposer_rapport_provisoire": deposer_rapport_provisoire,
+    "clore_observations": clore_observations,
+    "deposer_rapport": deposer_rapport,
+    "constater_conciliation": constater_conciliation,
+    "ouvrir_taxation": ouvrir_taxation,
+    "taxer": taxer,
+    "notifier_conclusions": notifier_conclusions,
+    "clore": clore,
+    "proroger_delai": proroger_delai,
+    "modifier_mission": modifier_mission,
+    "ordonner_complement": ordonner_complement,
+    "constater_complement": constater_complement,
+}
+assert set(SERVICES) == set(procedure.TRANSITIONS), "every transition needs its service function"
+
+
+# --- Parties, participants, invitations ----------------------------------------------------------------
+
+
+def _exiger(acteur: Utilisateur, e: Expertise, qualites: set[str], message: str) -> set[str]:
+    mes = permissions.qualites(acteur, e)
+    if not mes & qualites:
+        raise RefusService(message)
+    if e.etat == Etat.CLOSE:
+        raise RefusService("L'expertise est close.")
+    return mes
+
+
+def ajouter_partie(*, acteur: Utilisateur, expertise: Expertise, designation: str, qualite: str) -> Partie:
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        _exiger(
+            acteur,
+            e,
+            {Qualite.EXPERT, Qualite.MAGISTRAT, Qualite.GREFFIER},
+            "Seuls l'expert et la juridiction ajoutent une partie.",
+        )
+        if qualite not in QualitePartie.values or not designation.strip():
+            raise RefusService("Indiquez la désignation et la qualité de la partie.")
+        partie = Partie.objects.create(expertise=e, designation=designation.strip()[:200], qualite=qualite)
+        _evenement("partie_ajoutee", acteur=acteur, expertise=e, objet=partie.uuid)
+    return partie
+
+
+def inviter_participant(*, acteur: Utilisateur, expertise: Expertise, email: str, qualite: str, partie: Partie) -> Invitation:
+    """The expert (or the greffe) enrols a lawyer or a party by e-mail: single use, expiring, bound
+    to the address (comptes.invitations). The invitee lands in the case once logged in."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        _exiger(
+            acteur, e, {Qualite.EXPERT, Qualite.GREFFIER}, "Seuls l'expert et le greffe inscrivent les parties et leurs avocats."
+        )
+        if qualite not in (Qualite.AVOCAT, Qualite.PARTIE):
+            raise RefusService("On invite un avocat ou une partie.")
+        if partie.expertise_id != e.pk:
+            raise RefusService("Cette partie n'appartient pas à l'expertise.")
+        if qualite == Qualite.PARTIE and e.est_penale:
+            raise RefusService("En matière pénale, seuls les avocats des parties accèdent à l'expertise.")
+        if qualite == Qualite.PARTIE and partie.inscription_refusee:
+            raise RefusService("Le conseil de cette partie a demandé qu'elle ne soit pas inscrite.")
+        if Participant.objects.filter(
+            expertise=e, utilisateur__email__iexact=email, qualite=qualite, retire_le__isnull=True
+        ).exists():
+            raise RefusService("Cette personne participe déjà à l'expertise.")
+        invitation, _lien = invitations.inviter(
+            acteur=acteur,
+            email=email,
+            role=Role.AVOCAT if qualite == Qualite.AVOCAT else Role.PARTIE,
+            objet=OBJET_INVITATION,
+            objet_ref=f"{partie.uuid}:{qualite}",
+            duree=DUREE_INVITATION,
+            sujet="Justexpert : invitation à une expertise judiciaire",
+            message=(
+                f"L'expert désigné par {e.juridiction} vous invite à suivre les opérations d'expertise "
+                f"en qualité {'d’avocat' if qualite == Qualite.AVOCAT else 'de partie'}. "
+                "Vous créerez votre compte (ou vous vous connecterez) puis arriverez directement dans le dossier."
+            ),
+        )
+        _evenement("invitation", acteur=acteur, expertise=e, objet=invitation.uuid, partie=partie.uuid, qualite=qualite)
+    return invitation
+
+
+def invitations_en_cours(expertise: Expertise) -> list[Invitation]:
+    refs = [f"{uuid}:{q}" for uuid in expertise.parties.values_list("uuid", flat=True) for q in (Qualite.AVOCAT, Qualite.PARTIE)]
+    return list(
+        Invitation.objects.filter(
+            objet=OBJET_INVITATION,
+            objet_ref__in=refs,
+            acceptee_le__isnull=True,
+            revoquee_le__isnull=True,
+            expire_le__gt=timezone.now(),
+        ).order_by("-cree_le")
+    )
+
+
+def accepter_invitation(invitation: Invitation, utilisateur: Utilisateur) -> str | None:
+    """Invitation handler (apps.py): runs inside comptes' acceptance transaction."""
+    partie_ref, _, qualite = invitation.objet_ref.partition(":")
+    partie = Partie.objects.filter(uuid=partie_ref).first() if qualite in (Qualite.AVOCAT, Qualite.PARTIE) else None
+    if partie is None:
+        return None
+    e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=partie.expertise_id)
+    if qualite == Qualite.PARTIE and Partie.objects.get(pk=partie.pk).inscription_refusee:
+        raise RefusService("Le conseil de cette partie a demandé qu'elle ne soit pas inscrite : l'invitation n'est plus valable.")
+    if e.etat == Etat.CLOSE:
+        raise RefusService("Cette expertise est close : l'invitation n'est plus valable.")
+    if not Participant.objects.filter(expertise=e, utilisateur=utilisateur, qualite=qualite, retire_le__isnull=True).exists():
+        participant = Participant.objects.create(
+            expertise=e, utilisateur=utilisateur, qualite=qualite, partie=partie, ajoute_par=invitation.cree_par
+        )
+        _evenement(
+            "participant_ajoute",
+            acteur=utilisateur,
+            expertise=e,
+            objet=participant.uuid,
+            invitation=invitation.uuid,
+            qualite=qualite,
+        )
+    return reverse("expertises:detail", args=[e.uuid])
+
+
+def refuser_inscription_client(*, acteur: Utilisateur, expertise: Expertise, partie: Partie) -> Partie:
+    """A lawyer asks that their client not be enrolled: pending invitations of the client are
+    withdrawn and any access the client has ends at once."""
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        _exiger(acteur, e, {Qualite.AVOCAT}, "Seul l'avocat de la partie peut le demander.")
+        partie = Partie.objects.select_for_update().get(pk=partie.pk, expertise=e)
+        if not Participant.objects.filter(
+            expertise=e, utilisateur=acteur, qualite=Qualite.AVOCAT, partie=partie, retire_le__isnull=True
+        ).exists():
+            raise RefusService("Vous n'êtes pas l'avocat de cette partie dans l'expertise.")
+        partie.inscription_refusee = True
+        partie.save(update_fields=["inscription_refusee"])
+        Invitation.objects.filter(
+            objet=OBJET_INVITATION,
+            objet_ref=f"{partie.uuid}:{Qualite.PARTIE}",
+            acceptee_le__isnull=True,
+            revoquee_le__isnull=True,
+        ).update(revoquee_le=timezone.now())
+        retires = Participant.objects.filter(expertise=e, partie=partie, qualite=Qualite.PARTIE, retire_le__isnull=True).update(
+            retire_le=timezone.now(), retire_par=acteur
+        )
+        _evenement("inscription_refusee", acteur=acteur, expertise=e, objet=partie.uuid, retires=retires)
+        _courriel(
+            e,
+            _destinataires(e, Qualite.EXPERT),
+            "une partie ne sera pas inscrite",
+            "L'avocat d'une partie demande que son client ne soit pas inscrit dans l'expertise ; "
+            "les invitations en attente pour ce client sont retirées.",
+        )
+    return partie
+
+
+def retirer_participant(*, acteur: Utilisateur, participant: Participant) -> Participant:
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=participant.expertise_id)
+        mes = _exiger(
+            acteur, e, {Qualite.EXPERT, Qualite.MAGISTRAT, Qualite.GREFFIER}, "Vous ne pouvez pas retirer de participant."
+        )
+        participant = Participant.objects.select_for_update().select_related("utilisateur").get(pk=participant.pk)
+        if participant.retire_le is not None:
+            return participant
+        if not permissions.peut_retirer(mes, participant):
+            raise RefusService("L'expert retire les avocats et les parties ; la juridiction retire les autres participants.")
+        if participant.qualite == Qualite.EXPERT:
+            raise RefusService("On ne retire pas l'expert : le magistrat le remplace.")
+        if (
+            participant.qualite == Qualite.MAGISTRAT
+            and not Participant.objects.filter(expertise=e, qualite=Qualite.MAGISTRAT, retire_le__isnull=True)
+            .exclude(pk=participant.pk)
+            .exists()
+        ):
+            raise RefusService("L'expertise doit garder un magistrat.")
+        participant.retire_le = maintenant()
+        participant.retire_par = acteur
+        participant.save(update_fields=["retire_le", "retire_par"])
+        _evenement("participant_retire", acteur=acteur, expertise=e, objet=participant.uuid)
+        _courriel(e, [participant.utilisateur], "accès retiré", "Vous n'avez plus accès à cette expertise.")
+    return participant
+
+
+def ajouter_greffier(*, acteur: Utilisateur, expertise: Expertise, utilisateur: Utilisateur) -> Participant:
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        _exiger(acteur, e, {Qualite.MAGISTRAT, Qualite.GREFFIER}, "Seule la juridiction ajoute un greffier.")
+        if not _membre(utilisateur, Role.GREFFIER, e.juridiction, e.matiere):
+            raise RefusService("Cette personne n'est pas greffier de la juridiction (habilité si l'affaire est pénale).")
+        if Participant.objects.filter(
+            expertise=e, utilisateur=utilisateur, qualite=Qualite.GREFFIER, retire_le__isnull=True
+        ).exists():
+            raise RefusService("Ce greffier suit déjà l'expertise.")
+        participant = Participant.objects.create(
+            expertise=e, utilisateur=utilisateur, qualite=Qualite.GREFFIER, ajoute_par=acteur
+        )
+        _evenement("participant_ajoute", acteur=acteur, expertise=e, objet=participant.uuid, qualite=Qualite.GREFFIER)
+    return participant
+
+
+# --- Periodic task: caducité and warnings before deadlines ------------------------------------------------
+
+
+def traiter_echeances(instant: dt.datetime | None = None) -> dict[str, int]:
+    """Declare caduque the designations whose consignation deadline passed (CPC 271) and warn the
+    people concerned 7 days and 1 day before each deadline (once per deadline and notice)."""
+    instant = instant or maintenant()
+    caduques = rappels = 0
+    # A deadline day can end up to 14 hours after UTC midnight (Pacific courts): read one day ahead.
+    horizon = instant.date() + dt.timedelta(days=1)
+    attente = Expertise.objects.filter(
+        etat=Etat.ATTENTE_CONSIGNATION,
+        consignation_statut=StatutConsignation.A_CONSIGNER,
+        consignation_date_limite__lte=horizon,
+    ).select_related("juridiction")
+    for e in attente:
+        if e.consignation_date_limite and est_echu(e.consignation_date_limite, e.fuseau, instant):
+            try:
+                constater_caducite(acteur=None, expertise=e)
+            except RefusTransition:  # moved meanwhile (consignation recorded, relief)
+                continue
+            caduques += 1
+    for e in Expertise.objects.ouvertes().select_related("juridiction"):
+        for ech in echeances(e):
+            restant = jours_restants(ech.jour, e.fuseau, instant)
+            if restant < 0:
+                continue
+            preavis = min((p for p in PREAVIS_JOURS if restant <= p), default=None)
+            if preavis is None:
+                continue
+            with transaction.atomic():
+                _, cree = Rappel.objects.get_or_create(expertise=e, nature=ech.nature, echeance=ech.jour, preavis_jours=preavis)
+                if cree:
+                    rappels += 1
+                    _courriel(
+                        e,
+                        _destinataires(e, *ech.qualites),
+                        f"échéance le {date_longue(ech.jour)}",
+                        f"Rappel : « {ech.libelle} » au plus tard le {date_longue(ech.jour)} "
+                        f"(fin de journée, heure de {e.juridiction.fuseau}).",
+                    )
+    return {"caduques": caduques, "rappels": rappels}

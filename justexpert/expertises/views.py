@@ -1,1 +1,313 @@
-"""views of expertises (filled by its issue)."""
+"""Pages of the expertise cases. Thin: fetch through permissions, call one service, render."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from justexpert.comptes.models import Role, Utilisateur
+from justexpert.comptes.permissions import connecte, roles
+from justexpert.comptes.services import RefusService
+from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
+
+from . import permissions, procedure, services
+from .forms import DesignationForm, FiltreForm, InvitationForm, PartieForm, arguments, formulaire
+from .models import Etat, Expertise, Participant, Qualite
+
+PROCHE_JOURS = 15
+PAR_PAGE = 200
+
+
+def _user(request: HttpRequest) -> Utilisateur:
+    return cast(Utilisateur, request.user)
+
+
+def _libelles_qualites(qualites: frozenset[str] | set[str]) -> str:
+    return ", ".join(Qualite(q).label.lower() for q in sorted(qualites) if q in Qualite.values) or "personne"
+
+
+def _echeance(e: Expertise, ech: services.Echeance | None) -> dict[str, object] | None:
+    if ech is None:
+        return None
+    restant = jours_restants(ech.jour, e.fuseau)
+    return {
+        "nature": ech.nature,
+        "libelle": ech.libelle,
+        "jour": ech.jour,
+        "fin": fin_de_journee(ech.jour, e.fuseau),
+        "restant": restant,
+        "depassee": restant < 0,
+        "proche": 0 <= restant <= PROCHE_JOURS,
+        "qui": _libelles_qualites(ech.qualites),
+    }
+
+
+def _avec_participants(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
+    return qs.select_related("juridiction").prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.filter(retire_le__isnull=True).select_related("utilisateur"),
+            to_attr="actifs",
+        )
+    )
+
+
+def lignes(user: Utilisateur, qs: QuerySet[Expertise]) -> list[dict[str, object]]:
+    """One row per case with its nearest deadline and who must act (constant number of queries)."""
+    result = []
+    for e in _avec_participants(qs):
+        actifs: list[Participant] = e.actifs  # type: ignore[attr-defined]
+        mes = permissions.qualites(user, e, participations=[p for p in actifs if p.utilisateur_id == user.pk])
+        attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
+        result.append(
+            {
+                "expertise": e,
+                "experts": [p.utilisateur for p in actifs if p.qualite == Qualite.EXPERT],
+                "echeance": _echeance(e, services.prochaine_echeance(e)),
+                "attente": _libelles_qualites(attendues),
+                "phrase": phrase,
+                "a_moi": bool(mes & attendues),
+                "qualites": _libelles_qualites(mes),
+            }
+        )
+    return result
+
+
+@connecte
+@require_GET
+def liste(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filtre = FiltreForm(request.GET or None)
+    qs = permissions.expertises_visibles(user)
+    critere = {}
+    if filtre.is_valid():
+        critere = filtre.cleaned_data
+        if critere.get("etat"):
+            qs = qs.filter(etat=critere["etat"])
+        if critere.get("q"):
+            qs = qs.filter(numero_rg__icontains=critere["q"].strip())
+    rows = lignes(user, qs.order_by("date_limite_rapport", "id"))
+    if critere.get("echeance") == "depassee":
+        rows = [r for r in rows if r["echeance"] and r["echeance"]["depassee"]]  # type: ignore[index]
+    elif critere.get("echeance") == "proche":
+        rows = [r for r in rows if r["echeance"] and r["echeance"]["proche"]]  # type: ignore[index]
+    page = Paginator(rows, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "expertises/liste.html",
+        {
+            "titre": "Expertises",
+            "page": page,
+            "filtre": filtre,
+            "nombre": len(rows),
+            "depassees": sum(1 for r in rows if r["echeance"] and r["echeance"]["depassee"]),  # type: ignore[index]
+            "peut_designer": user.a_role(Role.MAGISTRAT, Role.GREFFIER),
+        },
+    )
+
+
+@roles(Role.MAGISTRAT, Role.GREFFIER)
+@require_http_methods(["GET", "POST"])
+def nouvelle(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = DesignationForm(request.POST or None, user=user, initial={"date_ordonnance": date_locale(maintenant(), None)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            e = services.designer(
+                acteur=user,
+                juridiction=d["juridiction"],
+                numero_rg=d["numero_rg"],
+                matiere=d["matiere"],
+                type_procedure=d["type_procedure"],
+                fiche_expert=d["fiche_expert"],
+                mission=d["mission"],
+                questions=d["questions_liste"],
+                date_ordonnance=d["date_ordonnance"],
+                date_limite_rapport=d["date_limite_rapport"],
+                magistrat=d.get("magistrat"),
+                greffiers=d.get("greffiers") or [],
+                consignation_montant=d.get("consignation_montant"),
+                consignation_date_limite=d.get("consignation_date_limite"),
+                parties=d["parties"],
+                matiere_financiere=d.get("matiere_financiere", False),
+                urgence=d.get("urgence", False),
+            )
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "L'expertise est ouverte. Le greffe notifie maintenant la désignation à l'expert.")
+            return redirect("expertises:detail", e.uuid)
+    return render(
+        request,
+        "expertises/formulaire.html",
+        {"titre": "Désigner un expert", "form": form, "bouton": "Ouvrir l'expertise", "retour": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail(
+    request: HttpRequest, e: Expertise, *, formulaires: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    mes = permissions.qualites(user, e)
+    formulaires = formulaires or {}
+    actions = [
+        {"transition": t, "form": formulaires.get(t.nom) or formulaire(t.nom, e)}
+        for t in procedure.possibles(e.etat, e.matiere, mes)
+    ]
+    attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
+    participants = list(e.participants.filter(retire_le__isnull=True).select_related("utilisateur", "partie"))
+    for p in participants:
+        p.retirable = p.utilisateur_id != user.pk and p.qualite != Qualite.EXPERT and permissions.peut_retirer(mes, p)  # type: ignore[attr-defined]
+    mes_parties = {p.partie_id for p in participants if p.utilisateur_id == user.pk and p.qualite == Qualite.AVOCAT}
+    parties = list(e.parties.all())
+    for partie in parties:
+        partie.est_mon_client = partie.pk in mes_parties  # type: ignore[attr-defined]
+    gere = bool(mes & {Qualite.EXPERT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE
+    return render(
+        request,
+        "expertises/detail.html",
+        {
+            "titre": "Expertise pénale" if e.est_penale else f"Expertise RG {e.numero_rg}",
+            "e": e,
+            "mes_qualites": _libelles_qualites(mes),
+            "actions": actions,
+            "attente": _libelles_qualites(attendues),
+            "phrase": phrase,
+            "a_moi": bool(mes & attendues),
+            "echeances": [_echeance(e, ech) for ech in services.echeances(e)],
+            "participants": participants,
+            "parties": parties,
+            "invitations": services.invitations_en_cours(e) if gere else [],
+            "peut_inviter": gere,
+            "peut_ajouter_partie": bool(mes & {Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT}) and e.etat != Etat.CLOSE,
+            "historique": historique(e),
+        },
+        status=status,
+    )
+
+
+def historique(e: Expertise) -> list[object]:
+    rows = list(e.historique.select_related("acteur", "evenement"))
+    for h in rows:
+        t = procedure.TRANSITIONS.get(h.transition)
+        h.libelle = t.libelle if t else "Désignation de l'expert"  # type: ignore[attr-defined]
+    return rows
+
+
+@connecte
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _detail(request, permissions.expertise_pour(_user(request), reference))
+
+
+@connecte
+@require_POST
+def action(request: HttpRequest, reference: str, nom: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    if nom not in procedure.TRANSITIONS:
+        raise Http404
+    t = procedure.TRANSITIONS[nom]
+    permissions.exiger(request, e, *t.qualites)
+    form = formulaire(nom, e, request.POST)
+    if form.is_valid():
+        try:
+            services.SERVICES[nom](acteur=user, expertise=e, **arguments(nom, form))
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"« {t.libelle} » : c'est fait.")
+            return redirect("expertises:detail", e.uuid)
+    e.refresh_from_db()
+    return _detail(request, e, formulaires={nom: form}, status=400)
+
+
+@connecte
+@require_http_methods(["GET", "POST"])
+def inviter(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER)
+    form = InvitationForm(request.POST or None, expertise=e)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.inviter_participant(acteur=user, expertise=e, email=d["email"], qualite=d["qualite"], partie=d["partie"])
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "L'invitation est envoyée. Le lien ne sert qu'une fois et expire dans 14 jours.")
+            return redirect("expertises:detail", e.uuid)
+    return render(
+        request,
+        "expertises/formulaire.html",
+        {"titre": "Inviter un avocat ou une partie", "form": form, "bouton": "Envoyer l'invitation", "retour": e},
+        status=400 if form.errors else 200,
+    )
+
+
+@connecte
+@require_http_methods(["GET", "POST"])
+def ajouter_partie(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT)
+    form = PartieForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ajouter_partie(
+                acteur=user, expertise=e, designation=form.cleaned_data["designation"], qualite=form.cleaned_data["qualite"]
+            )
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "La partie est ajoutée.")
+            return redirect("expertises:detail", e.uuid)
+    return render(
+        request,
+        "expertises/formulaire.html",
+        {"titre": "Ajouter une partie", "form": form, "bouton": "Ajouter la partie", "retour": e},
+        status=400 if form.errors else 200,
+    )
+
+
+@connecte
+@require_POST
+def retirer(request: HttpRequest, reference: str, participant: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    mes = permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT)
+    p = permissions.participant_de(e, participant)
+    if not permissions.peut_retirer(mes, p):
+        permissions.exiger(request, e, Qualite.MAGISTRAT, Qualite.GREFFIER)
+    try:
+        services.retirer_participant(acteur=user, participant=p)
+    except RefusService as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{p.utilisateur} n'a plus accès à l'expertise.")
+    return redirect("expertises:detail", e.uuid)
+
+
+@connecte
+@require_POST
+def ne_pas_inscrire(request: HttpRequest, reference: str, partie: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.AVOCAT)
+    p = permissions.partie_de(e, partie)
+    try:
+        services.refuser_inscription_client(acteur=user, expertise=e, partie=p)
+    except RefusService as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Votre client ne sera pas inscrit dans l'expertise ; l'expert en est informé.")
+    return redirect("expertises:detail", e.uuid)

@@ -35,3 +35,60 @@ def age_au(naissance: dt.date, jour: dt.date) -> int:
     if (jour.month, jour.day) < (naissance.month, naissance.day):
         years -= 1
     return years
+
+
+# --- Procedural deadlines ---------------------------------------------------------------------
+
+
+def paques(annee: int) -> dt.date:
+    """Easter Sunday (Gregorian calendar, anonymous algorithm of Meeus/Jones/Butcher)."""
+    a = annee % 19
+    b, c = divmod(annee, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    mois, jour = divmod(h + ell - 7 * m + 114, 31)
+    return dt.date(annee, mois, jour + 1)
+
+
+def jours_feries(annee: int) -> frozenset[dt.date]:
+    """National public holidays (code du travail L3133-1). Local ones (Alsace-Moselle, overseas
+    abolition days) are not included."""
+    p = paques(annee)
+    fixes = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    return frozenset(
+        [dt.date(annee, m, j) for m, j in fixes]
+        + [p + dt.timedelta(days=1), p + dt.timedelta(days=39), p + dt.timedelta(days=50)]
+    )
+
+
+def jour_ouvrable_suivant(jour: dt.date) -> dt.date:
+    """A deadline that would end on a Saturday, Sunday or public holiday is extended to the next
+    working day (CPC 642, CPP 801)."""
+    while jour.weekday() >= 5 or jour in jours_feries(jour.year):
+        jour += dt.timedelta(days=1)
+    return jour
+
+
+def echeance_en_jours(depart: dt.datetime, jours: int, fuseau: str | None) -> dt.date:
+    """The last day of a period of ``jours`` days starting from the event at ``depart``.
+
+    The day of the event does not count and the period ends at the end of its last day (CPC 640-642,
+    CPP 801), both read in the court's time zone: a notification at 23:30 UTC is already the next
+    day in Nouméa and still the same day in Cayenne.
+    """
+    return jour_ouvrable_suivant(date_locale(depart, fuseau) + dt.timedelta(days=jours))
+
+
+def est_echu(jour: dt.date, fuseau: str | None, instant: dt.datetime | None = None) -> bool:
+    """Has the deadline ending on ``jour`` (court time) passed at ``instant`` (now by default)?"""
+    return (instant or maintenant()) > fin_de_journee(jour, fuseau)
+
+
+def jours_restants(jour: dt.date, fuseau: str | None, instant: dt.datetime | None = None) -> int:
+    """Calendar days from today (court time) to ``jour``: 0 on the day itself, negative once past."""
+    return (jour - date_locale(instant or maintenant(), fuseau)).days

@@ -16,6 +16,7 @@ from justexpert.annuaire.a_faire import a_faire_annuaire
 from justexpert.candidatures.a_faire import a_faire_candidatures
 from justexpert.comptes.models import Utilisateur
 from justexpert.echanges.a_faire import a_faire_echanges
+from justexpert.expertises.a_faire import a_faire_expertises
 from justexpert.recherche.a_faire import a_faire_recherche
 
 
@@ -40,7 +41,7 @@ def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     return items
 
 
-SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_candidatures, a_faire_echanges, a_faire_recherche)
+SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_candidatures, a_faire_echanges, a_faire_recherche, a_faire_expertises)
 
 
 def a_faire(user: Utilisateur) -> list[AFaire]:

@@ -220,6 +220,10 @@ if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", CANDIDATURES_DATE_
 # appeal period (D2004 art. 20) plus the time for an appeal to reach the court. Receipts stay.
 CANDIDATURES_DELAI_DESTRUCTION_JOURS = env_int("JUSTEXPERT_CANDIDATURES_DELAI_DESTRUCTION_JOURS", 60, minimum=31)
 TACHES_PERIODIQUES += [("justexpert.candidatures.tasks.detruire_pieces_echues", 24 * 3600)]
+# --- expertises ---
+# Caducité of designations whose consignation deadline passed (CPC 271); warnings 7 days and 1 day
+# before each deadline of a case.
+TACHES_PERIODIQUES += [("justexpert.expertises.tasks.traiter_echeances", 3600)]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "expertises"
+
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("nouvelle/", views.nouvelle, name="nouvelle"),
+    path("<uuid:reference>/", views.detail, name="detail"),
+    path("<uuid:reference>/actions/<slug:nom>/", views.action, name="action"),
+    path("<uuid:reference>/inviter/", views.inviter, name="inviter"),
+    path("<uuid:reference>/parties/ajouter/", views.ajouter_partie, name="ajouter_partie"),
+    path("<uuid:reference>/parties/<uuid:partie>/ne-pas-inscrire/", views.ne_pas_inscrire, name="ne_pas_inscrire"),
+    path("<uuid:reference>/participants/<uuid:participant>/retirer/", views.retirer, name="retirer"),
+]
