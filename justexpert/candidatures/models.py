@@ -159,7 +159,7 @@ class Candidature(models.Model):
         indexes = [models.Index(fields=["liste", "etat"]), models.Index(fields=["annee_liste", "type"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(etat="brouillon") | Q(depose_le__isnull=False), name="candidature_deposee_a_une_date"
+                condition=Q(etat__in=["brouillon", "retiree"]) | Q(depose_le__isnull=False), name="candidature_deposee_a_une_date"
             ),
             models.CheckConstraint(
                 condition=~Q(etat="refusee") | ~Q(motifs_decision=""), name="candidature_refus_motive"
