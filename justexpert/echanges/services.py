@@ -302,6 +302,8 @@ def enregistrer_telechargement(*, acteur: Utilisateur, fichier: Fichier) -> Tele
     """Trace one download (in our table and in the evidence log) before the content is served."""
     with transaction.atomic():
         fichier = Fichier.objects.select_related("echange", "echange__juridiction").get(pk=fichier.pk)
+        if not permissions.echanges_visibles(acteur).filter(pk=fichier.echange_id).exists():
+            raise RefusService("Vous ne participez pas à cet échange.")
         if not fichier.est_disponible():
             raise FichierIndisponible(message_indisponible(fichier))
         evenement = _evenement(

@@ -214,6 +214,7 @@ def test_deposit_both_ways_with_notices_download_and_trace(
     assert accuse["evenement"]["type"] == "echanges.depot"
     assert accuse["evenement"]["document_sha256"] == fichier.sha256
     assert accuse["evenement"]["dossier"] == str(echange_vide.uuid)
+    assert accuse["point_de_controle"] is not None  # cut on commit
     feuille = json.dumps(accuse["evenement"], ensure_ascii=False)
     assert "Note" not in feuille and "Martin" not in feuille and "@" not in feuille
 
@@ -351,3 +352,15 @@ def test_download_receipt_is_served_to_participants(client, civil, invite, agent
     assert accuse["evenement"]["acteur"] == str(invite.uuid)
     client.force_login(agent)
     assert client.get(reverse("echanges:accuse", args=[evenement.uuid])).status_code == 200
+
+
+def test_services_refuse_strangers(civil, agent_juridiction, autre_invite):
+    with pytest.raises(services.RefusService):
+        services.deposer(acteur=agent_juridiction, echange=civil.echange, depot=depot(), jours=3)
+    with pytest.raises(services.RefusService):
+        services.enregistrer_telechargement(acteur=autre_invite, fichier=civil.fichier)
+    with pytest.raises(services.RefusService):
+        services.inviter_personne(acteur=agent_juridiction, echange=civil.echange, email="x@exemple.fr")
+    with pytest.raises(services.RefusService):
+        services.supprimer_fichier(acteur=autre_invite, fichier=civil.fichier)
+    assert Document.objects.count() == 1
