@@ -161,10 +161,10 @@ def _texte_correspond(stems: list[str], mots_saisis: list[str]) -> tuple[Q | Non
         # Words and stems are letters and digits only (texte.mots): no tsquery operator can get in.
         francais = " | ".join(mots_saisis) or "''"
         simple = " | ".join(stems)
-        requete = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
         sql = (
-            f"SELECT ts_rank(d.document, {requete}) FROM recherche_documentexpert d "
-            f"WHERE d.expert_id = annuaire_expert.id AND d.document @@ {requete}"
+            "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s)) "
+            "FROM recherche_documentexpert d WHERE d.expert_id = annuaire_expert.id "
+            "AND d.document @@ (to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
         )
         # Parameters are bound, and the SQL text is a constant.
         score = Coalesce(RawSQL(sql, [francais, simple, francais, simple], output_field=FloatField()), Value(0.0))  # noqa: S611

@@ -161,14 +161,13 @@ def repondre(
     conflit_details: str = "",
 ) -> Sollicitation:
     """The expert accepts or refuses (a refusal needs a reason) and declares any conflict."""
+    if sollicitation.expert.utilisateur_id != acteur.pk:
+        raise RefusService("Seul l'expert sollicité répond.")
+    if expirer_sollicitations(sollicitation=sollicitation):
+        # Committed on its own: the refusal below must not roll the expiry back.
+        raise RefusService("La date limite de réponse est dépassée : la sollicitation a expiré.")
     with transaction.atomic():
         s = Sollicitation.objects.select_for_update().select_related("demande", "expert").get(pk=sollicitation.pk)
-        if s.expert.utilisateur_id != acteur.pk:
-            raise RefusService("Seul l'expert sollicité répond.")
-        if s.etat == EtatSollicitation.EN_ATTENTE and s.demande.date_limite_reponse <= timezone.now():
-            _transition(s, EtatSollicitation.EXPIREE)
-            s.save(update_fields=["etat"])
-            raise RefusService("La date limite de réponse est dépassée.")
         if not accepte and not motif.strip():
             raise RefusService("Indiquez le motif du refus.")
         if conflit_interets and not conflit_details.strip():
@@ -192,10 +191,12 @@ def repondre(
     return s
 
 
-def expirer_sollicitations(maintenant: dt.datetime | None = None) -> int:
-    """Unanswered requests past their answer deadline expire (periodic task)."""
+def expirer_sollicitations(maintenant: dt.datetime | None = None, *, sollicitation: Sollicitation | None = None) -> int:
+    """Unanswered requests past their answer deadline expire (periodic task; also checked when
+    an expert answers late)."""
     instant = maintenant or timezone.now()
+    qs = Sollicitation.objects.filter(etat=EtatSollicitation.EN_ATTENTE, demande__date_limite_reponse__lte=instant)
+    if sollicitation is not None:
+        qs = qs.filter(pk=sollicitation.pk)
     with transaction.atomic():
-        return Sollicitation.objects.filter(etat=EtatSollicitation.EN_ATTENTE, demande__date_limite_reponse__lte=instant).update(
-            etat=EtatSollicitation.EXPIREE
-        )
+        return qs.update(etat=EtatSollicitation.EXPIREE)

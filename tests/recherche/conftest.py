@@ -39,7 +39,7 @@ def monde(orgs, nomenclature_2022, greffier_ca) -> dict[str, Expert]:  # noqa: F
         "C.2.1",
         nom="Maçon",
         prenom="Bernard",
-        email="b@test.fr",
+        email="expert@test.fr",
         code_postal_pro="75011",
         specialites_fines="Pathologie du bâtiment : Fissures, lézardes et désordres structurels des MAISONS individuelles ; "
         "constructions neuves, garantie décennale.",
@@ -50,7 +50,7 @@ def monde(orgs, nomenclature_2022, greffier_ca) -> dict[str, Expert]:  # noqa: F
         "C.2.2",
         nom="Toit",
         prenom="Claire",
-        email="c@test.fr",
+        email="autre.expert@test.fr",
         code_postal_pro="93100",
         specialites_fines="Infiltrations en toiture, étanchéité, humidité dans les murs",
     )
