@@ -232,7 +232,9 @@ def second_facteur_activer(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(exc))
         else:
             request.session.pop(SESSION_SECRET_EN_COURS, None)
-            return render(request, "comptes/codes_secours.html", {"titre": "Vos codes de secours", "codes": codes})
+            return render(
+                request, "comptes/codes_secours.html", {"titre": "Vos codes de secours", "codes": codes, "suite": _suite(request)}
+            )
     uri = services.uri_totp(user, secret)  # type: ignore[arg-type]
     qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code à scanner avec votre application d'authentification")
     return render(
@@ -244,6 +246,7 @@ def second_facteur_activer(request: HttpRequest) -> HttpResponse:
             "secret": secret,
             "qr": qr,
             "deja_actif": user.totp_actif,  # type: ignore[union-attr]
+            "next": request.GET.get("next", ""),
         },
     )
 

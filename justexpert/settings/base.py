@@ -238,3 +238,6 @@ PKI_RECUPERATION = env_bool("JUSTEXPERT_PKI_RECUPERATION", True)
 # in memory and are capped: no plaintext upload is ever spooled to /tmp.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# PLEX: invite-only accounts in no folder for this many days are deactivated.
+ECHANGES_DELAI_DESACTIVATION_JOURS = env_int("JUSTEXPERT_ECHANGES_DELAI_DESACTIVATION_JOURS", 90, minimum=1)

@@ -151,3 +151,17 @@ def test_non_admin_cannot_reset_a_factor(client, expert, magistrat):
     _login(client, "magistrat@test.fr")
     assert client.post(reverse("comptes:admin_reinitialiser_totp", args=[expert.uuid])).status_code == 403
     assert JournalSecurite.objects.filter(evenement=EvenementSecurite.REFUS_PERMISSION, utilisateur=magistrat).exists()
+
+
+def test_enrolment_returns_to_the_page_that_asked_for_it_and_never_off_site(client, expert):
+    client.force_login(expert)
+    client.get(reverse("comptes:second_facteur_activer") + "?next=/echanges/")
+    secret = client.session["comptes_totp_secret_en_cours"]
+    page = client.post(reverse("comptes:second_facteur_activer"), {"code": pyotp.TOTP(secret).now(), "next": "/echanges/"})
+    assert 'href="/echanges/"' in page.content.decode()
+    client.get(reverse("comptes:second_facteur_activer"))
+    secret = client.session["comptes_totp_secret_en_cours"]
+    page = client.post(
+        reverse("comptes:second_facteur_activer"), {"code": _code_suivant(secret), "next": "https://evil.example/"}
+    )
+    assert "evil.example" not in page.content.decode()
