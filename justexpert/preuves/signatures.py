@@ -43,7 +43,16 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel, StandardCMSSignatureStatus
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    InsufficientRevinfoError,
+    NotYetValidError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+)
+from pyhanko_certvalidator.errors import ValidationError as CertvalidatorError
 
 from justexpert.lib import pki
 
@@ -202,7 +211,32 @@ _SANS_CHAINE = {
 _REVOCATION_INCONNUE = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE}
 
 
-def _lire_statut(statut: StandardCMSSignatureStatus, resultat: Signature) -> None:
+async def _diagnostiquer(
+    statut: StandardCMSSignatureStatus, contexte: ValidationContext, certificats: list[asn1_x509.Certificate]
+) -> tuple[Statut, str] | None:
+    """pyHanko reports several path failures as one AdES code (CERTIFICATE_CHAIN_GENERAL_FAILURE):
+    missing revocation data among them. Re-run the path validation to say which, in French."""
+    if statut.trusted or statut.trust_problem_indic != AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE:
+        return None
+    validateur = CertificateValidator(statut.signing_cert, intermediate_certs=certificats, validation_context=contexte)
+    try:
+        await validateur.async_validate_path()
+    except InsufficientRevinfoError:
+        return Statut.INDETERMINE, "l'état de révocation d'un certificat de la chaîne n'a pas pu être vérifié : à revérifier plus tard"
+    except RevokedError:
+        return Statut.INVALIDE, "un certificat de l'autorité émettrice a été révoqué"
+    except (ExpiredError, NotYetValidError):
+        return Statut.INVALIDE, "un certificat de l'autorité émettrice n'était pas en cours de validité"
+    except PathBuildingError:
+        return Statut.INVALIDE, "le certificat du signataire n'est pas émis par une autorité de confiance"
+    except (PathValidationError, CertvalidatorError):
+        return Statut.INVALIDE, "la chaîne de certification du signataire n'est pas valide"
+    return None
+
+
+def _lire_statut(
+    statut: StandardCMSSignatureStatus, resultat: Signature, diagnostic: tuple[Statut, str] | None = None
+) -> None:
     """Fill ``resultat`` (statut, signer, time, reasons) from a pyHanko CMS status."""
     cert = statut.signing_cert
     resultat.signataire = nom(cert)
@@ -236,7 +270,10 @@ def _lire_statut(statut: StandardCMSSignatureStatus, resultat: Signature) -> Non
     if statut.intact and statut.valid and not statut.trusted:
         indic = statut.trust_problem_indic
         revocation = statut.revocation_details
-        if indic in _REVOQUE or revocation is not None:
+        if diagnostic is not None:
+            motifs.append(diagnostic[1])
+            probleme = Statut.INVALIDE if diagnostic[0] == Statut.INVALIDE else (probleme or diagnostic[0])
+        elif indic in _REVOQUE or revocation is not None:
             quand = f" le {_iso(revocation.revocation_date)}" if revocation is not None else ""
             motifs.append(f"le certificat du signataire a été révoqué{quand}")
             probleme = Statut.INVALIDE
@@ -253,8 +290,8 @@ def _lire_statut(statut: StandardCMSSignatureStatus, resultat: Signature) -> Non
             motifs.append("le certificat du signataire n'est pas destiné à la signature (usage de clé)")
             probleme = Statut.INVALIDE
         else:
-            nom = indic.name if indic is not None else "inconnu"
-            motifs.append(f"la chaîne de certification n'a pas pu être validée ({nom})")
+            code = indic.name if indic is not None else "inconnu"
+            motifs.append(f"la chaîne de certification n'a pas pu être validée ({code})")
             probleme = probleme or Statut.INDETERMINE
     resultat.statut = probleme or Statut.VALIDE
 
@@ -383,7 +420,8 @@ async def async_verifier_pdf(pdf: bytes) -> Verdict:
                     resultat.statut = Statut.VALIDE
             else:
                 statut = await _revalider_a_la_date_certaine(statut, valider, ctx, cadre)
-                _lire_statut(statut, resultat)
+                embarques = [c.chosen for c in (sig.signed_data["certificates"] or []) if c.name == "certificate"]
+                _lire_statut(statut, resultat, await _diagnostiquer(statut, ctx.signataire, embarques))
         except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
             resultat.statut = Statut.INVALIDE
             resultat.motifs.append(f"la signature est illisible ou mal formée ({type(exc).__name__})")
@@ -443,7 +481,7 @@ async def async_verifier_cades(document: bytes, p7s: bytes) -> Verdict:
 
         statut = await valider(ctx)
         statut = await _revalider_a_la_date_certaine(statut, valider, ctx, {"autres": autres})
-        _lire_statut(statut, resultat)
+        _lire_statut(statut, resultat, await _diagnostiquer(statut, ctx.signataire, autres))
         if statut.timestamp_validity is not None:
             resultat.niveau = "CAdES B-T détachée"
         if not statut.intact:
