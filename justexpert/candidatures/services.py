@@ -189,9 +189,13 @@ def enregistrer_brouillon(
                 continue
             if champ == "liste" and c.type == TypeCandidature.NATIONALE:
                 continue  # the national list is filed with the Cour de cassation, always
-            if valeur is None and champ in ("annee_liste",):
+            if champ == "annee_liste":
+                if valeur not in (None, ""):
+                    c.annee_liste = int(valeur)
                 continue
-            setattr(c, champ, "" if valeur is None and champ not in ("liste", "specialite", "date_naissance") else valeur)
+            if valeur is None and champ not in ("liste", "specialite", "date_naissance"):
+                valeur = ""
+            setattr(c, champ, valeur)
         c.save()
     return c
 

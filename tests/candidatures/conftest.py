@@ -32,7 +32,7 @@ def coffre_isole(settings, tmp_path):
     _stockage.cache_clear()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def nomenclature_2022(db):
     for fichier in ("nomenclature-2022-fragment.csv", "nomenclature-demo-complement.csv"):
         nomenclature.importer((DATA / fichier).read_bytes(), version="2022", debut=dt.date(2024, 1, 1))
