@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -169,14 +170,17 @@ def _texte_correspond(stems: list[str], mots_saisis: list[str]) -> tuple[Q | Non
         # Parameters are bound, and the SQL text is a constant.
         score = Coalesce(RawSQL(sql, [francais, simple, francais, simple], output_field=FloatField()), Value(0.0))  # noqa: S611
         return Q(score_texte__gt=0), score
-    total = None
-    for s in stems:
-        terme = Case(
+    termes = [
+        Case(
             When(document_recherche__texte_normalise__contains=f" {s} ", then=Value(1.0)),
             default=Value(0.0),
             output_field=FloatField(),
         )
-        total = terme if total is None else total + terme
+        for s in stems
+    ]
+    total: Any = termes[0]
+    for terme in termes[1:]:
+        total = total + terme
     return Q(score_texte__gt=0), ExpressionWrapper(total, output_field=FloatField())
 
 

@@ -28,7 +28,7 @@ def demandes_visibles(user: Utilisateur) -> QuerySet[Demande]:
     return Demande.objects.filter(Q(demandeur=user) | Q(organisation_id__in=organisations_justice(user)))
 
 
-def demande_pour(user: Utilisateur, uuid: object) -> Demande:
+def demande_pour(user: Utilisateur, uuid: str) -> Demande:
     d = demandes_visibles(user).filter(uuid=uuid).select_related("demandeur", "organisation").first()
     if d is None:
         raise Http404
@@ -45,7 +45,7 @@ def sollicitations_de_l_expert(user: Utilisateur) -> QuerySet[Sollicitation]:
     return Sollicitation.objects.filter(expert__utilisateur=user)
 
 
-def sollicitation_pour_expert(user: Utilisateur, uuid: object) -> Sollicitation:
+def sollicitation_pour_expert(user: Utilisateur, uuid: str) -> Sollicitation:
     s = sollicitations_de_l_expert(user).filter(uuid=uuid).select_related("demande", "demande__organisation").first()
     if s is None:
         raise Http404
