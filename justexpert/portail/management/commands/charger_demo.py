@@ -20,6 +20,7 @@ from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisat
 from justexpert.comptes.services import ajouter_appartenance
 from justexpert.lib import pki_demo
 from justexpert.portail.views import MOT_DE_PASSE_DEMO
+from justexpert.recherche import demo as recherche_demo
 
 ANNUAIRE_DATA = Path(nomenclature.__file__).resolve().parent / "data"
 
@@ -137,4 +138,5 @@ class Command(BaseCommand):
                 liste = Organisation.objects.get(code=code)
                 if not ListeAnnuelle.objects.filter(liste=liste, annee=annee).exists():
                     annuaire.publier_liste(acteur=instructeur, liste=liste, annee=annee)
+            recherche_demo.charger(magistrat_email="magistrat@demo.justexpert.fr", expert_email="expert@demo.justexpert.fr")
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")
