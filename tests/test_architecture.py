@@ -12,6 +12,7 @@ PUBLIC = {
     "portail:mentions_legales": "legal notice",
     "portail:donnees_personnelles": "privacy notice",
     "portail:accessibilite": "accessibility statement",
+    "portail:sante": "health check for the load balancer (states only, no data)",
     "comptes:connexion": "login",
     "comptes:connexion_certificat": "login by certificate (mutual TLS at the proxy)",
     "comptes:second_facteur": "second step of login (needs a pending password step)",

@@ -88,6 +88,21 @@ def accessibilite(request: HttpRequest) -> HttpResponse:
     return render(request, "portail/accessibilite.html", {"titre": "Déclaration d'accessibilité"})
 
 
+@public
+def sante(request: HttpRequest) -> HttpResponse:
+    """Health for load balancers and operators: states only, no data. 503 when the database or
+    the document storage is unreachable."""
+    from django.http import JsonResponse
+
+    from .sante import verifier_tout
+
+    verifications = verifier_tout()
+    statut = 503 if any(not v.ok and v.essentielle for v in verifications) else 200
+    reponse = JsonResponse({v.nom: v.detail for v in verifications}, status=statut, json_dumps_params={"ensure_ascii": False})
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
 def erreur_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"titre": "Accès refusé"}, status=403)
 

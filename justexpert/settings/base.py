@@ -188,6 +188,7 @@ LOGGING = {
 # Periodic tasks enqueued by `manage.py planificateur`: (dotted path, period in seconds).
 TACHES_PERIODIQUES = [
     ("justexpert.comptes.tasks.purger_journal_securite", 24 * 3600),
+    ("justexpert.portail.tasks.surveiller", 5 * 60),
     ("justexpert.coffre.tasks.nettoyer_orphelins", 3600),
 ]
 

@@ -1,0 +1,72 @@
+"""Health endpoint and the alert task (timestamps pending, checkpoints stopped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from justexpert.portail import sante
+from justexpert.portail.tasks import surveiller
+from justexpert.preuves.models import PointDeControle, StatutHorodatage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_vide():
+    cache.clear()
+
+
+def test_health_is_public_reveals_states_only_and_is_not_cached(client):
+    reponse = client.get("/sante/")
+    assert reponse.status_code == 200
+    assert reponse["Cache-Control"] == "no-store"
+    assert reponse.json()["base"] == "ok" and reponse.json()["stockage"] == "ok"
+
+
+def test_database_down_answers_503(client, monkeypatch):
+    monkeypatch.setattr(sante, "verifier_base", lambda: sante.Verification("base", False, "base de données injoignable", True))
+    reponse = client.get("/sante/")
+    assert reponse.status_code == 503 and reponse.json()["base"] == "base de données injoignable"
+
+
+def test_storage_down_answers_503(client, monkeypatch):
+    class Panne:
+        def existe(self, nom):
+            raise OSError("disque absent")
+
+    monkeypatch.setattr(sante, "stockage", lambda: Panne())
+    reponse = client.get("/sante/")
+    assert reponse.status_code == 503 and "injoignable" in reponse.json()["stockage"]
+
+
+def _point_en_attente(age: dt.timedelta) -> None:
+    PointDeControle.objects.create(
+        taille=1, racine=b"\0" * 32, note="n", cree_le=timezone.now() - age, statut=StatutHorodatage.EN_ATTENTE
+    )
+
+
+def test_pending_timestamps_are_reported_but_do_not_fail_the_endpoint(client):
+    _point_en_attente(dt.timedelta(minutes=30))
+    reponse = client.get("/sante/")
+    assert reponse.status_code == 200
+    assert "en attente d'horodatage" in reponse.json()["horodatage"]
+
+
+def test_recent_pending_timestamp_is_not_an_alert(client):
+    _point_en_attente(dt.timedelta(minutes=1))
+    assert client.get("/sante/").json()["horodatage"] == "ok"
+
+
+def test_alert_logs_and_mails_administrators_once_per_hour(
+    administrateur, expert, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    _point_en_attente(dt.timedelta(minutes=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert surveiller.call() == ["horodatage"]
+        surveiller.call()
+    assert "ALERTE horodatage" in caplog.text
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["admin@test.fr"]
