@@ -112,13 +112,10 @@ def liste_json(liste: Organisation, annee: int) -> str:
 
 
 def sceller_pdf(pdf: bytes) -> bytes:
-    """Where the platform seal is applied to a generated list.
+    """Apply the platform seal (PAdES B-T, preuves.sceau) to a generated list."""
+    from justexpert.preuves.sceau import sceller_pdf as sceller
 
-    The signatures service (the platform's RSA or ECDSA sealing certificate, PAdES) does not exist
-    yet: until it does, the bytes are returned as they are, unsigned. This is the single call site
-    that the signatures service replaces; no signature is imitated here.
-    """
-    return pdf
+    return sceller(pdf, motif="Liste officielle publiée par la plateforme Justexpert")
 
 
 def liste_pdf(liste: Organisation, annee: int) -> bytes:

@@ -1,0 +1,77 @@
+"""The platform seal and the sealed human receipts: valid for pyHanko and for poppler's pdfsig."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from justexpert.preuves import accuses, sceau, signatures
+from justexpert.preuves.signatures import Statut
+
+from .outils_signature import pdf
+from .pdfsig import pdfsig
+
+
+def racine_du_sceau() -> bytes:
+    return sceau.sceau().ancres[0].public_bytes(serialization.Encoding.PEM)
+
+
+def test_sealed_pdf_is_valid_and_trusted_for_pdfsig():
+    scelle = sceau.sceller_pdf(pdf("Convocation"))
+    sortie = pdfsig(scelle, racines=[racine_du_sceau()])
+    assert "Signature Validation: Signature is Valid." in sortie
+    assert "Certificate Validation: Certificate is Trusted." in sortie
+    assert "Total document signed" in sortie
+
+
+def test_sealed_pdf_altered_is_rejected_by_pdfsig_and_the_service():
+    scelle = bytearray(sceau.sceller_pdf(pdf("Convocation")))
+    position = scelle.index(b"/Producer")  # in the signed range, before the seal's value
+    scelle[position + 2] = ord("x")
+    assert "Signature Validation: Signature is Valid." not in pdfsig(bytes(scelle), racines=[racine_du_sceau()])
+    assert signatures.verifier_pdf(bytes(scelle)).statut == Statut.INVALIDE
+
+
+def test_seal_is_b_t_timestamped_by_the_platform_authority():
+    verdict = signatures.verifier_pdf(sceau.sceller_pdf(pdf()))
+    [sig] = verdict.signatures
+    assert sig.niveau == "PAdES B-T" and sig.date_certaine
+
+
+def test_sealing_twice_keeps_both_seals_valid():
+    deux = sceau.sceller_pdf(sceau.sceller_pdf(pdf()))
+    verdict = signatures.verifier_pdf(deux)
+    assert verdict.statut == Statut.VALIDE and len(verdict.signatures) == 2
+
+
+def test_unreachable_authority_still_seals_without_certain_time(settings):
+    settings.TSA_URL = "http://127.0.0.1:9/"  # discard port: connection refused
+    verdict = signatures.verifier_pdf(sceau.sceller_pdf(pdf()))
+    [sig] = verdict.signatures
+    assert sig.niveau == "PAdES B-B" and not sig.date_certaine
+    assert "heure déclarée" in " ".join(sig.motifs)
+
+
+def test_receipt_pdf_is_sealed_carries_the_json_receipt_and_the_human_lines(consigner):
+    [evenement] = consigner(1)
+    contenu = accuses.accuse_pdf(evenement, lignes=[("Dossier", "RG 24/01234"), ("Pièce", "Pré-rapport")])
+    verdict = signatures.verifier_pdf(contenu)
+    assert verdict.statut == Statut.VALIDE, verdict
+    assert "Signature is Valid." in pdfsig(contenu, racines=[racine_du_sceau()])
+    lecteur = PdfFileReader(io.BytesIO(contenu))
+    fichiers = lecteur.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    assert fichiers[0] == "accuse.json"
+    joint = json.loads(fichiers[1].get_object()["/EF"]["/F"].get_object().data)
+    assert joint["index"] == evenement.index and joint["format"] == "justexpert-accuse/1"
+    texte = _texte(contenu)
+    assert "Accusé de dépôt" in texte and "RG 24/01234" in texte and "Date certaine" in texte
+
+
+def _texte(contenu: bytes) -> str:
+    import shutil
+    import subprocess
+
+    return subprocess.run([shutil.which("pdftotext"), "-", "-"], input=contenu, capture_output=True, check=True).stdout.decode()  # noqa: S603
