@@ -75,7 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "remplacer",
             "Remplacer l'expert",
-            (ETATS_MISSION - {Etat.ORDONNEE}) | {Etat.REFUSEE, Etat.RECUSEE},
+            ETATS_MISSION | {Etat.REFUSEE, Etat.RECUSEE},
             Etat.ORDONNEE,
             {M},
             TOUTES,

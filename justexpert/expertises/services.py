@@ -28,6 +28,9 @@ from justexpert.lib.format import date_longue
 from justexpert.lib.temps import date_locale, echeance_en_jours, est_echu, jours_restants, maintenant
 from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
+from justexpert.recherche.lecture import sollicitations_acceptees
+from justexpert.recherche.models import PROCEDURES_PENALES, Sollicitation
+from justexpert.recherche.models import TypeProcedure as TypeDemande
 
 from . import permissions, procedure
 from .models import (
@@ -195,7 +198,7 @@ def designer(
     consignation_montant: Decimal | None = None,
     consignation_date_limite: dt.date | None = None,
     parties: Iterable[tuple[str, str]] = (),
-    sollicitation_ref: str = "",
+    sollicitation: Sollicitation | None = None,
     matiere_financiere: bool = False,
     urgence: bool = False,
 ) -> Expertise:
@@ -221,6 +224,15 @@ def designer(
             raise RefusService(f"{g} n'est pas greffier de cette juridiction (habilité si l'affaire est pénale).")
     if acteur.a_role(Role.GREFFIER) and acteur not in greffiers and _membre(acteur, Role.GREFFIER, juridiction, matiere):
         greffiers.append(acteur)
+    sollicitation_ref = ""
+    if sollicitation is not None:
+        if not sollicitations_acceptees(acteur).filter(pk=sollicitation.pk).exists():
+            raise RefusService("Cette sollicitation n'a pas été acceptée, ou vous n'y avez pas accès.")
+        if sollicitation.expert_id != fiche_expert.pk:
+            raise RefusService("L'expert désigné doit être celui qui a accepté la sollicitation.")
+        if Expertise.objects.filter(sollicitation_ref=str(sollicitation.uuid)).exists():
+            raise RefusService("Une expertise a déjà été ouverte à partir de cette sollicitation.")
+        sollicitation_ref = str(sollicitation.uuid)
     utilisateur_expert = _fiche_designable(fiche_expert, matiere)
     aujourd_hui = date_locale(maintenant(), juridiction.fuseau)
     if date_ordonnance > aujourd_hui:
@@ -291,6 +303,21 @@ def designer(
             "Une expertise vient d'être ordonnée ; le greffe doit en notifier la désignation à l'expert.",
         )
     return e
+
+
+def depuis_sollicitation(s: Sollicitation) -> dict[str, object]:
+    """What a designation takes from an accepted solicitation (recherche): expert, mission summary,
+    report deadline, matter and procedure type."""
+    penale = s.demande.type_procedure in PROCEDURES_PENALES
+    correspondance = {TypeDemande.REFERE: "refere", TypeDemande.PENALE: "instruction", TypeDemande.CONTROLE_PENAL: "instruction"}
+    return {
+        "fiche_expert": s.expert,
+        "mission": s.demande.resume_mission,
+        "date_limite_rapport": s.demande.delai_mission,
+        "matiere": Matiere.PENALE if penale else Matiere.CIVILE,
+        "type_procedure": correspondance.get(s.demande.type_procedure, "fond"),
+        "juridiction": s.demande.organisation,
+    }
 
 
 # --- Transitions -------------------------------------------------------------------------------------
@@ -696,9 +723,12 @@ def ajouter_partie(*, acteur: Utilisateur, expertise: Expertise, designation: st
     return partie
 
 
-def inviter_participant(*, acteur: Utilisateur, expertise: Expertise, email: str, qualite: str, partie: Partie) -> Invitation:
+def inviter_participant(
+    *, acteur: Utilisateur, expertise: Expertise, email: str, qualite: str, partie: Partie
+) -> tuple[Invitation, str]:
     """The expert (or the greffe) enrols a lawyer or a party by e-mail: single use, expiring, bound
-    to the address (comptes.invitations). The invitee lands in the case once logged in."""
+    to the address (comptes.invitations). The invitee lands in the case once logged in. Returns the
+    invitation and its link (for tests and the demo world; never logged)."""
     email = email.strip().lower()
     with transaction.atomic():
         e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
@@ -717,7 +747,7 @@ def inviter_participant(*, acteur: Utilisateur, expertise: Expertise, email: str
             expertise=e, utilisateur__email__iexact=email, qualite=qualite, retire_le__isnull=True
         ).exists():
             raise RefusService("Cette personne participe déjà à l'expertise.")
-        invitation, _lien = invitations.inviter(
+        invitation, lien_invitation = invitations.inviter(
             acteur=acteur,
             email=email,
             role=Role.AVOCAT if qualite == Qualite.AVOCAT else Role.PARTIE,
@@ -732,7 +762,7 @@ def inviter_participant(*, acteur: Utilisateur, expertise: Expertise, email: str
             ),
         )
         _evenement("invitation", acteur=acteur, expertise=e, objet=invitation.uuid, partie=partie.uuid, qualite=qualite)
-    return invitation
+    return invitation, lien_invitation
 
 
 def invitations_en_cours(expertise: Expertise) -> list[Invitation]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
+from justexpert.recherche.lecture import sollicitations_acceptees
 
 from . import permissions, procedure, services
 from .forms import DesignationForm, FiltreForm, InvitationForm, PartieForm, arguments, formulaire
@@ -116,7 +118,17 @@ def liste(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def nouvelle(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = DesignationForm(request.POST or None, user=user, initial={"date_ordonnance": date_locale(maintenant(), None)})
+    initial: dict[str, object] = {"date_ordonnance": date_locale(maintenant(), None)}
+    sollicitation = None
+    if request.GET.get("sollicitation"):
+        try:
+            sollicitation = sollicitations_acceptees(user).filter(uuid=request.GET["sollicitation"]).first()
+        except ValidationError:
+            sollicitation = None
+        if sollicitation is None:
+            raise Http404
+        initial.update(services.depuis_sollicitation(sollicitation))
+    form = DesignationForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -138,6 +150,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
                 parties=d["parties"],
                 matiere_financiere=d.get("matiere_financiere", False),
                 urgence=d.get("urgence", False),
+                sollicitation=sollicitation,
             )
         except RefusService as exc:
             form.add_error(None, str(exc))
@@ -147,7 +160,14 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "expertises/formulaire.html",
-        {"titre": "Désigner un expert", "form": form, "bouton": "Ouvrir l'expertise", "retour": None},
+        {
+            "titre": "Désigner un expert",
+            "form": form,
+            "bouton": "Ouvrir l'expertise",
+            "retour": None,
+            "sollicitation": sollicitation,
+            "acceptees": [] if sollicitation else list(sollicitations_acceptees(user)[:20]),
+        },
         status=400 if form.errors else 200,
     )
 
