@@ -6,4 +6,5 @@ app_name = "preuves"
 
 urlpatterns = [
     path("verifier/", views.verifier, name="verifier"),
+    path("horodatage/", views.horodater, name="horodatage"),
 ]

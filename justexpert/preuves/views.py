@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 
+from asn1crypto import tsp
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from . import services
+from . import conf, horodatage, services
 from .forms import VerificationForm
 
 
@@ -35,3 +38,39 @@ def verifier(request: HttpRequest) -> HttpResponse:
             document_sha256 = h.hexdigest()
         rapport = services.verifier_accuse_ici(form.cleaned_data["accuse"], document_sha256)
     return render(request, "preuves/verifier.html", {"form": form, "rapport": rapport, "titre": "Vérifier un accusé"})
+
+
+TAILLE_MAX_REQUETE = 4096  # an RFC 3161 request is ~100 bytes; refuse anything bigger unread
+
+
+@csrf_exempt  # RFC 3161 over HTTP (RFC 3161 §3.4): a machine client, no cookie, no session
+@require_POST
+@public
+def horodater(request: HttpRequest) -> HttpResponse:
+    """The built-in (non-qualified) authority over HTTP, for the experts' signing tool in dev/demo.
+
+    Served only when no external authority is configured (settings.TSA_URL empty): production
+    points the tool at the qualified authority itself.
+    """
+    if conf.tsa_url():
+        raise Http404
+    if request.content_type != "application/timestamp-query":
+        return HttpResponse("Content-Type attendu : application/timestamp-query", status=415, content_type="text/plain")
+    longueur = int(request.headers.get("Content-Length") or 0)
+    if not 0 < longueur <= TAILLE_MAX_REQUETE:
+        return HttpResponse("Demande d'horodatage trop grande ou vide", status=413, content_type="text/plain")
+    try:
+        requete = tsp.TimeStampReq.load(request.read(TAILLE_MAX_REQUETE))
+        requete.native  # noqa: B018 (forces a full parse: junk raises here)
+    except (ValueError, TypeError):
+        return HttpResponse(_rejet("bad_data_format"), content_type="application/timestamp-reply")
+    if requete["message_imprint"]["hash_algorithm"]["algorithm"].native != "sha256":
+        return HttpResponse(_rejet("bad_alg"), content_type="application/timestamp-reply")
+    reponse = horodatage.repondre(requete, conf.tsa_integree())
+    return HttpResponse(reponse.dump(), content_type="application/timestamp-reply")
+
+
+def _rejet(motif: str) -> bytes:
+    """TimeStampResp with a status only (asn1crypto insists on a token when building one)."""
+    statut = tsp.PKIStatusInfo({"status": "rejection", "fail_info": {motif}}).dump()
+    return b"\x30" + bytes([len(statut)]) + statut  # SEQUENCE, short length (< 128 bytes)

@@ -75,3 +75,26 @@ def _texte(contenu: bytes) -> str:
     import subprocess
 
     return subprocess.run([shutil.which("pdftotext"), "-", "-"], input=contenu, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def test_built_in_authority_answers_rfc3161_over_http_only_without_external_authority(client, settings):
+    from asn1crypto import tsp
+    from django.urls import reverse
+
+    from justexpert.preuves.horodatage import demande
+
+    url = reverse("preuves:horodatage")
+    corps = demande(b"document", 42).dump()
+    reponse = client.post(url, corps, content_type="application/timestamp-query")
+    assert reponse.status_code == 200 and reponse["Content-Type"] == "application/timestamp-reply"
+    resultat = tsp.TimeStampResp.load(reponse.content)
+    assert resultat["status"]["status"].native == "granted"
+    assert resultat["time_stamp_token"]["content"]["encap_content_info"]["content"].parsed["nonce"].native == 42
+    assert client.post(url, b"x" * 5000, content_type="application/timestamp-query").status_code == 413
+    rejet = client.post(url, b"junk", content_type="application/timestamp-query")
+    # asn1crypto's TimeStampResp requires a token: read the status-only answer field by field.
+    assert tsp.PKIStatusInfo.load(rejet.content[2:])["status"].native == "rejection"
+    assert client.post(url, corps, content_type="text/plain").status_code == 415
+    assert client.get(url).status_code == 405
+    settings.TSA_URL = "https://tsa.example/"
+    assert client.post(url, corps, content_type="application/timestamp-query").status_code == 404
