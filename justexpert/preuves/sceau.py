@@ -150,7 +150,10 @@ def _generer_sceau(dossier: Path) -> None:
     _ecrire(dossier / "sceau-cle.pem", cle.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
     _ecrire(dossier / "sceau-ac.pem", ac.public_bytes(serialization.Encoding.PEM))
     # Written last: its presence means the set is complete.
-    _ecrire(dossier / "sceau-certificats.pem", cert.public_bytes(serialization.Encoding.PEM) + ac.public_bytes(serialization.Encoding.PEM))
+    _ecrire(
+        dossier / "sceau-certificats.pem",
+        cert.public_bytes(serialization.Encoding.PEM) + ac.public_bytes(serialization.Encoding.PEM),
+    )
 
 
 def _crl_developpement(dossier: Path, ac: x509.Certificate) -> bytes:
@@ -193,16 +196,23 @@ def _sceau(cle_fichier: str | None, certificats_fichier: str | None, ac_fichier:
         try:
             cle = serialization.load_pem_private_key(Path(cle_fichier).read_bytes(), password=None)
         except (OSError, ValueError, TypeError) as exc:
-            raise ConfigurationError(f"JUSTEXPERT_SCEAU_CLE_FILE={cle_fichier!r} is not a readable PEM private key: {exc}") from None
+            raise ConfigurationError(
+                f"JUSTEXPERT_SCEAU_CLE_FILE={cle_fichier!r} is not a readable PEM private key: {exc}"
+            ) from None
         if not isinstance(cle, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             raise ConfigurationError("The seal key must be RSA or ECDSA.")
         certs = _charger_certificats(certificats_fichier, "JUSTEXPERT_SCEAU_CERTIFICATS_FILE")
-        if certs[0].public_key().public_numbers() != cle.public_key().public_numbers():
+        publique = serialization.PublicFormat.SubjectPublicKeyInfo
+        if certs[0].public_key().public_bytes(serialization.Encoding.DER, publique) != cle.public_key().public_bytes(
+            serialization.Encoding.DER, publique
+        ):
             raise ConfigurationError("JUSTEXPERT_SCEAU_CERTIFICATS_FILE must start with the certificate of the seal key.")
         ancres = _charger_certificats(ac_fichier, "JUSTEXPERT_SCEAU_AC_FILE") if ac_fichier else []
         return Sceau(cle, certs[0], tuple(certs[1:]), tuple(ancres), ())
     if not conf._cles_generees_permises():
-        raise ConfigurationError("JUSTEXPERT_SCEAU_CLE_FILE and JUSTEXPERT_SCEAU_CERTIFICATS_FILE must name the seal in production.")
+        raise ConfigurationError(
+            "JUSTEXPERT_SCEAU_CLE_FILE and JUSTEXPERT_SCEAU_CERTIFICATS_FILE must name the seal in production."
+        )
     chemin = Path(dossier)
     if not (chemin / "sceau-certificats.pem").exists():
         _generer_sceau(chemin)

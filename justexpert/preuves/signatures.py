@@ -28,12 +28,11 @@ from asn1crypto import cms
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import (
     KeyUsageConstraints,
     async_validate_detached_cms,
@@ -41,6 +40,7 @@ from pyhanko.sign.validation import (
     async_validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel, StandardCMSSignatureStatus
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
@@ -222,7 +222,10 @@ async def _diagnostiquer(
     try:
         await validateur.async_validate_path()
     except InsufficientRevinfoError:
-        return Statut.INDETERMINE, "l'état de révocation d'un certificat de la chaîne n'a pas pu être vérifié : à revérifier plus tard"
+        return (
+            Statut.INDETERMINE,
+            "l'état de révocation d'un certificat de la chaîne n'a pas pu être vérifié : à revérifier plus tard",
+        )
     except RevokedError:
         return Statut.INVALIDE, "un certificat de l'autorité émettrice a été révoqué"
     except (ExpiredError, NotYetValidError):
@@ -234,9 +237,7 @@ async def _diagnostiquer(
     return None
 
 
-def _lire_statut(
-    statut: StandardCMSSignatureStatus, resultat: Signature, diagnostic: tuple[Statut, str] | None = None
-) -> None:
+def _lire_statut(statut: StandardCMSSignatureStatus, resultat: Signature, diagnostic: tuple[Statut, str] | None = None) -> None:
     """Fill ``resultat`` (statut, signer, time, reasons) from a pyHanko CMS status."""
     cert = statut.signing_cert
     resultat.signataire = nom(cert)
@@ -290,7 +291,7 @@ def _lire_statut(
             motifs.append("le certificat du signataire n'est pas destiné à la signature (usage de clé)")
             probleme = Statut.INVALIDE
         else:
-            code = indic.name if indic is not None else "inconnu"
+            code = getattr(indic, "name", "inconnu")
             motifs.append(f"la chaîne de certification n'a pas pu être validée ({code})")
             probleme = probleme or Statut.INDETERMINE
     resultat.statut = probleme or Statut.VALIDE
@@ -476,7 +477,11 @@ async def async_verifier_cades(document: bytes, p7s: bytes) -> Verdict:
 
         async def valider(c: Contextes):  # type: ignore[no-untyped-def]
             return await async_validate_detached_cms(
-                document, signe, signer_validation_context=c.signataire, ts_validation_context=c.horodatage, key_usage_settings=USAGES
+                document,
+                signe,
+                signer_validation_context=c.signataire,
+                ts_validation_context=c.horodatage,
+                key_usage_settings=USAGES,
             )
 
         statut = await valider(ctx)

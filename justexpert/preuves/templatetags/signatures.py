@@ -42,4 +42,9 @@ def verdict_signatures(verdict: Verdict | dict | None, fuseau: str | None = None
         }
         for s in verdict.signatures
     ]
-    return {"verdict": verdict, "badge": BADGES[verdict.statut], "lignes": lignes, "verifie_le": _date(verdict.verifie_le, fuseau)}
+    return {
+        "verdict": verdict,
+        "badge": BADGES[verdict.statut],
+        "lignes": lignes,
+        "verifie_le": _date(verdict.verifie_le, fuseau),
+    }
