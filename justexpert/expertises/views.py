@@ -128,7 +128,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
         if sollicitation is None:
             raise Http404
         initial.update(services.depuis_sollicitation(sollicitation))
-    form = DesignationForm(request.POST or None, user=user, initial=initial)
+    form = DesignationForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -256,7 +256,7 @@ def inviter(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     e = permissions.expertise_pour(user, reference)
     permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER)
-    form = InvitationForm(request.POST or None, expertise=e)
+    form = InvitationForm(request.POST if request.method == "POST" else None, expertise=e)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -280,7 +280,7 @@ def ajouter_partie(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     e = permissions.expertise_pour(user, reference)
     permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT)
-    form = PartieForm(request.POST or None)
+    form = PartieForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.ajouter_partie(

@@ -137,7 +137,7 @@ def nouvelle_expertise(
         fiche_expert=fiche,
         mission="Décrire les désordres affectant la toiture.",
         questions=["Décrire les désordres", "En rechercher les causes"],
-        date_ordonnance=aujourd_hui(),
+        date_ordonnance=aujourd_hui() - dt.timedelta(days=1),
         date_limite_rapport=dans(180),
         greffiers=greffiers,
         consignation_montant=Decimal("1500.00") if consignation and matiere == Matiere.CIVILE else None,

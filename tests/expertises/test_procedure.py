@@ -163,7 +163,7 @@ def test_civil_case_from_designation_to_taxation(
     e = dossier
     fiche_expert.refresh_from_db()
     assert fiche_expert.missions_en_cours == 1
-    assert fiche_expert.derniere_designation == aujourd_hui()
+    assert fiche_expert.derniere_designation == aujourd_hui() - dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
         e = services.notifier(acteur=greffier, expertise=e)
     assert [m.to for m in mailoutbox] == [[expert.email]]
