@@ -367,8 +367,8 @@ def _niveau(resultat: Signature, horodatee: bool, dss: bool, horodatage_document
     return base
 
 
-async def async_verifier_pdf(pdf: bytes) -> Verdict:
-    verdict = Verdict(Statut.NON_SIGNE, "pades", verifie_le=_maintenant(), document_sha256=hashlib.sha256(pdf).hexdigest())
+async def async_verifier_pdf(pdf: bytes, *, document_sha256: str = "") -> Verdict:
+    verdict = Verdict(Statut.NON_SIGNE, "pades", verifie_le=_maintenant(), document_sha256=document_sha256)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
@@ -452,16 +452,21 @@ async def async_verifier_pdf(pdf: bytes) -> Verdict:
     return verdict
 
 
-def verifier_pdf(pdf: bytes) -> Verdict:
-    """Validate every signature and document timestamp of a PDF against the platform's trust list."""
-    return asyncio.run(async_verifier_pdf(pdf))
+def verifier_pdf(pdf: bytes, *, document_sha256: str = "") -> Verdict:
+    """Validate every signature and document timestamp of a PDF against the platform's trust list.
+
+    ``document_sha256``: the hash the caller already has (coffre computes it during upload), kept
+    in the verdict to tie it to the bytes verified; not recomputed here (it would double the cost
+    of hashing a large file).
+    """
+    return asyncio.run(async_verifier_pdf(pdf, document_sha256=document_sha256))
 
 
 # --- CAdES (detached .p7s) -----------------------------------------------------------------------
 
 
-async def async_verifier_cades(document: bytes, p7s: bytes) -> Verdict:
-    verdict = Verdict(Statut.NON_SIGNE, "cades", verifie_le=_maintenant(), document_sha256=hashlib.sha256(document).hexdigest())
+async def async_verifier_cades(document: bytes, p7s: bytes, *, document_sha256: str = "") -> Verdict:
+    verdict = Verdict(Statut.NON_SIGNE, "cades", verifie_le=_maintenant(), document_sha256=document_sha256)
     resultat = Signature(Statut.INDETERMINE, nature="cades", niveau="CAdES détachée", couvre_document=False)
     try:
         if p7s.lstrip().startswith(b"-----BEGIN"):
@@ -500,23 +505,23 @@ async def async_verifier_cades(document: bytes, p7s: bytes) -> Verdict:
     return verdict
 
 
-def verifier_cades(document: bytes, p7s: bytes) -> Verdict:
+def verifier_cades(document: bytes, p7s: bytes, *, document_sha256: str = "") -> Verdict:
     """Validate a detached CAdES signature (.p7s, DER or PEM) of ``document``."""
-    return asyncio.run(async_verifier_cades(document, p7s))
+    return asyncio.run(async_verifier_cades(document, p7s, document_sha256=document_sha256))
 
 
-def verifier_document(contenu: bytes, *, p7s: bytes | None = None) -> Verdict:
+def verifier_document(contenu: bytes, *, p7s: bytes | None = None, document_sha256: str = "") -> Verdict:
     """The verdict for a deposited file: PAdES if it is a PDF, else the detached .p7s if any."""
     if p7s is not None:
-        return verifier_cades(contenu, p7s)
+        return verifier_cades(contenu, p7s, document_sha256=document_sha256)
     if contenu[:1024].lstrip().startswith(b"%PDF-"):
-        return verifier_pdf(contenu)
+        return verifier_pdf(contenu, document_sha256=document_sha256)
     return Verdict(
         Statut.NON_SIGNE,
         "aucun",
         motifs=["le document ne porte aucune signature électronique (aucun fichier .p7s déposé avec lui)"],
         verifie_le=_maintenant(),
-        document_sha256=hashlib.sha256(contenu).hexdigest(),
+        document_sha256=document_sha256,
     )
 
 
@@ -547,6 +552,8 @@ def signe_par(verdict: Verdict, certificat_der: bytes | None) -> Verdict:
     return resultat
 
 
-def verifier_signature_requise(contenu: bytes, *, certificat_der: bytes | None, p7s: bytes | None = None) -> Verdict:
+def verifier_signature_requise(
+    contenu: bytes, *, certificat_der: bytes | None, p7s: bytes | None = None, document_sha256: str = ""
+) -> Verdict:
     """verifier_document + signe_par: for documents that must carry the depositor's signature."""
-    return signe_par(verifier_document(contenu, p7s=p7s), certificat_der)
+    return signe_par(verifier_document(contenu, p7s=p7s, document_sha256=document_sha256), certificat_der)
