@@ -36,14 +36,22 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
     )
 
 
+class MontantField(forms.DecimalField):
+    """Accepts what people type: « 1 200,50 », « 1200.50 », « 1 200 € »."""
+
+    def to_python(self, value: object) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
 def _montant(label: str, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MontantField(
         label=label,
         required=required,
         min_value=Decimal(0),
         max_digits=10,
         decimal_places=2,
-        localize=True,
         error_messages=ERREUR_MONTANT,
     )
 

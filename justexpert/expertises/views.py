@@ -182,6 +182,12 @@ def _detail(
         {"transition": t, "form": formulaires.get(t.nom) or formulaire(t.nom, e)}
         for t in procedure.possibles(e.etat, e.matiere, mes)
     ]
+    # A form that failed stays on the page with what was typed, even if the state moved meanwhile.
+    actions += [
+        {"transition": procedure.TRANSITIONS[nom], "form": form}
+        for nom, form in formulaires.items()
+        if nom not in {a["transition"].nom for a in actions}  # type: ignore[attr-defined]
+    ]
     attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
     participants = list(e.participants.filter(retire_le__isnull=True).select_related("utilisateur", "partie"))
     for p in participants:
