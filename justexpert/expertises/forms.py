@@ -39,7 +39,7 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
 class MontantField(forms.DecimalField):
     """Accepts what people type: « 1 200,50 », « 1200.50 », « 1 200 € »."""
 
-    def to_python(self, value: object) -> Decimal | None:
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
         return super().to_python(value)

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -81,7 +83,7 @@ def qualites(user: Utilisateur, expertise: Expertise, participations: list[Parti
     return result
 
 
-def expertise_pour(user: Utilisateur, reference: object) -> Expertise:
+def expertise_pour(user: Utilisateur, reference: uuid.UUID | str) -> Expertise:
     """The case, or 404 when the user may not know it exists."""
     return get_object_or_404(expertises_visibles(user).select_related("juridiction", "magistrat"), uuid=reference)
 
@@ -95,7 +97,7 @@ def exiger(request: HttpRequest, expertise: Expertise, *attendues: str) -> set[s
     return mes_qualites
 
 
-def participant_de(expertise: Expertise, reference: object) -> Participant:
+def participant_de(expertise: Expertise, reference: uuid.UUID | str) -> Participant:
     try:
         return Participant.objects.select_related("utilisateur", "partie").get(
             expertise=expertise, uuid=reference, retire_le__isnull=True
@@ -104,7 +106,7 @@ def participant_de(expertise: Expertise, reference: object) -> Participant:
         raise Http404 from None
 
 
-def partie_de(expertise: Expertise, reference: object) -> Partie:
+def partie_de(expertise: Expertise, reference: uuid.UUID | str) -> Partie:
     try:
         return Partie.objects.get(expertise=expertise, uuid=reference)
     except (Partie.DoesNotExist, ValueError):

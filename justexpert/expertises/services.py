@@ -129,7 +129,7 @@ def echeances(e: Expertise) -> list[Echeance]:
     if e.etat == Etat.PHASE_DIRES and e.date_limite_dires:
         items.append(Echeance("dires", "Dires des parties", e.date_limite_dires, frozenset({a, p, ex})))
     if e.date_limite_observations:
-        libelles = {
+        libelles: dict[str, str] = {
             Etat.NOTIFIEE: "Observations sur la décision (CPP 161-1)",
             Etat.ACCEPTEE: "Observations sur la décision (CPP 161-1)",
             Etat.RAPPORT_PROVISOIRE: "Observations sur le rapport provisoire (CPP 167-2)",
@@ -309,7 +309,11 @@ def depuis_sollicitation(s: Sollicitation) -> dict[str, object]:
     """What a designation takes from an accepted solicitation (recherche): expert, mission summary,
     report deadline, matter and procedure type."""
     penale = s.demande.type_procedure in PROCEDURES_PENALES
-    correspondance = {TypeDemande.REFERE: "refere", TypeDemande.PENALE: "instruction", TypeDemande.CONTROLE_PENAL: "instruction"}
+    correspondance: dict[str, str] = {
+        TypeDemande.REFERE: "refere",
+        TypeDemande.PENALE: "instruction",
+        TypeDemande.CONTROLE_PENAL: "instruction",
+    }
     return {
         "fiche_expert": s.expert,
         "mission": s.demande.resume_mission,

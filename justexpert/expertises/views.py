@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from justexpert.recherche.lecture import sollicitations_acceptees
 
 from . import permissions, procedure, services
 from .forms import DesignationForm, FiltreForm, InvitationForm, PartieForm, arguments, formulaire
-from .models import Etat, Expertise, Participant, Qualite
+from .models import Etat, Expertise, Historique, Participant, Qualite
 
 PROCHE_JOURS = 15
 PAR_PAGE = 200
@@ -34,7 +34,7 @@ def _libelles_qualites(qualites: frozenset[str] | set[str]) -> str:
     return ", ".join(Qualite(q).label.lower() for q in sorted(qualites) if q in Qualite.values) or "personne"
 
 
-def _echeance(e: Expertise, ech: services.Echeance | None) -> dict[str, object] | None:
+def _echeance(e: Expertise, ech: services.Echeance | None) -> dict[str, Any] | None:
     if ech is None:
         return None
     restant = jours_restants(ech.jour, e.fuseau)
@@ -60,7 +60,7 @@ def _avec_participants(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
     )
 
 
-def lignes(user: Utilisateur, qs: QuerySet[Expertise]) -> list[dict[str, object]]:
+def lignes(user: Utilisateur, qs: QuerySet[Expertise]) -> list[dict[str, Any]]:
     """One row per case with its nearest deadline and who must act (constant number of queries)."""
     result = []
     for e in _avec_participants(qs):
@@ -96,9 +96,9 @@ def liste(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(numero_rg__icontains=critere["q"].strip())
     rows = lignes(user, qs.order_by("date_limite_rapport", "id"))
     if critere.get("echeance") == "depassee":
-        rows = [r for r in rows if r["echeance"] and r["echeance"]["depassee"]]  # type: ignore[index]
+        rows = [r for r in rows if r["echeance"] and r["echeance"]["depassee"]]
     elif critere.get("echeance") == "proche":
-        rows = [r for r in rows if r["echeance"] and r["echeance"]["proche"]]  # type: ignore[index]
+        rows = [r for r in rows if r["echeance"] and r["echeance"]["proche"]]
     page = Paginator(rows, PAR_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -108,7 +108,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filtre": filtre,
             "nombre": len(rows),
-            "depassees": sum(1 for r in rows if r["echeance"] and r["echeance"]["depassee"]),  # type: ignore[index]
+            "depassees": sum(1 for r in rows if r["echeance"] and r["echeance"]["depassee"]),
             "peut_designer": user.a_role(Role.MAGISTRAT, Role.GREFFIER),
         },
     )
@@ -220,7 +220,7 @@ def _detail(
     )
 
 
-def historique(e: Expertise) -> list[object]:
+def historique(e: Expertise) -> list[Historique]:
     rows = list(e.historique.select_related("acteur", "evenement"))
     for h in rows:
         t = procedure.TRANSITIONS.get(h.transition)
