@@ -50,14 +50,20 @@ class CandidatureForm(FormulaireDsfr):
         empty_label="— choisir —",
     )
     specialite = ChoixSpecialite(
-        label="Spécialité demandée (nomenclature)", queryset=ElementNomenclature.objects.none(), to_field_name="code", required=False
+        label="Spécialité demandée (nomenclature)",
+        queryset=ElementNomenclature.objects.none(),
+        to_field_name="code",
+        required=False,
     )
     annee_liste = forms.TypedChoiceField(label="Liste de l'année", coerce=int, required=False)
     civilite = forms.ChoiceField(label="Civilité", choices=[("", "—"), *Civilite.choices], required=False)
     nom = forms.CharField(label="Nom", max_length=150, required=False)
     prenom = forms.CharField(label="Prénom", max_length=150, required=False)
     date_naissance = forms.DateField(
-        label="Date de naissance", required=False, widget=DATE, help_text="Format : jj/mm/aaaa.",
+        label="Date de naissance",
+        required=False,
+        widget=DATE,
+        help_text="Format : jj/mm/aaaa.",
         error_messages={"invalid": "Date invalide : saisissez-la au format jj/mm/aaaa, par exemple 14/07/1975."},
     )
     profession = forms.CharField(label="Profession exercée", max_length=200, required=False)
@@ -108,7 +114,9 @@ class CandidatureForm(FormulaireDsfr):
     def clean_telephone(self) -> str:
         valeur = (self.cleaned_data.get("telephone") or "").strip()
         if valeur and not TELEPHONE.match(valeur):
-            raise forms.ValidationError("Numéro de téléphone invalide : chiffres, espaces et « + » seulement, par exemple 06 12 34 56 78.")
+            raise forms.ValidationError(
+                "Numéro de téléphone invalide : chiffres, espaces et « + » seulement, par exemple 06 12 34 56 78."
+            )
         return valeur
 
     def clean_date_naissance(self):  # type: ignore[no-untyped-def]
@@ -160,7 +168,10 @@ class CompteRenduForm(FormulaireDsfr):
         label="Nombre d'expertises en cours",
         min_value=0,
         max_value=10_000,
-        error_messages={"required": "Indiquez le nombre d'expertises en cours (0 si aucune).", "invalid": "Saisissez un nombre entier."},
+        error_messages={
+            "required": "Indiquez le nombre d'expertises en cours (0 si aucune).",
+            "invalid": "Saisissez un nombre entier.",
+        },
     )
     detail_expertises = forms.CharField(
         label="Expertises en cours : date de la décision de désignation, juridiction, délai imparti", required=False, widget=TEXTE

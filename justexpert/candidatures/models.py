@@ -8,6 +8,7 @@ every change of state goes through ``services.py``.
 from __future__ import annotations
 
 import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -148,9 +149,7 @@ class Candidature(models.Model):
     pieces_detruites_le = models.DateTimeField(null=True, blank=True)
     # The fiche this file concerns (candidate's own fiche for a réinscription / extension / national
     # list; the fiche created at acceptance for an inscription initiale).
-    expert = models.ForeignKey(
-        "annuaire.Expert", null=True, blank=True, on_delete=models.SET_NULL, related_name="candidatures"
-    )
+    expert = models.ForeignKey("annuaire.Expert", null=True, blank=True, on_delete=models.SET_NULL, related_name="candidatures")
 
     objects = CandidatureQuerySet.as_manager()
 
@@ -161,9 +160,7 @@ class Candidature(models.Model):
             models.CheckConstraint(
                 condition=Q(etat__in=["brouillon", "retiree"]) | Q(depose_le__isnull=False), name="candidature_deposee_a_une_date"
             ),
-            models.CheckConstraint(
-                condition=~Q(etat="refusee") | ~Q(motifs_decision=""), name="candidature_refus_motive"
-            ),
+            models.CheckConstraint(condition=~Q(etat="refusee") | ~Q(motifs_decision=""), name="candidature_refus_motive"),
         ]
 
     def __str__(self) -> str:

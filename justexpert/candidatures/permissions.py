@@ -91,7 +91,7 @@ def candidature_a_instruire(user: Utilisateur, uuid: object) -> Candidature:
     return candidature
 
 
-def piece_pour(user: Utilisateur, candidature: Candidature, uuid: object) -> Piece:
+def piece_pour(user: Utilisateur, candidature: Candidature, uuid: str) -> Piece:
     piece = candidature.pieces.select_related("document", "evenement").filter(uuid=uuid).first()
     if piece is None:
         raise Http404

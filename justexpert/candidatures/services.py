@@ -264,9 +264,7 @@ def alertes(c: Candidature, depose_le: dt.datetime) -> list[str]:
         if cour != liste:
             lieu = "Le domicile (candidat retraité)" if c.retraite else "L'activité professionnelle principale"
             ailleurs = f"dans le ressort de la {cour}" if cour else "hors de tout ressort connu"
-            points.append(
-                f"{lieu} ({cp}) se situe {ailleurs}, pas dans celui de la {liste} (décret n° 2004-1463, art. 2)."
-            )
+            points.append(f"{lieu} ({cp}) se situe {ailleurs}, pas dans celui de la {liste} (décret n° 2004-1463, art. 2).")
     limite = date_limite(c.annee_liste)
     jour = temps.date_locale(depose_le, fuseau(c))
     if jour >= limite:
@@ -295,7 +293,7 @@ def _transition(
 ) -> tuple[Candidature, workflow.Regle]:
     """Lock, check the table and the actor's role on this file, write, log. Runs inside the
     caller's transaction."""
-    c = Candidature.objects.select_for_update().select_related("liste", "candidat").get(pk=candidature.pk)
+    c = Candidature.objects.select_for_update(of=("self",)).select_related("liste", "candidat").get(pk=candidature.pk)
     r = workflow.regle(nom, c.etat, c.type)
     if r is None:
         raise RegleNonRespectee(
@@ -303,7 +301,9 @@ def _transition(
         )
     if permissions.role_sur(acteur, c) != r.acteur:
         raise RegleNonRespectee(
-            "Cette action est réservée au candidat." if r.acteur == workflow.CANDIDAT else "Cette action est réservée à l'instruction."
+            "Cette action est réservée au candidat."
+            if r.acteur == workflow.CANDIDAT
+            else "Cette action est réservée à l'instruction."
         )
     de = c.etat
     for champ, valeur in champs.items():
@@ -376,7 +376,9 @@ def passer_en_instruction(candidature: Candidature, *, acteur: Utilisateur) -> C
 
 
 def _message(c: Candidature, *, acteur: Utilisateur, corps: str, instruction: bool, demande: bool = False) -> Message:
-    m = Message.objects.create(candidature=c, auteur=acteur, corps=corps, de_l_instruction=instruction, demande_complements=demande)
+    m = Message.objects.create(
+        candidature=c, auteur=acteur, corps=corps, de_l_instruction=instruction, demande_complements=demande
+    )
     _evenement("message", c, acteur=acteur, objet=m.uuid)
     return m
 
@@ -485,7 +487,13 @@ def refuser(candidature: Candidature, *, acteur: Utilisateur, motifs: str) -> Ca
     with transaction.atomic():
         maintenant = timezone.now()
         c, _ = _transition(
-            candidature, "refuser", acteur=acteur, motif=motifs, motifs_decision=motifs, decide_le=maintenant, notifie_le=maintenant
+            candidature,
+            "refuser",
+            acteur=acteur,
+            motif=motifs,
+            motifs_decision=motifs,
+            decide_le=maintenant,
+            notifie_le=maintenant,
         )
         _notifier_candidat(
             c,
@@ -508,7 +516,9 @@ def classer_sans_suite(candidature: Candidature, *, acteur: Utilisateur, motifs:
             notifie_le=maintenant,
         )
         _notifier_candidat(
-            c, "décision sur votre candidature", f"Votre candidature a été classée sans suite.\n{motifs.strip()}\n\n{AVIS_RECOURS}"
+            c,
+            "décision sur votre candidature",
+            f"Votre candidature a été classée sans suite.\n{motifs.strip()}\n\n{AVIS_RECOURS}",
         )
     return c
 
@@ -581,12 +591,16 @@ def envoyer_message(candidature: Candidature, *, acteur: Utilisateur, corps: str
     if role is None:
         raise RefusService("Vous ne participez pas à ce dossier.")
     with transaction.atomic():
-        c = Candidature.objects.select_for_update().select_related("candidat", "liste").get(pk=candidature.pk)
+        c = Candidature.objects.select_for_update(of=("self",)).select_related("candidat", "liste").get(pk=candidature.pk)
         m = _message(c, acteur=acteur, corps=corps, instruction=role == workflow.INSTRUCTEUR)
         if role == workflow.INSTRUCTEUR:
-            _notifier_candidat(c, "nouveau message sur votre candidature", "Le service des experts vous a écrit.", f"message-{m.uuid}")
+            _notifier_candidat(
+                c, "nouveau message sur votre candidature", "Le service des experts vous a écrit.", f"message-{m.uuid}"
+            )
         elif c.etat != Etat.BROUILLON:
-            _notifier_instruction(c, "nouveau message d'un candidat", "Le candidat a écrit sur sa candidature.", f"message-{m.uuid}")
+            _notifier_instruction(
+                c, "nouveau message d'un candidat", "Le candidat a écrit sur sa candidature.", f"message-{m.uuid}"
+            )
     return m
 
 
@@ -677,7 +691,9 @@ def deposer_compte_rendu(
             "formations": formations.strip(),
             "evenement": evenement,
         }
-        cr, _ = CompteRenduActivite.objects.update_or_create(expert=fiche, annee=annee, defaults=valeurs, create_defaults={"uuid": reference, **valeurs})
+        cr, _ = CompteRenduActivite.objects.update_or_create(
+            expert=fiche, annee=annee, defaults=valeurs, create_defaults={"uuid": reference, **valeurs}
+        )
     return cr
 
 

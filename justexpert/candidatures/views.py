@@ -6,7 +6,7 @@ import json
 from typing import cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,7 +139,10 @@ def enregistrer(request: HttpRequest, uuid: str) -> JsonResponse:
     except RefusService as refus:
         return JsonResponse({"erreur": str(refus)}, status=409)
     return JsonResponse(
-        {"enregistre_le": timezone.localtime(c.modifie_le).strftime("%H:%M:%S"), "erreurs": {k: v for k, v in form.errors.items()}}
+        {
+            "enregistre_le": timezone.localtime(c.modifie_le).strftime("%H:%M:%S"),
+            "erreurs": {k: v for k, v in form.errors.items()},
+        }
     )
 
 
@@ -181,9 +184,10 @@ def piece_deposer(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @connecte
 @require_GET
-def piece_telecharger(request: HttpRequest, uuid: str, piece: str) -> HttpResponseBase:
+def piece_telecharger(request: HttpRequest, uuid: str, piece: str) -> HttpResponse:
     c = permissions.candidature_pour(_user(request), uuid)
-    return reponse_telechargement(permissions.piece_pour(_user(request), c, piece).document, request)
+    reponse = reponse_telechargement(permissions.piece_pour(_user(request), c, piece).document, request)
+    return reponse  # type: ignore[return-value]  # a streaming response (HttpResponseBase)
 
 
 @connecte
@@ -373,7 +377,7 @@ def compte_rendu(request: HttpRequest) -> HttpResponse:
             return redirect("candidatures:compte_rendu")
         statut = 400
     else:
-        initial = {"annee": annee, "expertises_en_cours": fiche.missions_en_cours}
+        initial: dict[str, object] = {"annee": annee, "expertises_en_cours": fiche.missions_en_cours}
         if existant:
             initial.update(
                 nombre_rapports=existant.nombre_rapports,

@@ -44,12 +44,8 @@ _REGLES: list[Regle] = [
     Regle("deposer", "Déposer la candidature", Etat.BROUILLON, Etat.DEPOSEE, CANDIDAT),
     Regle("passer_en_instruction", "Passer en instruction", Etat.DEPOSEE, Etat.EN_INSTRUCTION, INSTRUCTEUR),
     Regle("demander_complements", "Demander des compléments", Etat.EN_INSTRUCTION, Etat.COMPLEMENTS_DEMANDES, INSTRUCTEUR),
-    Regle(
-        "demander_complements", "Demander des compléments", Etat.COMPLEMENTS_APPORTES, Etat.COMPLEMENTS_DEMANDES, INSTRUCTEUR
-    ),
-    Regle(
-        "apporter_complements", "Envoyer les compléments", Etat.COMPLEMENTS_DEMANDES, Etat.COMPLEMENTS_APPORTES, CANDIDAT
-    ),
+    Regle("demander_complements", "Demander des compléments", Etat.COMPLEMENTS_APPORTES, Etat.COMPLEMENTS_DEMANDES, INSTRUCTEUR),
+    Regle("apporter_complements", "Envoyer les compléments", Etat.COMPLEMENTS_DEMANDES, Etat.COMPLEMENTS_APPORTES, CANDIDAT),
     Regle("enregistrer_avis_parquet", "Enregistrer l'avis du parquet", Etat.EN_INSTRUCTION, Etat.AVIS_PARQUET, INSTRUCTEUR),
     Regle(
         "enregistrer_avis_parquet",

@@ -51,7 +51,9 @@ def instructeur(orgs, nomenclature_2022):
 @pytest.fixture
 def instructeur_tj(orgs):
     """Magistrat of a tribunal of the Paris ressort holding the habilitation."""
-    return creer_utilisateur("instructeur.tj@test.fr", (Role.MAGISTRAT, orgs["TJ_PARIS"], [Habilitation.INSTRUCTEUR_CANDIDATURES]))
+    return creer_utilisateur(
+        "instructeur.tj@test.fr", (Role.MAGISTRAT, orgs["TJ_PARIS"], [Habilitation.INSTRUCTEUR_CANDIDATURES])
+    )
 
 
 @pytest.fixture

@@ -119,7 +119,13 @@ def test_candidate_starts_a_draft_and_bad_input_is_kept_and_saved(client, candid
     c = Candidature.objects.get(candidat=candidat)
     assert reponse["Location"] == reverse("candidatures:modifier", args=[c.uuid])
     url = reverse("candidatures:modifier", args=[c.uuid])
-    donnees = {"nom": "Lemaire", "prenom": "Claire", "date_naissance": "31/02/1980", "code_postal_pro": "7501", "telephone": "abc"}
+    donnees = {
+        "nom": "Lemaire",
+        "prenom": "Claire",
+        "date_naissance": "31/02/1980",
+        "code_postal_pro": "7501",
+        "telephone": "abc",
+    }
     reponse = client.post(url, donnees)
     assert reponse.status_code == 400
     page = texte(reponse)
@@ -143,7 +149,9 @@ def test_bad_choice_of_kind_never_gives_a_500(client, candidat):
 def test_autosave_endpoint_saves_as_the_candidate_types(client, candidat):
     c = brouillon(candidat, pieces=False)
     connecter(client, candidat)
-    reponse = client.post(reverse("candidatures:enregistrer", args=[c.uuid]), {"motivation": "En cours de rédaction", "nom": "Lemaire"})
+    reponse = client.post(
+        reverse("candidatures:enregistrer", args=[c.uuid]), {"motivation": "En cours de rédaction", "nom": "Lemaire"}
+    )
     assert reponse.status_code == 200 and "enregistre_le" in reponse.json()
     c.refresh_from_db()
     assert c.motivation == "En cours de rédaction"
@@ -152,7 +160,9 @@ def test_autosave_endpoint_saves_as_the_candidate_types(client, candidat):
 def test_deposit_with_missing_pieces_shows_every_reason(client, candidat):
     c = brouillon(candidat, pieces=False)
     connecter(client, candidat)
-    reponse = client.post(reverse("candidatures:modifier", args=[c.uuid]), {**c.saisie, "nom": "Lemaire", "deposer": "1"}, follow=True)
+    reponse = client.post(
+        reverse("candidatures:modifier", args=[c.uuid]), {**c.saisie, "nom": "Lemaire", "deposer": "1"}, follow=True
+    )
     assert "Pièces manquantes" in texte(reponse)
     c.refresh_from_db()
     assert c.etat == Etat.BROUILLON
@@ -199,7 +209,9 @@ def test_complement_request_mails_a_link_to_the_message_and_the_answer_reaches_t
         client.post(reverse("candidatures:action", args=[dossier.uuid, "passer_en_instruction"]))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("candidatures:action", args=[dossier.uuid, "demander_complements"]), {"texte": "Joignez votre diplôme."})
+        client.post(
+            reverse("candidatures:action", args=[dossier.uuid, "demander_complements"]), {"texte": "Joignez votre diplôme."}
+        )
     dossier.refresh_from_db()
     assert dossier.etat == Etat.COMPLEMENTS_DEMANDES
     message = dossier.messages.get()
@@ -216,7 +228,9 @@ def test_complement_request_mails_a_link_to_the_message_and_the_answer_reaches_t
     assert instructeur.email in mail.outbox[0].to
 
 
-def test_message_of_the_candidate_notifies_the_instructors(client, dossier, candidat, instructeur, instructeur_tj, django_capture_on_commit_callbacks):
+def test_message_of_the_candidate_notifies_the_instructors(
+    client, dossier, candidat, instructeur, instructeur_tj, django_capture_on_commit_callbacks
+):
     connecter(client, candidat)
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(reverse("candidatures:message", args=[dossier.uuid]), {"corps": "Une question."})
@@ -229,7 +243,9 @@ def amener_a_la_decision(c, instructeur):
     return services.enregistrer_avis_parquet(c, acteur=instructeur, texte="Avis favorable.")
 
 
-def test_acceptance_writes_the_inscription_visible_on_the_fiche(client, dossier, candidat, instructeur, django_capture_on_commit_callbacks):
+def test_acceptance_writes_the_inscription_visible_on_the_fiche(
+    client, dossier, candidat, instructeur, django_capture_on_commit_callbacks
+):
     amener_a_la_decision(dossier, instructeur)
     connecter(client, instructeur)
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,7 +261,9 @@ def test_acceptance_writes_the_inscription_visible_on_the_fiche(client, dossier,
     assert any("/invitation/" in m.body for m in mail.outbox)
 
 
-def test_refusal_needs_reasons_and_notifies_with_the_appeal_notice(client, dossier, candidat, instructeur, django_capture_on_commit_callbacks):
+def test_refusal_needs_reasons_and_notifies_with_the_appeal_notice(
+    client, dossier, candidat, instructeur, django_capture_on_commit_callbacks
+):
     amener_a_la_decision(dossier, instructeur)
     connecter(client, instructeur)
     reponse = client.post(reverse("candidatures:action", args=[dossier.uuid, "refuser"]), {"texte": "  "}, follow=True)
@@ -287,7 +305,9 @@ def test_annual_report_is_filed_and_the_court_sees_who_has_not(client, expert, f
     connecter(client, expert)
     url = reverse("candidatures:compte_rendu")
     annee = timezone.localdate().year - 1
-    mauvais = client.post(url, {"annee": annee, "nombre_rapports": "douze", "expertises_en_cours": "2", "formations": "Procédure civile"})
+    mauvais = client.post(
+        url, {"annee": annee, "nombre_rapports": "douze", "expertises_en_cours": "2", "formations": "Procédure civile"}
+    )
     assert mauvais.status_code == 400
     page = texte(mauvais)
     assert "Saisissez un nombre entier" in page and 'value="douze"' in page and "Procédure civile" in page
