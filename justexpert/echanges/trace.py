@@ -43,14 +43,10 @@ def lignes(echange: Echange) -> list[LigneTrace]:
 
 
 def sceller_pdf(pdf: bytes) -> bytes:
-    """Apply the platform's seal to a generated PDF.
+    """Apply the platform seal (PAdES B-T, ``preuves.sceau``) to the exported trace."""
+    from justexpert.preuves.sceau import sceller_pdf as sceller
 
-    The signatures service of ``preuves`` (the platform seal, PAdES with the platform's
-    certificate) does not exist yet: this returns the PDF unchanged. Once it exists, the seal is
-    applied here and only here, so every export of the trace is sealed without touching its
-    generation. No signature is imitated in the meantime.
-    """
-    return pdf
+    return sceller(pdf, motif="Trace d'un échange sécurisé, exportée par la plateforme Justexpert")
 
 
 def _heure(instant, fuseau: str) -> str:  # type: ignore[no-untyped-def]

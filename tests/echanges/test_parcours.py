@@ -296,10 +296,18 @@ def test_login_of_a_deactivated_invitee_fails(client, autre_invite, horloge):
     assert not client.login(email=autre_invite.email, password=MOT_DE_PASSE)
 
 
-def test_pdf_generation_and_seal_hook(civil, agent):
+def test_exported_trace_is_sealed_and_valid_for_pdfsig(civil, agent):
+    from cryptography.hazmat.primitives import serialization
+
+    from justexpert.preuves import sceau, signatures
+    from tests.preuves.pdfsig import pdfsig
+
     brut = trace.pdf_trace(civil.echange)
     assert brut.startswith(b"%PDF")
-    assert trace.sceller_pdf(brut) == brut  # no seal yet (issue 5): never an imitation
+    scelle = trace.sceller_pdf(brut)
+    assert signatures.verifier_pdf(scelle).statut == signatures.Statut.VALIDE
+    racine = sceau.sceau().ancres[0].public_bytes(serialization.Encoding.PEM)
+    assert "Signature Validation: Signature is Valid." in pdfsig(scelle, racines=[racine])
 
 
 def test_menu_entry_for_agents_and_invitees_only(client, agent, invite, expert):
