@@ -18,6 +18,7 @@ from justexpert.annuaire.models import Expert, ListeAnnuelle
 from justexpert.comptes import certificats, invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
+from justexpert.expertises import demo as expertises_demo
 from justexpert.lib import pki_demo
 from justexpert.portail.views import MOT_DE_PASSE_DEMO
 from justexpert.recherche import demo as recherche_demo
@@ -139,4 +140,5 @@ class Command(BaseCommand):
                 if not ListeAnnuelle.objects.filter(liste=liste, annee=annee).exists():
                     annuaire.publier_liste(acteur=instructeur, liste=liste, annee=annee)
             recherche_demo.charger(magistrat_email="magistrat@demo.justexpert.fr", expert_email="expert@demo.justexpert.fr")
+            expertises_demo.charger()
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")

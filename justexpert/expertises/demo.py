@@ -1,0 +1,81 @@
+"""Demo cases (manage.py charger_demo): three civil expertises of the TJ of Paris involving the demo
+magistrat, greffier, expert, avocat and partie, each at a different step, built through the real
+services (designation, invitations accepted, transitions) so their history and proofs are real.
+
+Idempotent: a case whose RG number exists is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from justexpert.annuaire.models import Expert
+from justexpert.comptes import invitations
+from justexpert.comptes.models import Organisation, Utilisateur
+from justexpert.lib.temps import date_locale, maintenant
+
+from . import services
+from .models import Expertise, Qualite, QualitePartie
+
+
+def _secret(lien: str) -> str:
+    return lien.rstrip("/").rsplit("/", 1)[1]
+
+
+def _enroler(e: Expertise, expert: Utilisateur, user: Utilisateur, qualite: str, index_partie: int) -> None:
+    partie = list(e.parties.order_by("id"))[index_partie]
+    _inv, lien = services.inviter_participant(acteur=expert, expertise=e, email=user.email, qualite=qualite, partie=partie)
+    invitations.accepter(None, secret=_secret(lien), utilisateur=user)
+
+
+def charger(domaine: str = "demo.justexpert.fr") -> int:
+    def compte(nom: str) -> Utilisateur:
+        return Utilisateur.objects.get(email=f"{nom}@{domaine}")
+
+    magistrat, greffier, expert = compte("magistrat"), compte("greffier"), compte("expert")
+    avocat, partie = compte("avocat"), compte("partie")
+    fiche = Expert.objects.get(utilisateur=expert)
+    tj = Organisation.objects.get(code="TJ_PARIS")
+    aujourd_hui = date_locale(maintenant(), tj.fuseau)
+    crees = 0
+    dossiers = [
+        (
+            "26/00101",
+            "Décrire les fissures affectant le pavillon, en rechercher les causes, chiffrer les travaux de reprise.",
+            "en_cours",
+        ),
+        ("26/00102", "Examiner l'installation de chauffage collectif et dire si elle est conforme au marché.", "notifiee"),
+        ("26/00103", "Évaluer le préjudice d'exploitation du fonds de commerce après le sinistre.", "dires"),
+    ]
+    for rg, mission, etape in dossiers:
+        if Expertise.objects.filter(juridiction=tj, numero_rg=rg).exists():
+            continue
+        e = services.designer(
+            acteur=magistrat,
+            juridiction=tj,
+            numero_rg=rg,
+            matiere="civile",
+            type_procedure="refere",
+            fiche_expert=fiche,
+            mission=mission,
+            questions=["Décrire", "Rechercher les causes", "Chiffrer"],
+            date_ordonnance=aujourd_hui - dt.timedelta(days=20),
+            date_limite_rapport=aujourd_hui + dt.timedelta(days=150),
+            greffiers=[greffier],
+            consignation_montant=Decimal("2500.00"),
+            consignation_date_limite=aujourd_hui + dt.timedelta(days=25),
+            parties=[("SCI Les Tilleuls", QualitePartie.DEMANDEUR), ("Entreprise Bâti Plus", QualitePartie.DEFENDEUR)],
+        )
+        crees += 1
+        e = services.notifier(acteur=greffier, expertise=e)
+        if etape == "notifiee":
+            continue
+        e = services.accepter(acteur=expert, expertise=e)
+        e = services.inviter_consignation(acteur=greffier, expertise=e)
+        e = services.constater_consignation(acteur=greffier, expertise=e)
+        _enroler(e, expert, avocat, Qualite.AVOCAT, 0)
+        _enroler(e, expert, partie, Qualite.PARTIE, 1)
+        if etape == "dires":
+            services.ouvrir_dires(acteur=expert, expertise=e, jour=aujourd_hui + dt.timedelta(days=10))
+    return crees
