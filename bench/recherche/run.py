@@ -1,212 +1,375 @@
 """Benchmark of recherche (issue 8).
 
-Generates 100,000 experts (one inscription each, fine specialities from a building / accounting /
-medical / translation vocabulary, 10 % unavailable), then measures over HTTP, through the real view
-served by gunicorn (2 sync workers) on 127.0.0.1, p50 and p95 of a mix of typical filtered
-searches, and in the same run, interleaved, p95 of a minimal authenticated DSFR page
-(``/mon-compte/``). Goal: search p95 <= 3 x that page's p95. Also prints the number of SQL queries per
-search for each request of the mix (must be the same for all).
+For each backend (SQLite file in a temporary folder; PostgreSQL in a dedicated database created
+then dropped by the bench, skipped with a message when the server cannot be reached):
 
-Runs on SQLite, and on PostgreSQL when ``--postgres URL`` is given (a dedicated database, dropped
-and recreated). Last line per backend: JSON with backend, p95_ms, p95_ratio.
+1. generates N experts (default 100,000) straight into the tables with ``bulk_create`` (one
+   inscription each on their cour d'appel list, 3 % also on the national list; fine specialities
+   written from a building / accounting / medical / translation vocabulary matching their
+   specialite; 10 % unavailable, 5 % with a maximum of missions), then builds the search index in
+   bulk (``recherche.index.reconstruire``);
+2. runs each search of the mix in-process under ``CaptureQueriesContext`` and prints the number of
+   SQL queries (it must be the same for every search: filters, text, page);
+3. starts gunicorn (2 sync workers) on a free port of 127.0.0.1 with settings pointing to that
+   database, logs a greffier in over HTTP (login form, CSRF, session cookie), and measures,
+   interleaved in the same run, the mix of typical filtered searches through the real view
+   (``/recherche/``) and a minimal authenticated DSFR page (``/mon-compte/``), the baseline.
 
-Usage: python bench/recherche/run.py [--experts 100000] [--requetes 300] [--postgres postgres://…/justexpert_bench_recherche]
+Goal: search p95 <= 3 x the minimal page's p95 (p95_ratio). Last line per backend: JSON with
+backend, p95_ms, p95_ratio (and p50_ms, the baseline's p95 and the query counts).
+
+Usage: python bench/recherche/run.py [--experts 100000] [--requetes 240]
+       [--postgres postgres://postgres@127.0.0.1:5432/justexpert_bench_recherche | --postgres ""]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import http.cookies
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent.parent
+EMAIL = "greffier.bench@bench.invalid"
+MOT_DE_PASSE = "mot-de-passe-de-bench-2026"  # noqa: S105 (throwaway database)
+POSTGRES = "postgres://postgres@127.0.0.1:5432/justexpert_bench_recherche"
 
-GENERER = r"""
-import random, datetime as dt
-from django.db import transaction
-from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.test import Client
-from justexpert.comptes import organisations
-from justexpert.comptes.models import Organisation, Role, Utilisateur
-from justexpert.comptes.services import ajouter_appartenance
-from justexpert.annuaire import nomenclature
-from justexpert.annuaire.models import Expert, Inscription, ElementNomenclature
-from justexpert.recherche import index
-from justexpert.recherche.models import Disponibilite
-from pathlib import Path
-N = int(%(n)d)
-random.seed(8)
-organisations.charger_reference()
-organisations.importer_tribunaux("code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n")
-DATA = Path(nomenclature.__file__).resolve().parent / "data"
-for f in ("nomenclature-2022-fragment.csv", "nomenclature-demo-complement.csv"):
-    nomenclature.importer((DATA / f).read_bytes(), version="2022", debut=dt.date(2024, 1, 1))
-specs = list(ElementNomenclature.objects.filter(niveau="specialite"))
-cours = list(Organisation.objects.filter(type="cour_appel"))
-VOC = {
-  "C": "fissures lézardes maisons neuves désordres structurels toiture infiltrations humidité garantie décennale fondations piscines étanchéité charpente".split(),
-  "D": "comptabilité audit comptes annuels évaluation entreprises fonds commerce préjudice financier faillite bilans".split(),
-  "F": "dommage corporel séquelles blessures accident circulation psychiatrie responsabilité médicale".split(),
-}
-def texte(code):
-    voc = VOC.get(code[0], "traduction juridique anglais allemand espagnol interprétariat".split())
-    return ", ".join(random.sample(voc, 5))
-if not Expert.objects.exists():
-    with transaction.atomic():
-        experts = []
-        for i in range(N):
-            ca = random.choice(cours)
-            spec = random.choice(specs)
-            experts.append(Expert(reference=f"B{i:06d}", nom=f"Nom{i}", prenom="Bench", departement=random.choice(ca.departements or ["75"]),
-                cour_appel=ca, specialites_fines=texte(spec.code), profession="Ingénieur", missions_en_cours=random.randint(0, 5),
-                derniere_designation=dt.date(2025, 1, 1) + dt.timedelta(days=random.randint(0, 500)) if i %% 2 else None))
-        Expert.objects.bulk_create(experts, batch_size=2000)
-        ids = list(Expert.objects.values_list("pk", "cour_appel_id"))
-        ins = [Inscription(expert_id=pk, liste_id=ca, specialite=random.choice(specs), statut="inscrit", debut=dt.date(2024,1,1),
-                fin=dt.date(2029,1,1), inscrit_depuis=dt.date(2024,1,1)) for pk, ca in ids]
-        Inscription.objects.bulk_create(ins, batch_size=2000)
-        Disponibilite.objects.bulk_create([Disponibilite(expert_id=pk, etat="indisponible") for pk, _ in ids[::10]], batch_size=2000)
-    t = time.time() if False else None
-index.actualiser(force=True)
-u = Utilisateur.objects.filter(email="bench@bench.invalid").first()
-if u is None:
-    u = Utilisateur.objects.create_user("bench@bench.invalid", "mot-de-passe-de-bench-2026", prenom="B", nom="B", email_verifie=True)
-    ajouter_appartenance(None, acteur=None, utilisateur=u, role=Role.MAGISTRAT, organisation=Organisation.objects.get(code="TJ_PARIS"), habilitations=[])
-s = SessionStore()
-s["_auth_user_id"] = str(u.pk)
-s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-s["_auth_user_hash"] = u.get_session_auth_hash()
-s.create()
-c = Client()
-c.force_login(u)
-nombres = []
-for url in %(mix)r:
-    c.get(url, HTTP_HOST="127.0.0.1")
-    with CaptureQueriesContext(connection) as q:
-        c.get(url, HTTP_HOST="127.0.0.1")
-    nombres.append(len(q))
-print("QUERIES", json.dumps(nombres) if False else nombres)
-print("SESSION", s.session_key)
-"""
-
+# Typical searches of a greffier of the tribunal judiciaire de Paris (default list: cour d'appel de
+# Paris): free text alone, text + branche, rubrique + département, text on every cour d'appel,
+# a later page, another cour with unavailable experts shown, a language.
 MIX = [
     "/recherche/?texte=fissures+sur+un+mur+de+maison+neuve",
-    "/recherche/?texte=évaluation+du+préjudice+financier&nomenclature=D",
+    "/recherche/?texte=%C3%A9valuation+du+pr%C3%A9judice+financier&nomenclature=D",
     "/recherche/?nomenclature=C.2&departement=75",
-    "/recherche/?texte=séquelles+d%27un+accident&cour=&matiere=civile",
+    "/recherche/?texte=s%C3%A9quelles+d%27un+accident&cour=&matiere=civile",
     "/recherche/?texte=infiltrations+toiture&page=3",
     "/recherche/?cour=LYON&inclure_indisponibles=on",
+    "/recherche/?texte=traduction+anglais&liste=toutes",
 ]
 BASE = "/mon-compte/"
+
+VOCABULAIRE = {
+    "C": "fissures lézardes maisons neuves désordres structurels toiture infiltrations humidité garantie décennale "
+    "fondations piscines étanchéité charpente murs porteurs",
+    "D": "comptabilité audit comptes annuels évaluation entreprises fonds commerce préjudice financier faillite bilans",
+    "F": "dommage corporel séquelles blessures accident circulation psychiatrie responsabilité médicale",
+}
+AUTRE = "traduction juridique anglais allemand espagnol interprétariat"
+PROFESSIONS = {"C": "Architecte", "D": "Expert-comptable", "F": "Médecin"}
+
+
+# --- inside the throwaway database (a child process, Django set up on the bench's settings) -------
+
+
+def preparer(n: int) -> None:
+    import datetime as dt
+    import random
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from justexpert.annuaire import nomenclature
+    from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
+    from justexpert.comptes import organisations
+    from justexpert.comptes.models import Organisation, Role, TypeOrganisation, Utilisateur
+    from justexpert.comptes.services import ajouter_appartenance
+    from justexpert.recherche import index
+    from justexpert.recherche.models import Disponibilite, EtatDisponibilite
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    organisations.charger_reference()
+    organisations.importer_tribunaux("code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n")
+    data = Path(nomenclature.__file__).resolve().parent / "data"
+    for fichier in ("nomenclature-2022-fragment.csv", "nomenclature-demo-complement.csv"):
+        nomenclature.importer((data / fichier).read_bytes(), version="2022", debut=dt.date(2024, 1, 1))
+    print(f"  migrations and reference data: {time.perf_counter() - t0:.1f} s", flush=True)
+
+    rng = random.Random(8)  # noqa: S311 (test data)
+    specialites = list(ElementNomenclature.objects.filter(niveau="specialite").values_list("pk", "code"))
+    cours = list(Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL))
+    nationale = Organisation.objects.get(type=TypeOrganisation.COUR_CASSATION)
+    t0 = time.perf_counter()
+    lot = 5000
+    with transaction.atomic():
+        choix: list[tuple[int, int]] = []  # (cour pk, specialite pk) per expert, in creation order
+        for debut in range(0, n, lot):
+            experts = []
+            for i in range(debut, min(n, debut + lot)):
+                cour = rng.choice(cours)
+                spe_pk, code = rng.choice(specialites)
+                mots = VOCABULAIRE.get(code[0], AUTRE).split()
+                choix.append((cour.pk, spe_pk))
+                experts.append(
+                    Expert(
+                        reference=f"B{i:06d}",
+                        nom=f"Nom{i}",
+                        prenom="Bench",
+                        departement=rng.choice(cour.departements or ["75"]),
+                        cour_appel=cour,
+                        profession=PROFESSIONS.get(code[0], "Traducteur"),
+                        specialites_fines=", ".join(rng.sample(mots, 5)).capitalize(),
+                        langues="anglais, allemand" if code[0] not in VOCABULAIRE else "",
+                        matiere_penale=rng.random() > 0.1,
+                        echange_securise=rng.random() < 0.3,
+                        missions_en_cours=rng.randint(0, 5),
+                        derniere_designation=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 500)) if i % 2 else None,
+                    )
+                )
+            Expert.objects.bulk_create(experts, batch_size=lot)
+            print(f"  experts: {min(n, debut + lot)}/{n}", end="\r", flush=True)
+        ids = list(Expert.objects.filter(reference__startswith="B").order_by("reference").values_list("pk", flat=True))
+        debut_ins, fin_ins = dt.date(2024, 1, 1), dt.date(2029, 1, 1)
+        inscriptions = []
+        for pk, (cour_pk, spe_pk) in zip(ids, choix, strict=True):
+            inscriptions.append(
+                Inscription(expert_id=pk, liste_id=cour_pk, specialite_id=spe_pk, statut="inscrit", debut=debut_ins, fin=fin_ins, inscrit_depuis=debut_ins)
+            )
+            if rng.random() < 0.03:
+                inscriptions.append(
+                    Inscription(expert_id=pk, liste=nationale, specialite_id=spe_pk, statut="inscrit", debut=debut_ins, fin=fin_ins, inscrit_depuis=debut_ins)
+                )
+        Inscription.objects.bulk_create(inscriptions, batch_size=lot)
+        dispos = [Disponibilite(expert_id=pk, etat=EtatDisponibilite.INDISPONIBLE) for pk in ids[::10]]
+        dispos += [Disponibilite(expert_id=pk, max_missions=3) for pk in ids[5::20]]
+        Disponibilite.objects.bulk_create(dispos, batch_size=lot)
+    print(f"  {n} experts, {len(inscriptions)} inscriptions, {len(dispos)} availabilities: {time.perf_counter() - t0:.1f} s", flush=True)
+    t0 = time.perf_counter()
+    documents = index.reconstruire()
+    print(f"  search index ({documents} documents, index.reconstruire): {time.perf_counter() - t0:.1f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+
+    user = Utilisateur.objects.create_user(EMAIL, MOT_DE_PASSE, prenom="Greffier", nom="Bench", email_verifie=True)
+    tj = Organisation.objects.get(code="TJ_PARIS")
+    ajouter_appartenance(None, acteur=None, utilisateur=user, role=Role.GREFFIER, organisation=tj, habilitations=[])
+
+    # Queries per request, in-process, at steady state (the freshness check runs at most every
+    # RECHERCHE_FRAICHEUR_S per process, counted apart).
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    settings.RECHERCHE_FRAICHEUR_S = 3600
+    index.actualiser(force=True)
+    comptes = []
+    for url in MIX:
+        client.get(url)
+        with CaptureQueriesContext(connection) as q:
+            r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)  # noqa: S101
+        comptes.append(len(q))
+    with CaptureQueriesContext(connection) as q:
+        index.actualiser(force=True)
+    print("QUERIES " + json.dumps({"recherche": comptes, "controle_fraicheur": len(q)}), flush=True)
+
+
+# --- outside: database lifecycle, server, HTTP client -----------------------------------------------
 
 
 def port_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
-def mesurer(port: int, session: str, url: str) -> float:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def requete(port: int, methode: str, url: str, cookies: dict[str, str], corps: str | None = None) -> tuple[int, dict, bytes, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    entetes = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    if corps is not None:
+        entetes["Content-Type"] = "application/x-www-form-urlencoded"
     debut = time.perf_counter()
-    conn.request("GET", url, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+    conn.request(methode, url, body=corps, headers=entetes)
     r = conn.getresponse()
-    r.read()
-    duree = time.perf_counter() - debut
+    contenu = r.read()
+    duree = (time.perf_counter() - debut) * 1000
+    for valeur in r.headers.get_all("Set-Cookie") or []:
+        for nom, morsel in http.cookies.SimpleCookie(valeur).items():
+            cookies[nom] = morsel.value
     conn.close()
-    if r.status != 200:
-        raise RuntimeError(f"{url}: HTTP {r.status}")
-    return duree * 1000
+    return r.status, dict(r.headers), contenu, duree
 
 
-def quantile(valeurs: list[float], q: float) -> float:
-    return statistics.quantiles(valeurs, n=100)[int(q) - 1]
+def se_connecter(port: int) -> dict[str, str]:
+    """The login form over HTTP, as a browser does it: GET (CSRF cookie and token), POST, 302."""
+    cookies: dict[str, str] = {}
+    for _ in range(200):  # the server may still be starting
+        try:
+            statut, _, page, _ = requete(port, "GET", "/connexion/", cookies)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError("gunicorn did not answer")
+    jeton = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if statut != 200 or jeton is None:
+        raise RuntimeError(f"/connexion/: HTTP {statut}, no CSRF token")
+    corps = urllib.parse.urlencode({"csrfmiddlewaretoken": jeton.group(1).decode(), "email": EMAIL, "mot_de_passe": MOT_DE_PASSE})
+    statut, _, _, _ = requete(port, "POST", "/connexion/", cookies, corps)
+    if statut != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"login failed: HTTP {statut}")
+    return cookies
+
+
+def mesurer(port: int, cookies: dict[str, str], url: str) -> float:
+    statut, _, _, duree = requete(port, "GET", url, dict(cookies))
+    if statut != 200:
+        raise RuntimeError(f"{url}: HTTP {statut}")
+    return duree
+
+
+def quantile(valeurs: list[float], q: int) -> float:
+    return statistics.quantiles(valeurs, n=100, method="inclusive")[q - 1]
 
 
 def lancer(backend: str, database_url: str, dossier: Path, n: int, requetes: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUSTEXPERT_", "DATABASE_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUSTEXPERT_", "DATABASE_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="justexpert.settings.dev",
         DJANGO_DEBUG="0",
+        JUSTEXPERT_DEMO="0",
         JUSTEXPERT_MFA_OBLIGATOIRE="0",
-        JUSTEXPERT_DATA_DIR=str(dossier / "donnees"),
+        JUSTEXPERT_DATA_DIR=str(dossier / backend),
         DATABASE_URL=database_url,
+        DATABASE_CONN_MAX_AGE="60",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        PYTHONPATH=str(RACINE),
     )
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=RACINE, env=env, check=True)
-    t0 = time.perf_counter()
+    print(f"[{backend}] generating {n} experts…", flush=True)
+    debut = t0 = time.perf_counter()
     sortie = subprocess.run(
-        [*manage, "shell", "-c", "import json, time\n" + GENERER % {"n": n, "mix": MIX}],
-        cwd=RACINE,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, __file__, "--preparer", "--experts", str(n)], cwd=RACINE, env=env, check=True, stdout=subprocess.PIPE, text=True
     ).stdout
-    print(f"[{backend}] {n} experts generated and indexed in {time.perf_counter() - t0:.0f} s")
-    requetes_sql = next(line for line in sortie.splitlines() if line.startswith("QUERIES"))
-    session = next(line for line in sortie.splitlines() if line.startswith("SESSION")).split()[1]
-    print(f"[{backend}] SQL queries per search of the mix: {requetes_sql[8:]}")
+    comptes = {}
+    for ligne in sortie.splitlines():
+        if ligne.startswith("QUERIES "):
+            comptes = json.loads(ligne[8:])
+        else:
+            print(f"[{backend}] {ligne.strip()}", flush=True)
+    print(f"[{backend}] prepared in {time.perf_counter() - t0:.0f} s", flush=True)
+    constant = len(set(comptes["recherche"])) == 1
+    print(
+        f"[{backend}] SQL queries per search of the mix: {comptes['recherche']} "
+        f"({'constant' if constant else 'NOT CONSTANT'}); freshness check, at most every 2 s per worker: "
+        f"{comptes['controle_fraicheur']}",
+        flush=True,
+    )
+
     port = port_libre()
-    journal = open(dossier / f"gunicorn-{backend}.log", "w")  # noqa: SIM115
+    journal = open(dossier / f"gunicorn-{backend}.log", "w")  # noqa: SIM115 (closed in finally)
     serveur = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "justexpert.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        [sys.executable, "-m", "gunicorn", "justexpert.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--access-logfile", "-"],
         cwd=RACINE,
         env=env,
         stdout=journal,
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(100):
-            try:
-                mesurer(port, session, BASE)
-                break
-            except (ConnectionRefusedError, OSError):
-                time.sleep(0.1)
-        for url in MIX:  # warm-up
-            mesurer(port, session, url)
-        recherche, base = [], []
+        cookies = se_connecter(port)
+        print(f"[{backend}] gunicorn on 127.0.0.1:{port} (2 workers), logged in over HTTP as {EMAIL}", flush=True)
+        for _ in range(3):  # warm-up: both workers, every URL
+            for url in [*MIX, BASE]:
+                mesurer(port, cookies, url)
+        recherche: list[float] = []
+        base: list[float] = []
+        t0 = time.perf_counter()
         for i in range(requetes):
-            recherche.append(mesurer(port, session, MIX[i % len(MIX)]))
-            base.append(mesurer(port, session, BASE))
+            recherche.append(mesurer(port, cookies, MIX[i % len(MIX)]))
+            base.append(mesurer(port, cookies, BASE))
+            if (i + 1) % 60 == 0:
+                print(f"[{backend}] {i + 1}/{requetes} searches ({time.perf_counter() - t0:.0f} s)", flush=True)
     finally:
         serveur.terminate()
-        serveur.wait()
+        serveur.wait(timeout=30)
         journal.close()
-    p50, p95, p95_base = quantile(recherche, 50), quantile(recherche, 95), quantile(base, 95)
-    print(f"[{backend}] search p50 {p50:.1f} ms, p95 {p95:.1f} ms; DSFR page p95 {p95_base:.1f} ms")
-    resultat = {"backend": backend, "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p95_ratio": round(p95 / p95_base, 2)}
-    print(json.dumps(resultat))
+    par_url = {url: statistics.median(recherche[i :: len(MIX)]) for i, url in enumerate(MIX)}
+    for url, mediane in par_url.items():
+        print(f"[{backend}]   median {mediane:6.1f} ms  {urllib.parse.unquote_plus(url)}")
+    p50, p95 = quantile(recherche, 50), quantile(recherche, 95)
+    p50_base, p95_base = quantile(base, 50), quantile(base, 95)
+    print(f"[{backend}] done in {time.perf_counter() - debut:.0f} s")
+    print(f"[{backend}] search p50 {p50:.1f} ms, p95 {p95:.1f} ms; {BASE} p50 {p50_base:.1f} ms, p95 {p95_base:.1f} ms")
+    resultat = {
+        "backend": backend,
+        "experts": n,
+        "requetes": requetes,
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(p95, 1),
+        "base_p95_ms": round(p95_base, 1),
+        "p95_ratio": round(p95 / p95_base, 2),
+        "queries_per_search": comptes["recherche"][0] if constant else comptes["recherche"],
+    }
+    print(json.dumps(resultat), flush=True)
     return resultat
 
 
-def main() -> None:
+def postgres_admin(url: str, sql: str) -> bool:
+    """Run one statement on the server's ``postgres`` database; False if the server is unreachable."""
+    import psycopg
+
+    cible = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(cible, autocommit=True, connect_timeout=5) as c:
+            c.execute(sql)
+    except psycopg.OperationalError as e:
+        print(f"[postgresql] {e}".strip())
+        return False
+    return True
+
+
+def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--experts", type=int, default=100_000)
-    p.add_argument("--requetes", type=int, default=300)
-    p.add_argument("--postgres", default=os.environ.get("BENCH_RECHERCHE_POSTGRES", ""))
+    p.add_argument("--requetes", type=int, default=240, help="searches per backend (as many minimal pages, interleaved)")
+    p.add_argument("--postgres", default=os.environ.get("BENCH_RECHERCHE_POSTGRES", POSTGRES), help='"" to skip PostgreSQL')
+    p.add_argument("--sans-sqlite", action="store_true")
+    p.add_argument("--preparer", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
-    (RACINE / "var").mkdir(exist_ok=True)
-    dossier = Path(tempfile.mkdtemp(prefix="bench-recherche-", dir=RACINE / "var"))
-    lancer("sqlite", f"sqlite:///{dossier / 'bench.sqlite3'}", dossier, args.experts, args.requetes)
-    if args.postgres:
-        base = args.postgres.rsplit("/", 1)
-        nom = base[1]
-        subprocess.run(["psql", base[0] + "/postgres", "-q", "-c", f"drop database if exists {nom}"], check=True)
-        subprocess.run(["psql", base[0] + "/postgres", "-q", "-c", f"create database {nom}"], check=True)
-        lancer("postgresql", args.postgres, dossier, args.experts, args.requetes)
+    if args.preparer:
+        preparer(args.experts)
+        return 0
+
+    dossier = Path(tempfile.mkdtemp(prefix="bench-recherche-"))
+    try:
+        if not args.sans_sqlite:
+            lancer("sqlite", f"sqlite:///{dossier / 'bench.sqlite3'}", dossier, args.experts, args.requetes)
+        if args.postgres:
+            nom = urllib.parse.urlsplit(args.postgres).path.lstrip("/")
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", nom) or not nom.startswith("justexpert_bench"):
+                raise SystemExit(f"refusing to drop {nom!r}: the database name must start with justexpert_bench")
+            if postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)"):
+                postgres_admin(args.postgres, f"CREATE DATABASE {nom}")
+                try:
+                    lancer("postgresql", args.postgres, dossier, args.experts, args.requetes)
+                finally:
+                    postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)")
+            else:
+                print("[postgresql] server unreachable: PostgreSQL part skipped")
+    except BaseException:
+        print(f"gunicorn logs kept in {dossier}")
+        raise
+    shutil.rmtree(dossier, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -27,8 +27,12 @@ LOT = 1000
 _dernier_controle = 0.0
 
 
+def _texte(specialites_fines: str, profession: str, zone_intervention: str) -> str:
+    return "\n".join(filter(None, [specialites_fines, profession, zone_intervention]))
+
+
 def texte_de(expert: Expert) -> str:
-    return "\n".join(filter(None, [expert.specialites_fines, expert.profession, expert.zone_intervention]))
+    return _texte(expert.specialites_fines, expert.profession, expert.zone_intervention)
 
 
 def indexer(experts: Iterable[Expert]) -> int:
@@ -65,6 +69,28 @@ def actualiser(force: bool = False) -> int:
     with transaction.atomic():
         total += indexer(changes.iterator(chunk_size=LOT))
         total += indexer(qs.filter(document_recherche__isnull=True).iterator(chunk_size=LOT))
+    return total
+
+
+def reconstruire(lot: int = 5000) -> int:
+    """Rebuild the whole index in bulk (first deployment, large imports, repair): every document is
+    deleted then written again from the fiches' columns, by batches of plain INSERTs, in one
+    transaction (searches keep reading the old index until it commits). No model instance of
+    ``Expert`` is built: at 10⁵ fiches this takes seconds, where ``actualiser`` would upsert."""
+    total = 0
+    with transaction.atomic():
+        DocumentExpert.objects.all().delete()
+        documents: list[DocumentExpert] = []
+        lignes = Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=lot)
+        for pk, fines, profession, zone, modifie_le in lignes:
+            t = _texte(fines, profession, zone)
+            documents.append(DocumentExpert(expert_id=pk, texte=t, texte_normalise=normaliser(t), source_modifie_le=modifie_le))
+            if len(documents) >= lot:
+                DocumentExpert.objects.bulk_create(documents, batch_size=lot)
+                total += len(documents)
+                documents = []
+        DocumentExpert.objects.bulk_create(documents, batch_size=lot)
+        total += len(documents)
     return total
 
 
