@@ -358,6 +358,24 @@ class PartieForm(FormulaireDsfr):
         return valeur
 
 
+class GreffierForm(FormulaireDsfr):
+    greffier = forms.ModelChoiceField(
+        label="Greffier",
+        queryset=Utilisateur.objects.none(),
+        error_messages={"required": "Choisissez le greffier.", "invalid_choice": "Choisissez un greffier de la juridiction."},
+    )
+
+    def __init__(self, *args: object, expertise: Expertise, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["greffier"].queryset = (  # type: ignore[attr-defined]
+            Utilisateur.objects.filter(
+                is_active=True, appartenances__role=Role.GREFFIER, appartenances__organisation=expertise.juridiction
+            )
+            .exclude(participations_expertises__expertise=expertise, participations_expertises__retire_le__isnull=True)
+            .distinct()
+        )
+
+
 class FiltreForm(forms.Form):
     ECHEANCES = [("", "Toutes"), ("depassee", "Échéance dépassée"), ("proche", "Échéance dans les 15 jours")]
     etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *Etat.choices], required=False)

@@ -19,7 +19,7 @@ from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, ma
 from justexpert.recherche.lecture import sollicitations_acceptees
 
 from . import permissions, procedure, services
-from .forms import DesignationForm, FiltreForm, InvitationForm, PartieForm, arguments, formulaire
+from .forms import DesignationForm, FiltreForm, GreffierForm, InvitationForm, PartieForm, arguments, formulaire
 from .models import Etat, Expertise, Historique, Participant, Qualite
 
 PROCHE_JOURS = 15
@@ -213,6 +213,7 @@ def _detail(
             "parties": parties,
             "invitations": services.invitations_en_cours(e) if gere else [],
             "peut_inviter": gere,
+            "peut_ajouter_greffier": bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE,
             "peut_ajouter_partie": bool(mes & {Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT}) and e.etat != Etat.CLOSE,
             "historique": historique(e),
         },
@@ -337,3 +338,26 @@ def ne_pas_inscrire(request: HttpRequest, reference: str, partie: str) -> HttpRe
     else:
         messages.success(request, "Votre client ne sera pas inscrit dans l'expertise ; l'expert en est informé.")
     return redirect("expertises:detail", e.uuid)
+
+
+@connecte
+@require_http_methods(["GET", "POST"])
+def ajouter_greffier(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.MAGISTRAT, Qualite.GREFFIER)
+    form = GreffierForm(request.POST if request.method == "POST" else None, expertise=e)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ajouter_greffier(acteur=user, expertise=e, utilisateur=form.cleaned_data["greffier"])
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Le greffier suit désormais l'expertise.")
+            return redirect("expertises:detail", e.uuid)
+    return render(
+        request,
+        "expertises/formulaire.html",
+        {"titre": "Ajouter un greffier", "form": form, "bouton": "Ajouter le greffier", "retour": e},
+        status=400 if form.errors else 200,
+    )

@@ -202,3 +202,20 @@ def test_invitation_to_a_closed_case_is_no_longer_accepted(dossier, invitation_a
     with pytest.raises(RefusService, match="close"):
         invitations.accepter(None, secret=secret(invitation_avocat), utilisateur=user)
     assert Invitation.objects.get(email="nouvel.avocat@test.fr").acceptee_le is None
+
+
+def test_court_adds_a_greffier_of_the_juridiction_only(
+    client, dossier, magistrat, greffier_juridiction, greffier_autre_cour, expert
+):
+    url = reverse("expertises:ajouter_greffier", args=[dossier.uuid])
+    client.force_login(expert)
+    assert client.get(url).status_code == 403
+    client.force_login(magistrat)
+    assert client.get(url).status_code == 200
+    reponse = client.post(url, {"greffier": greffier_autre_cour.pk})
+    assert reponse.status_code == 400 and "Choisissez un greffier de la juridiction." in texte(reponse)
+    assert client.post(url, {"greffier": greffier_juridiction.pk}).status_code == 302
+    client.force_login(greffier_juridiction)
+    assert client.get(reverse("expertises:detail", args=[dossier.uuid])).status_code == 200
+    with pytest.raises(RefusService, match="pas greffier"):
+        services.ajouter_greffier(acteur=magistrat, expertise=dossier, utilisateur=greffier_autre_cour)

@@ -47,6 +47,7 @@ def urls(e, cible, partie_a) -> list[tuple[str, str, str, set[str], int]]:
         ("inviter", "get", reverse("expertises:inviter", args=[e.uuid]), {E, G}, 200),
         ("inviter_post", "post", reverse("expertises:inviter", args=[e.uuid]), {E, G}, 400),
         ("ajouter_partie", "get", reverse("expertises:ajouter_partie", args=[e.uuid]), {E, G, M}, 200),
+        ("ajouter_greffier", "get", reverse("expertises:ajouter_greffier", args=[e.uuid]), {G, M}, 200),
         ("ne_pas_inscrire", "post", reverse("expertises:ne_pas_inscrire", args=[e.uuid, partie_a.uuid]), {AV}, 302),
         ("retirer", "post", reverse("expertises:retirer", args=[e.uuid, cible.uuid]), {E, G, M}, 302),
         ("notifier", "post", reverse("expertises:action", args=[e.uuid, "notifier"]), {G, M}, 302),

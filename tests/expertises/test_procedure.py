@@ -108,6 +108,8 @@ def _walk(e: Expertise, acteurs: dict, matiere: str) -> int:
                     resultat = fonction(acteur=user, expertise=e, **arguments(nom, e))
                     assert resultat.etat == (t.cible or etat), (nom, etat, cle)
                     assert Historique.objects.filter(expertise=e).count() == avant + 1
+                    dernier = Historique.objects.filter(expertise=e).select_related("evenement").last()
+                    assert dernier is not None and dernier.evenement.type == f"expertises.{nom}"
                     franchies += 1
                 else:
                     with pytest.raises(RefusTransition):
