@@ -15,6 +15,7 @@ from django.utils import timezone
 from justexpert.annuaire import importation, nomenclature
 from justexpert.annuaire import services as annuaire
 from justexpert.annuaire.models import Expert, ListeAnnuelle
+from justexpert.candidatures import demo as candidatures_demo
 from justexpert.comptes import certificats, invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
@@ -141,4 +142,5 @@ class Command(BaseCommand):
                     annuaire.publier_liste(acteur=instructeur, liste=liste, annee=annee)
             recherche_demo.charger(magistrat_email="magistrat@demo.justexpert.fr", expert_email="expert@demo.justexpert.fr")
             expertises_demo.charger()
+            candidatures_demo.charger(instructeur=instructeur, mot_de_passe=MOT_DE_PASSE_DEMO)
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")
