@@ -74,6 +74,12 @@ lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --dep
 bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)
 	@for b in bench/*/run.py; do [ -f "$$b" ] || continue; echo "== $$b"; $(PY) $$b || exit 1; done
 
+sauvegarde: migrate ## Sauvegarde la base et les documents chiffrés dans var/sauvegardes/AAAAMMJJ-HHMMSS
+	$(PY) manage.py sauvegarder var/sauvegardes/$$(date +%Y%m%d-%H%M%S)
+
+restauration-essai: migrate ## Exercice : sauvegarde, restauration dans un emplacement neuf, rejeu des destructions, vérifications
+	$(PY) tools/exercice_restauration.py
+
 audit: $(STAMP_DEV) ## pip-audit sur les fichiers de dépendances (informatif)
 	$(PIP) install -q pip-audit && $(VENV)/bin/pip-audit -r requirements.txt || true
 
@@ -84,4 +90,4 @@ lock: $(STAMP_DEV) ## Régénère requirements*.txt depuis requirements*.in
 clean: ## Supprime l'environnement virtuel et les données locales (var/)
 	rm -rf $(VENV) var
 
-.PHONY: help install install-dev chromium migrate demo run worker test test-postgres lint bench audit lock clean
+.PHONY: help install install-dev chromium migrate demo run worker test test-postgres lint bench audit lock clean sauvegarde restauration-essai

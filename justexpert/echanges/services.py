@@ -321,6 +321,10 @@ def _terminer(fichier: Fichier, *, acteur: Utilisateur | None, fin: str) -> Fich
         recu: dict[str, Evenement] = {}
 
         def journal(_type: str, *, acteur: object, references: dict, empreintes: dict, details: dict) -> None:
+            # The uniform destruction event (replayed after a restore), then the folder's own event.
+            preuves.journal_destruction(dossier_ref=fichier.echange.uuid)(
+                _type, acteur=acteur, references=references, empreintes=empreintes, details=details
+            )
             recu["evenement"] = _evenement(
                 fin,
                 acteur=acteur,  # type: ignore[arg-type]

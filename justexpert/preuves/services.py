@@ -368,3 +368,39 @@ def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ig
         else:
             rapport.ajouter(False, "Le point de contrôle diffère de celui publié par cette plateforme.")
     return rapport
+
+
+# --- Destruction of document contents -------------------------------------------------------------
+
+TYPE_DESTRUCTION = "coffre.document_detruit"
+
+
+def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyped-def]
+    """The ``journal`` callable that ``coffre.detruire`` requires: it records one uniform
+    ``coffre.document_detruit`` event (objet = the document's UUID) in the caller's transaction.
+
+    A restore from an older backup replays exactly these events (``destructions_depuis``), so a
+    document purged after the backup stays unreadable after the restore.
+    """
+
+    def journal(
+        _type: str, *, acteur: object, references: Mapping[str, str], empreintes: Mapping[str, str], details: Mapping[str, object]
+    ) -> Evenement:
+        motif = details.get("motif") if details else None
+        return enregistrer(
+            TYPE_DESTRUCTION,
+            acteur_ref=getattr(acteur, "uuid", None) or "systeme",
+            objet_ref=references["document"],
+            dossier_ref=dossier_ref,
+            document_sha256=empreintes.get("sha256"),
+            details={"motif": motif} if isinstance(motif, str) and _REF.match(motif) else None,
+        )
+
+    return journal
+
+
+def destructions_depuis(index: int) -> list[str]:
+    """UUIDs of the documents whose destruction was logged at or after leaf ``index``."""
+    return list(
+        Evenement.objects.filter(type=TYPE_DESTRUCTION, index__gte=index).order_by("index").values_list("objet_ref", flat=True)
+    )

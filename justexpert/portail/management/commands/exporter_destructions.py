@@ -1,0 +1,18 @@
+"""manage.py exporter_destructions --depuis N — documents destroyed since evidence-log leaf N (JSON lines)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from justexpert.preuves.services import destructions_depuis
+
+
+class Command(BaseCommand):
+    help = "Liste (une ligne JSON par document) les destructions de clés journalisées depuis l'index donné."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--depuis", type=int, required=True, help="taille du journal au moment de la sauvegarde")
+
+    def handle(self, *args: object, **options: object) -> None:
+        for reference in destructions_depuis(int(options["depuis"])):  # type: ignore[call-overload]
+            self.stdout.write(json.dumps({"document": reference}))
