@@ -72,13 +72,11 @@ def _securiser(valeur: str) -> str:
 
 
 def sceller_pdf(pdf: bytes) -> bytes:
-    """Where the platform seal is applied to the campaign export.
+    """The platform seal on the campaign export (PAdES, ``justexpert.preuves.sceau``): the single
+    place where generated exports of candidatures are sealed."""
+    from justexpert.preuves.sceau import sceller_pdf as sceller
 
-    The platform's sealing service (PAdES with its RSA or ECDSA certificate, issue 5) is not
-    exposed by ``justexpert.preuves`` yet: until it is, the bytes are returned as they are,
-    unsigned. This is the single call site to replace; no signature is imitated here.
-    """
-    return pdf
+    return sceller(pdf, motif="Candidatures pour l'assemblée générale")
 
 
 def pdf_candidatures(qs: Any, *, cour: Organisation, annee: int) -> bytes:

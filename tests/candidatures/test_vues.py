@@ -326,6 +326,7 @@ def test_dashboard_counts_and_exports(client, dossier, instructeur):
     assert "Lemaire" in csv and str(dossier.uuid) in csv
     pdf = client.get(reverse("candidatures:export", args=["PARIS", dossier.annee_liste, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"/ByteRange" in pdf.content  # sealed by the platform (PAdES)
     assert client.get(reverse("candidatures:export", args=["PARIS", dossier.annee_liste, "xls"])).status_code == 404
 
 
