@@ -270,7 +270,7 @@ def modifier_par_expert(expert: Expert, *, acteur: Utilisateur, **champs: object
 # --- Inscriptions -------------------------------------------------------------------------------
 
 
-def _verifier_age(expert: Expert, debut: dt.date) -> None:
+def verifier_age(expert: Expert, debut: dt.date) -> None:
     if expert.date_naissance is None:
         raise RegleNonRespectee("La date de naissance de l'expert est nécessaire pour vérifier la limite d'âge (70 ans).")
     if age_au(expert.date_naissance, debut) >= AGE_LIMITE:
@@ -290,7 +290,7 @@ def anciennete_cour_appel(expert: Expert, le: dt.date) -> dt.date | None:
     return min(dates, default=None)
 
 
-def _verifier_nationale(expert: Expert, debut: dt.date) -> None:
+def verifier_nationale(expert: Expert, debut: dt.date) -> None:
     depuis = anciennete_cour_appel(expert, debut)
     if depuis is None or ajouter_annees(depuis, ANCIENNETE_NATIONALE) > debut:
         detail = f" (inscrit depuis le {depuis:%d/%m/%Y})" if depuis else " (aucune inscription en cours sur une telle liste)"
@@ -316,14 +316,14 @@ def inscrire(
         raise RefusService("L'inscription se fait dans une spécialité (code à trois niveaux, par exemple C.2.8).")
     with transaction.atomic():
         expert = Expert.objects.select_for_update().get(pk=expert.pk)
-        _verifier_age(expert, debut)
+        verifier_age(expert, debut)
         existante = Inscription.objects.select_for_update().filter(expert=expert, liste=liste, specialite=specialite).first()
         if existante and existante.statut not in (StatutInscription.RADIE, StatutInscription.RETIRE):
             raise RegleNonRespectee(
                 f"L'expert est déjà inscrit dans cette spécialité sur cette liste ({existante.get_statut_display()})."
             )
         if est_nationale(liste):
-            _verifier_nationale(expert, debut)
+            verifier_nationale(expert, debut)
             statut, fin = StatutInscription.INSCRIT, fin_de_periode(debut, DUREE_NATIONALE)
         else:
             # An extension to another specialite follows the inscription in force on the same list.
@@ -384,7 +384,7 @@ def reinscrire(
                 f"L'inscription a pris fin le {inscription.fin:%d/%m/%Y} : l'expert doit présenter une nouvelle "
                 "candidature (inscription initiale)."
             )
-        _verifier_age(inscription.expert, debut)
+        verifier_age(inscription.expert, debut)
         duree = DUREE_NATIONALE if est_nationale(inscription.liste) else DUREE_INSCRIPTION
         avant = (inscription.statut, inscription.debut, inscription.fin)
         inscription.statut = StatutInscription.INSCRIT

@@ -101,7 +101,7 @@ def fiche(request: HttpRequest, uuid: str) -> HttpResponse:
             "est_titulaire": expert.utilisateur_id == user.pk,
             "peut_gerer": permissions.peut_gerer_fiche(user, expert),
             "est_personnel": permissions.est_personnel_justice(user),
-            "certificat": certificat_courant(expert.utilisateur) if expert.utilisateur_id else None,
+            "certificat": certificat_courant(expert.utilisateur) if expert.utilisateur is not None else None,
         },
     )
 

@@ -221,7 +221,7 @@ def erreurs_bloquantes(c: Candidature) -> list[str]:
     if c.date_naissance:
         try:
             # The annuaire's own age rule, on the first day of the list year.
-            annuaire._verifier_age(Expert(date_naissance=c.date_naissance), debut)
+            annuaire.verifier_age(Expert(date_naissance=c.date_naissance), debut)
         except annuaire.RegleNonRespectee as refus:
             erreurs.append(str(refus).replace("L'expert aura", "Vous aurez"))
     if c.type != TypeCandidature.INITIALE:
@@ -233,7 +233,7 @@ def erreurs_bloquantes(c: Candidature) -> list[str]:
             )
         elif c.type == TypeCandidature.NATIONALE:
             try:
-                annuaire._verifier_nationale(fiche, debut)
+                annuaire.verifier_nationale(fiche, debut)
             except annuaire.RegleNonRespectee as refus:
                 erreurs.append(str(refus))
         elif c.liste_id and c.specialite_id:
