@@ -17,13 +17,13 @@ number of queries whatever the filters.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisat
 from justexpert.lib.format import date_longue
 
 from . import index
-from .models import Disponibilite, EntreeThesaurus, EtatDisponibilite
+from .models import DocumentExpert, EntreeThesaurus, EtatDisponibilite
 from .texte import MAX_RACINES, racines, racines_et_mots
 
 PAR_PAGE = 20
@@ -154,34 +154,49 @@ def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
     return trouve
 
 
-def _texte_correspond(stems: list[str], mots_saisis: list[str]) -> tuple[Q | None, object]:
-    """(filter on the fine specialities, score expression) for the current database."""
+_SQL_CORRESPOND = (
+    "SELECT d.expert_id FROM recherche_documentexpert d "
+    "WHERE d.document @@ (to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
+)
+_SQL_RANG = (
+    "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s)) "
+    "FROM recherche_documentexpert d WHERE d.expert_id = annuaire_expert.id"
+)
+
+
+def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool) -> tuple[Q | None, Any]:
+    """(filter: the fine specialities match, score expression) for the current database.
+
+    On PostgreSQL the filter is an uncorrelated ``pk IN (…)`` reading the GIN index once; the
+    score is computed only for the rows that match. On SQLite, when the text drives the search
+    (``pilote``: no cour or département narrows it), the filter is ``pk IN (one scan of the narrow
+    index table)``; otherwise a ``LIKE`` on the joined document of each candidate is cheaper."""
     if not stems:
         return None, Value(0.0, output_field=FloatField())
     if connection.vendor == "postgresql":
         # Words and stems are letters and digits only (texte.mots): no tsquery operator can get in.
         francais = " | ".join(mots_saisis) or "''"
         simple = " | ".join(stems)
-        sql = (
-            "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s)) "
-            "FROM recherche_documentexpert d WHERE d.expert_id = annuaire_expert.id "
-            "AND d.document @@ (to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
-        )
-        # Parameters are bound, and the SQL text is a constant.
-        score = Coalesce(RawSQL(sql, [francais, simple, francais, simple], output_field=FloatField()), Value(0.0))  # noqa: S611
-        return Q(score_texte__gt=0), score
-    termes = [
-        Case(
-            When(document_recherche__texte_normalise__contains=f" {s} ", then=Value(1.0)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        for s in stems
-    ]
-    total: Any = termes[0]
-    for terme in termes[1:]:
-        total = total + terme
-    return Q(score_texte__gt=0), ExpressionWrapper(total, output_field=FloatField())
+        # Parameters are bound, and the SQL texts are constants.
+        correspond = RawSQL(_SQL_CORRESPOND, [francais, simple])  # noqa: S611
+        rang = RawSQL(_SQL_RANG, [francais, simple], output_field=FloatField())  # noqa: S611
+        filtre = Q(pk__in=correspond)
+        score = Case(When(filtre, then=Coalesce(rang, Value(0.0))), default=Value(0.0), output_field=FloatField())
+        return filtre, score
+    termes = [Q(document_recherche__texte_normalise__contains=f" {s} ") for s in stems]
+    filtre = termes[0]
+    for t in termes[1:]:
+        filtre |= t
+    if pilote:
+        dans_index = [Q(texte_normalise__contains=f" {s} ") for s in stems]
+        ou = dans_index[0]
+        for t in dans_index[1:]:
+            ou |= t
+        filtre = Q(pk__in=DocumentExpert.objects.filter(ou).values("expert_id"))
+    total: Any = Value(0.0)
+    for t in termes:
+        total = total + Case(When(t, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    return filtre, ExpressionWrapper(total, output_field=FloatField())
 
 
 # --- the search ---------------------------------------------------------------------------------
@@ -209,7 +224,14 @@ def _proximite(deps: set[str], ressort: Organisation | None) -> Case | Value:
     return Case(*whens, default=Value(2), output_field=IntegerField()) if whens else Value(2, output_field=IntegerField())
 
 
+def _drapeau(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
+    """Three queries whatever the criteria (plus the small cached ones): the ranking (ids and
+    sort keys of the first ``MAX_RESULTATS``, and the total by a window count), the page's fiches,
+    their inscriptions in force."""
     index.actualiser()
     jour = timezone.localdate()
     messages: list[str] = []
@@ -222,7 +244,21 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         messages.append("Le texte saisi ne contient aucun mot significatif : il n'a pas été pris en compte.")
 
     inscriptions = _inscriptions_filtrees(c, jour)
-    qs = Expert.objects.filter(pk__in=inscriptions.values("expert_id"))
+    # What drives the query: with a cour d'appel or a département, the inscriptions of that list
+    # (a few thousand fiches); on every list with a text, the fiches matching the text, each then
+    # checked against its inscriptions (an index lookup) instead of reading every inscription.
+    pilote_texte = bool(stems) and c.cour is None and not c.departement
+    if pilote_texte:
+        qs = Expert.objects.filter(Exists(inscriptions.filter(expert=OuterRef("pk"))))
+    elif c.liste == Liste.TOUTES and c.cour is not None:
+        # One uncorrelated list per branch of the OR (each read through its own index).
+        actives = _inscriptions_filtrees(replace(c, liste=Liste.COUR), jour)
+        nationales = _inscriptions_filtrees(replace(c, liste=Liste.NATIONALE), jour)
+        qs = Expert.objects.filter(
+            Q(pk__in=actives.values("expert_id")) | Q(pk__in=nationales.values("expert_id"), cour_appel=c.cour)
+        )
+    else:
+        qs = Expert.objects.filter(pk__in=inscriptions.values("expert_id"))
     if c.liste == Liste.NATIONALE and c.cour is not None:
         qs = qs.filter(cour_appel=c.cour)
     if c.departement:
@@ -236,38 +272,42 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     if c.echange_securise:
         qs = qs.filter(echange_securise=True)
 
-    # Availability, read live (the expert's own statement and the open missions pushed by expertises).
-    indispo = Disponibilite.objects.filter(expert=OuterRef("pk")).filter(
-        Q(etat=EtatDisponibilite.INDISPONIBLE) | Q(etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, jusqu_au__gte=jour)
+    # Availability, read live (the expert's own statement and the open missions pushed by
+    # expertises), through the one-to-one join rather than a subquery per fiche.
+    qs = qs.annotate(
+        indisponible=_drapeau(
+            Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE)
+            | Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, disponibilite__jusqu_au__gte=jour)
+        ),
+        complet=_drapeau(Q(disponibilite__max_missions__isnull=False, disponibilite__max_missions__lte=F("missions_en_cours"))),
     )
-    complet = Disponibilite.objects.filter(
-        expert=OuterRef("pk"), max_missions__isnull=False, max_missions__lte=OuterRef("missions_en_cours")
-    )
-    qs = qs.annotate(indisponible=Exists(indispo), complet=Exists(complet))
     if not c.inclure_indisponibles:
-        qs = qs.filter(indisponible=False, complet=False)
+        qs = qs.filter(indisponible=0, complet=0)
 
     specialites = specialites_du_texte(stems)
-    filtre_texte, score = _texte_correspond(list(stems), list(stems.values()))
-    qs = qs.annotate(score_texte=score)
-    if specialites:
-        qs = qs.annotate(competence_spec=Exists(inscriptions.filter(expert=OuterRef("pk"), specialite_id__in=list(specialites))))
-    else:
-        qs = qs.annotate(competence_spec=Value(False, output_field=BooleanField()))
+    filtre_texte, score = _texte_correspond(list(stems), list(stems.values()), pilote=pilote_texte)
+    # Competence: an uncorrelated "pk IN (inscriptions in the matching specialites)", evaluated once.
+    competence = Q(pk__in=inscriptions.filter(specialite_id__in=sorted(specialites)).values("expert_id")) if specialites else None
     if stems:
-        qs = qs.filter(Q(competence_spec=True) | filtre_texte) if filtre_texte is not None else qs.filter(competence_spec=True)
-
+        conditions = [q for q in (competence, filtre_texte) if q is not None]
+        ou = conditions[0]
+        for q in conditions[1:]:
+            ou |= q
+        qs = qs.filter(ou)
     deps, ressort = lieu_du_demandeur(user)
     qs = qs.annotate(
-        niveau_competence=Case(When(competence_spec=True, then=Value(2)), default=Value(0), output_field=IntegerField())
-        + Case(When(score_texte__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        rang_dispo=Case(
-            When(Q(indisponible=True) | Q(complet=True), then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
+        score_texte=score,
+        niveau_competence=(
+            Case(When(competence, then=Value(2)), default=Value(0), output_field=IntegerField())
+            if competence is not None
+            else Value(0, output_field=IntegerField())
+        )
+        + (_drapeau(filtre_texte) if filtre_texte is not None else Value(0, output_field=IntegerField())),
         proximite=_proximite(deps, ressort),
+        total=Window(Count("pk")),
     ).order_by(
         "-niveau_competence",
-        "rang_dispo",
+        F("indisponible") + F("complet"),
         "proximite",
         "missions_en_cours",
         F("derniere_designation").asc(nulls_first=True),
@@ -276,8 +316,9 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         "prenom",
         "pk",
     )
+    rang = list(qs.values_list("pk", "niveau_competence", "score_texte", "indisponible", "complet", "total")[:MAX_RESULTATS])
 
-    total = qs.count()
+    total = rang[0][5] if rang else 0
     pages = max(1, min(MAX_PAGES, -(-total // PAR_PAGE)))
     page = c.page
     if page < 1:
@@ -291,15 +332,24 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
             f"{total} experts correspondent ; seuls les {MAX_RESULTATS} premiers sont proposés. Précisez la recherche."
         )
     debut = (page - 1) * PAR_PAGE
-    lignes = list(
-        qs.select_related("cour_appel", "disponibilite", "document_recherche").prefetch_related(
-            Prefetch(
-                "inscriptions",
-                queryset=Inscription.objects.actives(jour).select_related("liste", "specialite"),
-                to_attr="inscriptions_actives",
-            )
-        )[debut : debut + PAR_PAGE]
+    cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
+    fiches = Expert.objects.filter(pk__in=list(cles) or [0]).select_related("cour_appel", "disponibilite", "document_recherche")
+    fiches = fiches.prefetch_related(
+        Prefetch(
+            "inscriptions",
+            queryset=Inscription.objects.actives(jour).select_related("liste", "specialite"),
+            to_attr="inscriptions_actives",
+        )
     )
+    par_pk = {e.pk: e for e in fiches}
+    lignes = []
+    for pk, niveau, score_texte, indisponible, complet, _ in cles.values():
+        e = par_pk.get(pk)
+        if e is None:  # deleted between the two queries
+            continue
+        e.niveau_competence, e.score_texte = niveau, score_texte  # type: ignore[attr-defined]
+        e.indisponible, e.complet = bool(indisponible), bool(complet)  # type: ignore[attr-defined]
+        lignes.append(e)
     resultats = [_expliquer(e, stems, specialites, deps, ressort) for e in lignes]
     return Resultats(resultats, total, page, pages, messages, mots_ignores)
 
