@@ -226,7 +226,7 @@ def test_on_a_phone_the_menu_button_opens_the_menu_and_logs_out(page: Page, mond
     page.get_by_role("button", name="Menu", exact=True).click()
     menu = page.locator("#menu-mobile")
     expect(menu).to_be_visible()
-    expect(menu.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(menu.get_by_role("link", name="Mon compte", exact=True)).to_be_visible()
     axe.verifier(page)
     menu.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté.")
