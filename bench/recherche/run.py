@@ -140,17 +140,36 @@ def preparer(n: int) -> None:
         inscriptions = []
         for pk, (cour_pk, spe_pk) in zip(ids, choix, strict=True):
             inscriptions.append(
-                Inscription(expert_id=pk, liste_id=cour_pk, specialite_id=spe_pk, statut="inscrit", debut=debut_ins, fin=fin_ins, inscrit_depuis=debut_ins)
+                Inscription(
+                    expert_id=pk,
+                    liste_id=cour_pk,
+                    specialite_id=spe_pk,
+                    statut="inscrit",
+                    debut=debut_ins,
+                    fin=fin_ins,
+                    inscrit_depuis=debut_ins,
+                )
             )
             if rng.random() < 0.03:
                 inscriptions.append(
-                    Inscription(expert_id=pk, liste=nationale, specialite_id=spe_pk, statut="inscrit", debut=debut_ins, fin=fin_ins, inscrit_depuis=debut_ins)
+                    Inscription(
+                        expert_id=pk,
+                        liste=nationale,
+                        specialite_id=spe_pk,
+                        statut="inscrit",
+                        debut=debut_ins,
+                        fin=fin_ins,
+                        inscrit_depuis=debut_ins,
+                    )
                 )
         Inscription.objects.bulk_create(inscriptions, batch_size=lot)
         dispos = [Disponibilite(expert_id=pk, etat=EtatDisponibilite.INDISPONIBLE) for pk in ids[::10]]
         dispos += [Disponibilite(expert_id=pk, max_missions=3) for pk in ids[5::20]]
         Disponibilite.objects.bulk_create(dispos, batch_size=lot)
-    print(f"  {n} experts, {len(inscriptions)} inscriptions, {len(dispos)} availabilities: {time.perf_counter() - t0:.1f} s", flush=True)
+    print(
+        f"  {n} experts, {len(inscriptions)} inscriptions, {len(dispos)} availabilities: {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     t0 = time.perf_counter()
     documents = index.reconstruire()
     print(f"  search index ({documents} documents, index.reconstruire): {time.perf_counter() - t0:.1f} s", flush=True)
@@ -192,7 +211,9 @@ def port_libre() -> int:
         return int(s.getsockname()[1])
 
 
-def requete(port: int, methode: str, url: str, cookies: dict[str, str], corps: str | None = None) -> tuple[int, dict, bytes, float]:
+def requete(
+    port: int, methode: str, url: str, cookies: dict[str, str], corps: str | None = None
+) -> tuple[int, dict, bytes, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     entetes = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
     if corps is not None:
@@ -257,7 +278,12 @@ def lancer(backend: str, database_url: str, dossier: Path, n: int, requetes: int
     print(f"[{backend}] generating {n} experts…", flush=True)
     debut = t0 = time.perf_counter()
     sortie = subprocess.run(
-        [sys.executable, __file__, "--preparer", "--experts", str(n)], cwd=RACINE, env=env, check=True, stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--preparer", "--experts", str(n)],
+        cwd=RACINE,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     ).stdout
     comptes = {}
     for ligne in sortie.splitlines():

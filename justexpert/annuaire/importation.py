@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from justexpert.comptes.models import Organisation, TypeOrganisation, Utilisateur
 from justexpert.preuves import services as preuves
@@ -318,7 +319,13 @@ def importer(contenu: str | bytes, *, acteur: Utilisateur | None = None, version
                 )
         Expert.objects.bulk_create(nouveaux, batch_size=LOT)
         if modifies:
-            Expert.objects.bulk_update(modifies, [*CHAMPS_COUR, *CHAMPS_EXPERT, "departement", "cour_appel"], batch_size=LOT)
+            # bulk_update skips auto_now: set modifie_le so readers of "fiches changed since"
+            # (recherche's index) see these changes.
+            maintenant = timezone.now()
+            for expert in modifies:
+                expert.modifie_le = maintenant
+            champs = [*CHAMPS_COUR, *CHAMPS_EXPERT, "departement", "cour_appel", "modifie_le"]
+            Expert.objects.bulk_update(modifies, champs, batch_size=LOT)
         for expert in nouveaux:
             historique.append(
                 Historique(

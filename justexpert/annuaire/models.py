@@ -170,7 +170,8 @@ class Expert(models.Model):
 
     class Meta:
         ordering = ["nom", "prenom", "id"]
-        indexes = [models.Index(fields=["nom", "prenom"])]
+        # modifie_le: "fiches changed since" (recherche's index freshness) at 10⁵ fiches.
+        indexes = [models.Index(fields=["nom", "prenom"]), models.Index(fields=["modifie_le"], name="annuaire_expert_modifie_le")]
 
     def __str__(self) -> str:
         return self.nom_complet

@@ -1,12 +1,13 @@
 """The derived text index over annuaire fiches (``DocumentExpert``) and how it stays fresh.
 
 annuaire does not know recherche (the arrow points the other way), so annuaire's changes are
-picked up lazily: before a search, fiches whose ``modifie_le`` is newer than the newest indexed
-one are re-indexed (at most once every ``RECHERCHE_FRAICHEUR_S`` seconds per process, so a
-change is searchable within seconds and a burst of searches pays one check). Writes that bypass
-``modifie_le`` (bulk updates of the CSV import) are caught by the periodic ``reindexer`` task,
-which compares every document with its fiche. Workload, last designation, inscriptions and
-availability are not copied: the search reads them live from their tables.
+picked up lazily: before a search, fiches whose ``modifie_le`` is at or after the newest indexed
+one (an indexed column), or whose id is above the newest indexed id, are re-indexed, at most once
+every ``RECHERCHE_FRAICHEUR_S`` seconds per process, so a change is searchable within seconds and
+a burst of searches pays one check. The CSV import sets ``modifie_le`` in its ``bulk_update``; any
+other write that would bypass it is caught by the periodic ``reindexer`` task, which compares
+every document with its fiche. Workload, last designation, inscriptions and availability are not
+copied: the search reads them live from their tables.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 
 from justexpert.annuaire.models import Expert
 
@@ -56,20 +57,28 @@ _CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifi
 
 
 def actualiser(force: bool = False) -> int:
-    """Re-index fiches changed since the newest indexed change, and fiches never indexed."""
+    """Re-index fiches changed since the newest indexed change, and fiches created since the newest
+    indexed one. Two indexed queries (``annuaire_expert.modifie_le`` and primary keys), and no
+    write when nothing changed."""
     global _dernier_controle
     delai = getattr(settings, "RECHERCHE_FRAICHEUR_S", 2.0)
     if not force and time.monotonic() - _dernier_controle < delai:
         return 0
     _dernier_controle = time.monotonic()
-    repere = DocumentExpert.objects.aggregate(m=Max("source_modifie_le"))["m"]
+    reperes = DocumentExpert.objects.aggregate(m=Max("source_modifie_le"), pk=Max("expert_id"))
     qs = Expert.objects.only(*_CHAMPS)
-    changes = qs.filter(modifie_le__gte=repere) if repere else qs
-    total = 0
+    if reperes["m"] is not None:
+        qs = qs.filter(Q(modifie_le__gte=reperes["m"]) | Q(pk__gt=reperes["pk"])).exclude(
+            document_recherche__source_modifie_le=F("modifie_le")
+        )
+    # Oldest changes first: a capped batch never lets the marker jump over a change left behind.
+    a_indexer = list(qs.order_by("modifie_le", "pk")[: LOT * 10]) if reperes["m"] is not None else None
+    if a_indexer is None:  # empty index: build it in bulk
+        return reconstruire()
+    if not a_indexer:
+        return 0
     with transaction.atomic():
-        total += indexer(changes.iterator(chunk_size=LOT))
-        total += indexer(qs.filter(document_recherche__isnull=True).iterator(chunk_size=LOT))
-    return total
+        return indexer(a_indexer)
 
 
 def reconstruire(lot: int = 5000) -> int:

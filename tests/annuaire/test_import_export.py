@@ -159,3 +159,14 @@ def test_demo_world_has_experts_lists_and_the_demo_expert_linked(settings):
     assert Expert.objects.count() == 20
     assert Expert.objects.get(reference="D0001").utilisateur.email == "expert@demo.justexpert.fr"
     assert {i.liste.code for i in Inscription.objects.all()} == {"PARIS", "LYON", "VERSAILLES"}
+
+
+def test_import_sets_modifie_le_on_the_fiches_it_changes(tmp_path, nomenclature_2022, orgs):
+    """Readers of "fiches changed since" (recherche's index) must see changes made by an import."""
+    _importer(tmp_path, BON)
+    avant = dict(Expert.objects.values_list("reference", "modifie_le"))
+    _importer(tmp_path, BON.replace("Ingénieure", "Géotechnicienne"))
+    apres = dict(Expert.objects.values_list("reference", "modifie_le"))
+    assert apres["E1"] > avant["E1"]
+    assert apres["E2"] == avant["E2"]  # unchanged fiche, unchanged date
+    assert Expert.objects.filter(modifie_le__gte=apres["E1"]).get().reference == "E1"

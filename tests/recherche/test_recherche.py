@@ -176,3 +176,35 @@ def test_queries_per_request_do_not_grow_with_results(monde, client, magistrat, 
     with CaptureQueriesContext(connection) as tous:
         client.get(reverse("recherche:recherche"), {"cour": "", "inclure_indisponibles": "on"})
     assert len(tous) <= len(un) + 1
+
+
+def test_fiche_changed_by_a_csv_import_is_searchable(tmp_path, nomenclature_2022, orgs, magistrat):
+    from justexpert.annuaire import importation
+    from justexpert.recherche import index
+    from tests.annuaire.test_import_export import BON
+
+    importation.importer(BON)
+    index.actualiser(force=True)
+    assert noms(magistrat, texte="géotechnicienne", cour=cour(orgs)) == []
+    importation.importer(BON.replace("Ingénieure", "Géotechnicienne"))
+    assert noms(magistrat, texte="géotechnicienne", cour=cour(orgs)) == ["Durand"]
+
+
+def test_bulk_rebuild_and_lazy_refresh(monde, magistrat, orgs, greffier_ca, django_assert_num_queries):
+    from justexpert.recherche import index
+    from justexpert.recherche.models import DocumentExpert
+
+    index.actualiser(force=True)
+    avant = dict(DocumentExpert.objects.values_list("expert_id", "texte_normalise"))
+    DocumentExpert.objects.all().delete()
+    assert index.reconstruire(lot=2) == len(avant)
+    assert dict(DocumentExpert.objects.values_list("expert_id", "texte_normalise")) == avant
+    # Nothing changed: the check reads two indexed values and one empty list, and writes nothing.
+    with django_assert_num_queries(2):
+        assert index.actualiser(force=True) == 0
+    annuaire.modifier_fiche(monde["comptable"], acteur=greffier_ca, specialites_fines="Piscines enterrées")
+    assert index.actualiser(force=True) >= 1
+    assert " piscin " in DocumentExpert.objects.get(expert=monde["comptable"]).texte_normalise
+    # An empty index is rebuilt in bulk by the first search.
+    DocumentExpert.objects.all().delete()
+    assert noms(magistrat, texte="piscine", cour=cour(orgs)) == ["Chiffre"]
