@@ -225,6 +225,14 @@ TACHES_PERIODIQUES += [("justexpert.candidatures.tasks.detruire_pieces_echues", 
 # Caducité of designations whose consignation deadline passed (CPC 271); warnings 7 days and 1 day
 # before each deadline of a case.
 TACHES_PERIODIQUES += [("justexpert.expertises.tasks.traiter_echeances", 3600)]
+# Documents of a closed case are destroyed this many days after closure (OPALEXE keeps no archive:
+# the court's file holds the report; the delay covers the appeal against the ordonnance de taxe,
+# CPC 714, and its hearing). Metadata, hashes and receipts stay. Daily digest of new documents.
+EXPERTISES_DELAI_CONSERVATION_JOURS = env_int("JUSTEXPERT_EXPERTISES_DELAI_CONSERVATION_JOURS", 180, minimum=31)
+TACHES_PERIODIQUES += [
+    ("justexpert.expertises.tasks.purger_documents", 24 * 3600),
+    ("justexpert.expertises.tasks.envoyer_recapitulatifs", 24 * 3600),
+]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).
