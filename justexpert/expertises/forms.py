@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -9,9 +10,22 @@ from django import forms
 from justexpert.annuaire.models import Expert
 from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.lib.formulaires import FormulaireDsfr
+from justexpert.lib.temps import zone
 
 from . import permissions
-from .models import Etat, Expertise, Matiere, Partie, Qualite, QualitePartie, TypeProcedure
+from .models import (
+    Depot,
+    Etat,
+    Expertise,
+    Matiere,
+    ModeNotification,
+    Participant,
+    Partie,
+    Qualite,
+    QualitePartie,
+    TypeDocument,
+    TypeProcedure,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ERREUR_DATE = {"required": "Indiquez la date.", "invalid": "Date invalide : utilisez le format JJ/MM/AAAA."}
@@ -381,3 +395,135 @@ class FiltreForm(forms.Form):
     etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *Etat.choices], required=False)
     echeance = forms.ChoiceField(label="Échéance", choices=ECHEANCES, required=False)
     q = forms.CharField(label="Numéro RG", max_length=40, required=False)
+
+
+# --- Documents (part 2) ------------------------------------------------------------------------------
+
+
+class ParticipantChoix(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Participant) -> str:  # type: ignore[override]
+        pour = f" — {obj.partie.designation}" if obj.partie_id else ""
+        return f"{obj.utilisateur} ({obj.get_qualite_display().lower()}{pour})"
+
+
+class DepotForm(FormulaireDsfr):
+    """The fields of a deposit besides the file (the file itself streams into the coffre)."""
+
+    type = forms.ChoiceField(
+        label="Type de document",
+        choices=[],
+        error_messages={"required": "Choisissez le type du document.", "invalid_choice": "Choisissez le type du document."},
+    )
+    fichier = forms.FileField(
+        label="Fichier",
+        required=False,
+        help_text="PDF, image, document bureautique, texte ou ZIP ; 1 Gio au plus.",
+    )
+    partie = forms.ModelChoiceField(
+        label="Pour la partie",
+        queryset=Partie.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choisissez une partie que vous représentez."},
+    )
+    repond_a = forms.ModelChoiceField(
+        label="Dire auquel vous répondez (réponse à un dire)",
+        queryset=Depot.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un dire de l'expertise."},
+    )
+    date_limite = _date(
+        "Date limite des dires (pré-rapport)",
+        required=False,
+        help_text="Fin de journée, heure de la juridiction. Obligatoire pour un pré-rapport.",
+    )
+    montant = _montant("Montant taxé en euros (ordonnance de taxe)", required=False)
+    medical = forms.BooleanField(
+        label="Document médical",
+        required=False,
+        help_text="Visible seulement de l'expert, du magistrat de l'expertise et des participants cochés ci-dessous.",
+    )
+    autorises = ParticipantChoix(
+        label="Participants autorisés à voir ce document médical",
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choisissez des participants de l'expertise.", "invalid_pk_value": "Choix invalide."},
+    )
+    identifiant_envoi = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: object, expertise: Expertise, user: Utilisateur, types: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["type"].choices = [("", "— choisir —"), *types]  # type: ignore[attr-defined]
+        miennes = Participant.objects.filter(
+            expertise=expertise, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE]
+        ).values("partie")
+        self.fields["partie"].queryset = Partie.objects.filter(pk__in=miennes)  # type: ignore[attr-defined]
+        if self.fields["partie"].queryset.count() < 2:  # type: ignore[attr-defined]
+            del self.fields["partie"]
+        self.fields["repond_a"].queryset = permissions.depots_visibles(user, expertise).filter(  # type: ignore[attr-defined]
+            type__in=[TypeDocument.DIRE, TypeDocument.DIRE_RECAPITULATIF]
+        )
+        self.fields["autorises"].queryset = (  # type: ignore[attr-defined]
+            Participant.objects.filter(expertise=expertise, retire_le__isnull=True)
+            .exclude(utilisateur=user)
+            .exclude(qualite__in=[Qualite.EXPERT, Qualite.MAGISTRAT])
+            .select_related("utilisateur", "partie")
+        )
+
+
+class HeureLocaleField(forms.CharField):
+    """A date and time typed in the court's time zone (datetime-local input)."""
+
+    def __init__(self, *args: object, fuseau: str = "Europe/Paris", **kwargs: object) -> None:
+        self.fuseau = fuseau
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> dt.datetime | None:  # type: ignore[override]
+        texte = (str(value) if value is not None else "").strip()
+        if not texte:
+            return None
+        for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return dt.datetime.strptime(texte, fmt).replace(tzinfo=zone(self.fuseau))  # noqa: DTZ007 (zone set here)
+            except ValueError:
+                continue
+        raise forms.ValidationError("Date et heure invalides : utilisez le format JJ/MM/AAAA HH:MM.")
+
+
+class ConvocationForm(FormulaireDsfr):
+    reunion_le = forms.CharField(label="Date et heure de la réunion")
+    lieu = forms.CharField(label="Lieu", max_length=300, required=False, help_text="Adresse de la réunion sur place.")
+    lien = forms.URLField(
+        label="Lien de visioconférence",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Adresse commençant par https://, si la réunion a lieu à distance.",
+        error_messages={"invalid": "Adresse invalide : elle doit commencer par https://."},
+    )
+
+    def __init__(self, *args: object, expertise: Expertise, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["reunion_le"] = HeureLocaleField(
+            label=f"Date et heure de la réunion (heure de {expertise.fuseau})",
+            fuseau=expertise.fuseau,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            error_messages={"required": "Indiquez la date et l'heure de la réunion."},
+        )
+
+    def clean(self) -> dict:
+        d = super().clean() or {}
+        if not (d.get("lieu") or "").strip() and not d.get("lien") and "lien" not in self.errors:
+            self.add_error("lieu", "Indiquez le lieu de la réunion ou le lien de la visioconférence.")
+        return d
+
+
+class NotificationForm(FormulaireDsfr):
+    mode = forms.ChoiceField(
+        label="Être prévenu des nouveaux documents de mes expertises",
+        choices=ModeNotification.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez une option.", "invalid_choice": "Choisissez une option."},
+    )

@@ -103,6 +103,8 @@ class Expertise(models.Model):
     cree_par = models.ForeignKey("comptes.Utilisateur", null=True, on_delete=models.SET_NULL, related_name="+")
     cree_le = models.DateTimeField(default=maintenant)
     close_le = models.DateTimeField(null=True, blank=True)
+    # Document contents destroyed after closure plus the retention delay (proofs stay).
+    purgee_le = models.DateTimeField(null=True, blank=True)
 
     objects = ExpertiseQuerySet.as_manager()
 
@@ -235,3 +237,120 @@ class Rappel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["expertise", "nature", "echeance", "preavis_jours"], name="expertises_rappel_unique")
         ]
+
+
+# --- Documents of the case (part 2) --------------------------------------------------------------
+
+
+class TypeDocument(models.TextChoices):
+    """Kinds of deposit (OPALEXE folders); who deposits which kind is in ``types_documents.py``."""
+
+    CONVOCATION = "convocation", "Convocation"
+    COMPTE_RENDU = "compte_rendu", "Compte rendu de réunion"
+    NOTE = "note", "Note aux parties"
+    DEMANDE_PIECES = "demande_pieces", "Demande de pièces"
+    PIECE = "piece", "Pièce"
+    PRE_RAPPORT = "pre_rapport", "Pré-rapport (note de synthèse)"
+    DIRE = "dire", "Dire"
+    REPONSE_DIRE = "reponse_dire", "Réponse à un dire"
+    DIRE_RECAPITULATIF = "dire_recapitulatif", "Dire récapitulatif"
+    RAPPORT = "rapport", "Rapport définitif"
+    ANNEXE = "annexe", "Annexe"
+    DEMANDE_REMUNERATION = "demande_remuneration", "Demande de rémunération"
+    OBSERVATIONS = "observations", "Observations sur la demande de rémunération"
+    ORDONNANCE_TAXE = "ordonnance_taxe", "Ordonnance de taxe"
+
+
+class DepotQuerySet(models.QuerySet["Depot"]):
+    def lisibles(self) -> DepotQuerySet:
+        return self.filter(document__detruit_le__isnull=True)
+
+
+class Depot(models.Model):
+    """One document deposited in a case: its content is in the coffre (``document``), the fact of
+    its deposit in the evidence log (``evenement``). The row stays after the content is purged."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="depots")
+    type = models.CharField(max_length=30, choices=TypeDocument.choices)
+    document = models.OneToOneField("coffre.Document", on_delete=models.PROTECT, related_name="+")
+    depose_par = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    qualite = models.CharField("qualité du déposant", max_length=10, choices=Qualite.choices)
+    # The party on whose behalf a lawyer or a party deposits (pieces are numbered per party).
+    partie = models.ForeignKey(Partie, null=True, blank=True, on_delete=models.PROTECT, related_name="depots")
+    numero = models.PositiveIntegerField(null=True, blank=True)
+    depose_le = models.DateTimeField(default=maintenant)
+    evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
+    # Health data (CPC 275, CSP L1110-4): visible to the expert and the magistrat of the case, to
+    # the depositor, and to the participants the depositor names (``autorises``) only.
+    medical = models.BooleanField("document médical", default=False)
+    autorises = models.ManyToManyField(Participant, blank=True, related_name="documents_medicaux")
+    # A dire deposited after the dires deadline: accepted, but the expert may disregard it (CPC 276).
+    en_retard = models.BooleanField(default=False)
+    repond_a = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reponses")
+    # Convocation: the meeting.
+    reunion_le = models.DateTimeField(null=True, blank=True)
+    reunion_lieu = models.CharField(max_length=300, blank=True)
+    reunion_lien = models.URLField(max_length=500, blank=True)
+    # Pré-rapport: end of the dires; demande de rémunération: end of the observations (CPC 282).
+    date_limite = models.DateField(null=True, blank=True)
+    # Rapport définitif: the signature verdict (preuves.signatures.Verdict.en_dict()).
+    verdict = models.JSONField(null=True, blank=True)
+
+    objects = DepotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["depose_le", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expertise", "partie", "type", "numero"],
+                condition=Q(numero__isnull=False),
+                name="expertises_depot_numero_unique",
+            ),
+            models.CheckConstraint(condition=Q(type__in=TypeDocument.values), name="expertises_depot_type_connu"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}{f' n° {self.numero}' if self.numero else ''}"
+
+    @property
+    def libelle(self) -> str:
+        if self.type == TypeDocument.PIECE and self.partie_id and self.numero:
+            return f"Pièce n° {self.numero}"
+        return self.get_type_display()
+
+
+class Ouverture(models.Model):
+    """The first opening of a document by a person (later downloads are not new facts)."""
+
+    depot = models.ForeignKey(Depot, on_delete=models.CASCADE, related_name="ouvertures")
+    utilisateur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField(default=maintenant)
+    evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["le", "id"]
+        constraints = [models.UniqueConstraint(fields=["depot", "utilisateur"], name="expertises_ouverture_unique")]
+
+
+class ModeNotification(models.TextChoices):
+    IMMEDIAT = "immediat", "Un courriel à chaque dépôt"
+    QUOTIDIEN = "quotidien", "Un récapitulatif par jour"
+
+
+class PreferenceNotification(models.Model):
+    """How a person wants to hear of new deposits in their cases (default: at once)."""
+
+    utilisateur = models.OneToOneField("comptes.Utilisateur", on_delete=models.CASCADE, related_name="preference_expertises")
+    mode = models.CharField(max_length=10, choices=ModeNotification.choices, default=ModeNotification.IMMEDIAT)
+
+
+class AvisEnAttente(models.Model):
+    """A deposit to mention in a person's next daily digest."""
+
+    utilisateur = models.ForeignKey("comptes.Utilisateur", on_delete=models.CASCADE, related_name="+")
+    depot = models.ForeignKey(Depot, on_delete=models.CASCADE, related_name="+")
+    cree_le = models.DateTimeField(default=maintenant)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["utilisateur", "depot"], name="expertises_avis_unique")]

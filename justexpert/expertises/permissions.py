@@ -8,6 +8,9 @@
   and greffiers named on it, and the judges of the control. Parties themselves do not see it.
 - Anyone else gets 404, exactly as for a case that does not exist; the case is absent from their
   lists, counts and API answers. A removed participant loses access at once (checked per request).
+- Documents: whoever sees the case sees its documents (the contradictoire), except medical ones,
+  seen only by the expert(s) and magistrat(s) named on the case, the depositor, and the active
+  participants the depositor chose (``depots_visibles``). A hidden document is 404 like a missing one.
 - What a visible person may *do* is their capacity (``Qualite``) in the case, matched against the
   transition table (procedure.py); a visible person acting outside it gets 403, logged.
 """
@@ -16,14 +19,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from justexpert.comptes.models import Habilitation, Role, Utilisateur
 from justexpert.comptes.permissions import refuser
 
-from .models import Expertise, Matiere, Participant, Partie, Qualite
+from .models import Depot, Expertise, Matiere, Participant, Partie, Qualite
 
 
 def juridictions(user: Utilisateur, role: str, *habilitations: str) -> set[int]:
@@ -118,3 +121,43 @@ def peut_retirer(mes_qualites: set[str], participant: Participant) -> bool:
     if mes_qualites & {Qualite.MAGISTRAT, Qualite.GREFFIER}:
         return True
     return Qualite.EXPERT in mes_qualites and participant.qualite in {Qualite.AVOCAT, Qualite.PARTIE}
+
+
+def voit_tout_medical(user: Utilisateur, expertise: Expertise) -> bool:
+    """The expert and the magistrat named on the case (not the judges of the control, not the greffe)."""
+    return Participant.objects.filter(
+        expertise=expertise, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.EXPERT, Qualite.MAGISTRAT]
+    ).exists()
+
+
+def filtre_medical(user: Utilisateur, *, tout: bool = False) -> Q:
+    """Rows of ``Depot`` this user may see among those of cases they see (medical rule only)."""
+    if tout:
+        return Q()
+    choisi = Participant.objects.filter(documents_medicaux=OuterRef("pk"), utilisateur=user, retire_le__isnull=True)
+    named = Participant.objects.filter(
+        expertise=OuterRef("expertise"),
+        utilisateur=user,
+        retire_le__isnull=True,
+        qualite__in=[Qualite.EXPERT, Qualite.MAGISTRAT],
+    )
+    return Q(medical=False) | Q(depose_par=user) | Q(Exists(choisi)) | Q(Exists(named))
+
+
+def depots_visibles(user: Utilisateur, expertise: Expertise, mes_qualites: set[str] | None = None) -> QuerySet[Depot]:
+    """The documents of a (visible) case this user may see."""
+    if mes_qualites is None:
+        mes_qualites = qualites(user, expertise)
+    if not mes_qualites:
+        return Depot.objects.none()
+    return Depot.objects.filter(expertise=expertise).filter(filtre_medical(user, tout=voit_tout_medical(user, expertise)))
+
+
+def depot_pour(user: Utilisateur, expertise: Expertise, reference: uuid.UUID | str) -> Depot:
+    """The document, or 404 when the user may not know it exists."""
+    try:
+        return (
+            depots_visibles(user, expertise).select_related("document", "depose_par", "evenement", "partie").get(uuid=reference)
+        )
+    except (Depot.DoesNotExist, ValueError):
+        raise Http404 from None

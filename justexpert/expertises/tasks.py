@@ -1,4 +1,4 @@
-"""Periodic task of expertises (settings.TACHES_PERIODIQUES, run by `manage.py db_worker`)."""
+"""Periodic tasks of expertises (settings.TACHES_PERIODIQUES, run by `manage.py db_worker`)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,19 @@ def traiter_echeances() -> dict[str, int]:
     from .services import traiter_echeances as traiter
 
     return traiter()
+
+
+@task()
+def envoyer_recapitulatifs() -> int:
+    """Daily digest of new documents for those who chose it."""
+    from .depots import envoyer_recapitulatifs as envoyer
+
+    return envoyer()
+
+
+@task()
+def purger_documents() -> int:
+    """Destroy the document contents of cases closed for longer than the retention delay."""
+    from .depots import purger_echues
+
+    return purger_echues()

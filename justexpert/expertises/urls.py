@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_depots
 
 app_name = "expertises"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("<uuid:reference>/parties/ajouter/", views.ajouter_partie, name="ajouter_partie"),
     path("<uuid:reference>/parties/<uuid:partie>/ne-pas-inscrire/", views.ne_pas_inscrire, name="ne_pas_inscrire"),
     path("<uuid:reference>/participants/<uuid:participant>/retirer/", views.retirer, name="retirer"),
+    path("notifications/", views_depots.notifications, name="notifications"),
+    path("<uuid:reference>/documents/deposer/", views_depots.deposer, name="deposer"),
+    path("<uuid:reference>/documents/convoquer/", views_depots.convoquer, name="convoquer"),
+    path("<uuid:reference>/documents/<uuid:document>/", views_depots.telecharger, name="telecharger"),
+    path("<uuid:reference>/accuses/<uuid:evenement>.<str:format>", views_depots.accuse, name="accuse"),
+    path("<uuid:reference>/contradictoire/", views_depots.contradictoire, name="contradictoire"),
+    path("<uuid:reference>/dossier.zip", views_depots.dossier_zip, name="dossier_zip"),
 ]

@@ -172,15 +172,28 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Transitions fired by depositing their document (views_depots): the pré-rapport opens the dires,
+# the signed rapport files the report, the ordonnance de taxe closes the case.
+PAR_DEPOT = {"ouvrir_dires": "le pré-rapport", "deposer_rapport": "le rapport définitif signé", "taxer": "l'ordonnance de taxe"}
+
+
 def _detail(
-    request: HttpRequest, e: Expertise, *, formulaires: dict[str, object] | None = None, status: int = 200
+    request: HttpRequest,
+    e: Expertise,
+    *,
+    formulaires: dict[str, object] | None = None,
+    status: int = 200,
+    documents: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    from .views_depots import contexte_documents
+
     user = _user(request)
     mes = permissions.qualites(user, e)
     formulaires = formulaires or {}
     actions = [
         {"transition": t, "form": formulaires.get(t.nom) or formulaire(t.nom, e)}
         for t in procedure.possibles(e.etat, e.matiere, mes)
+        if t.nom not in PAR_DEPOT
     ]
     # A form that failed stays on the page with what was typed, even if the state moved meanwhile.
     actions += [
@@ -216,6 +229,12 @@ def _detail(
             "peut_ajouter_greffier": bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE,
             "peut_ajouter_partie": bool(mes & {Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT}) and e.etat != Etat.CLOSE,
             "historique": historique(e),
+            "par_depot": [
+                f"{procedure.TRANSITIONS[nom].libelle} : déposez {quoi} dans « Documents »."
+                for nom, quoi in PAR_DEPOT.items()
+                if nom in {t.nom for t in procedure.possibles(e.etat, e.matiere, mes)}
+            ],
+            **contexte_documents(request, e, mes, **(documents or {})),
         },
         status=status,
     )
@@ -245,7 +264,10 @@ def action(request: HttpRequest, reference: str, nom: str) -> HttpResponse:
     t = procedure.TRANSITIONS[nom]
     permissions.exiger(request, e, *t.qualites)
     form = formulaire(nom, e, request.POST)
-    if form.is_valid():
+    if nom == "deposer_rapport":
+        # The report is filed only with its signed PDF (views_depots.deposer checks the signature).
+        form.add_error(None, "Déposez le rapport définitif signé dans « Documents » : le dépôt vaut dépôt du rapport.")
+    elif form.is_valid():
         try:
             services.SERVICES[nom](acteur=user, expertise=e, **arguments(nom, form))
         except RefusService as exc:

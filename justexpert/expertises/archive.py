@@ -1,0 +1,108 @@
+"""The case folder as a ZIP, streamed: each document is decrypted segment by segment from the
+coffre and written as a *stored* entry (no compression, no whole-file buffer) into a write-only
+stream whose bytes the response generator hands out as they come. Memory stays at about one coffre
+segment whatever the folder's size.
+
+The caller passes only the documents the person may see (permissions.depots_visibles); the ZIP
+adds, under ``accuses/``, the list of receipts (CSV) and the JSON deposit receipt of each one.
+Documents whose content was purged appear in the list only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from justexpert.coffre import services as coffre
+from justexpert.lib.temps import zone
+from justexpert.preuves import services as preuves
+
+from .models import Depot
+
+
+class _Flux(io.RawIOBase):
+    """Write-only, unseekable sink: zipfile writes into it, the generator drains it."""
+
+    def __init__(self) -> None:
+        self._morceaux: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, donnees) -> int:  # type: ignore[no-untyped-def,override]
+        octets = bytes(donnees)
+        self._morceaux.append(octets)
+        self._position += len(octets)
+        return len(octets)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        pass
+
+    def vider(self) -> bytes:
+        donnees = b"".join(self._morceaux)
+        self._morceaux.clear()
+        return donnees
+
+
+def _nom_sur(nom: str) -> str:
+    return re.sub(r"[\\/:\x00-\x1f]", "_", nom).strip(". ") or "document"
+
+
+def nom_entree(n: int, depot: Depot) -> str:
+    dossier = _nom_sur(depot.get_type_display())
+    return f"{dossier}/{n:03d}-{_nom_sur(depot.document.nom)}"
+
+
+def liste_accuses(depots: list[Depot], fuseau: str) -> bytes:
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";")
+    ecrivain.writerow(
+        ["n", "type", "fichier", "déposé le", "qualité du déposant", "sha256", "événement", "index du journal", "accusé", "état"]
+    )
+    for n, d in enumerate(depots, 1):
+        ecrivain.writerow(
+            [
+                n,
+                d.libelle,
+                nom_entree(n, d) if d.document.detruit_le is None else d.document.nom,
+                timezone.localtime(d.depose_le, zone(fuseau)).strftime("%d/%m/%Y %H:%M:%S"),
+                d.get_qualite_display(),
+                d.document.sha256,
+                d.evenement.uuid,
+                d.evenement.index,
+                f"accuses/{n:03d}-depot.json",
+                "contenu détruit (conservation échue)" if d.document.detruit_le else ("tardif" if d.en_retard else ""),
+            ]
+        )
+    return ("\ufeff" + tampon.getvalue()).encode()
+
+
+def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:
+    flux = _Flux()
+    with zipfile.ZipFile(flux, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for n, d in enumerate(depots, 1):
+            if d.document.detruit_le is not None:
+                continue
+            info = zipfile.ZipInfo(nom_entree(n, d), date_time=timezone.localtime(d.depose_le, zone(fuseau)).timetuple()[:6])
+            info.compress_type = zipfile.ZIP_STORED
+            with archive.open(info, mode="w", force_zip64=d.document.taille >= 2**31) as entree:
+                for morceau in coffre.ouvrir(d.document):
+                    entree.write(morceau)
+                    yield flux.vider()
+            yield flux.vider()
+        archive.writestr("accuses/liste.csv", liste_accuses(depots, fuseau))
+        for n, d in enumerate(depots, 1):
+            recu = json.dumps(preuves.accuse(d.evenement), ensure_ascii=False, indent=1).encode()
+            archive.writestr(f"accuses/{n:03d}-depot.json", recu)
+            yield flux.vider()
+    yield flux.vider()
