@@ -493,7 +493,11 @@ class HeureLocaleField(forms.CharField):
 
 
 class ConvocationForm(FormulaireDsfr):
-    reunion_le = forms.CharField(label="Date et heure de la réunion")
+    reunion_le = HeureLocaleField(
+        label="Date et heure de la réunion",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": "Indiquez la date et l'heure de la réunion."},
+    )
     lieu = forms.CharField(label="Lieu", max_length=300, required=False, help_text="Adresse de la réunion sur place.")
     lien = forms.URLField(
         label="Lien de visioconférence",
@@ -506,12 +510,9 @@ class ConvocationForm(FormulaireDsfr):
 
     def __init__(self, *args: object, expertise: Expertise, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["reunion_le"] = HeureLocaleField(
-            label=f"Date et heure de la réunion (heure de {expertise.fuseau})",
-            fuseau=expertise.fuseau,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            error_messages={"required": "Indiquez la date et l'heure de la réunion."},
-        )
+        champ = self.fields["reunion_le"]
+        champ.fuseau = expertise.fuseau  # type: ignore[attr-defined]
+        champ.label = f"Date et heure de la réunion (heure de {expertise.fuseau})"
 
     def clean(self) -> dict:
         d = super().clean() or {}
