@@ -1,0 +1,292 @@
+"""One world holding objects of every module, and the actors around them (kind × membership).
+
+Built through services only (the same paths production uses), so the matrix, the canary crawl and
+the hostile-input tests see real objects: a civil and a penal expertise at TJ Paris, another civil
+case of another expert, a civil and a penal PLEX folder, a deposited candidature with its pieces,
+a solicitation, a published list, a coffre document, and accounts of every role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils import timezone
+
+from justexpert.annuaire import nomenclature
+from justexpert.annuaire import services as annuaire
+from justexpert.annuaire.models import ElementNomenclature, Expert
+from justexpert.candidatures import services as candidatures
+from justexpert.candidatures.models import TypeCandidature
+from justexpert.coffre import services as coffre
+from justexpert.coffre.services import Depot
+from justexpert.comptes import invitations, organisations
+from justexpert.comptes.models import Appartenance, Habilitation, Organisation, Role, Utilisateur
+from justexpert.echanges import services as echanges
+from justexpert.echanges.models import Matiere as MatiereEchange
+from justexpert.echanges.models import Participant as ParticipantEchange
+from justexpert.expertises import services as expertises
+from justexpert.expertises.models import Expertise, Matiere, Participant, Partie, Qualite, QualitePartie
+from justexpert.recherche import services as recherche
+from justexpert.recherche.models import Sollicitation
+from tests.conftest import creer_utilisateur
+
+DATA = Path(nomenclature.__file__).resolve().parent / "data"
+TOTP = "JBSWY3DPEHPK3PXP"
+
+
+def pdf(contenu: bytes = b"") -> bytes:
+    return b"%PDF-1.7\n" + contenu + b"\n%%EOF\n"
+
+
+def depot(nom: str, contenu: bytes | None = None) -> Depot:
+    d = Depot(nom)
+    d.ecrire(contenu if contenu is not None else pdf(os.urandom(500)))
+    d.terminer()
+    return d
+
+
+def avec_totp(user: Utilisateur) -> Utilisateur:
+    user.totp_actif = True
+    user.totp_secret = TOTP
+    user.save(update_fields=["totp_actif", "totp_secret"])
+    return user
+
+
+def _secret(lien: str) -> str:
+    return lien.rstrip("/").rsplit("/", 1)[1]
+
+
+def _spe(code: str) -> ElementNomenclature:
+    return ElementNomenclature.objects.get(version__code="2022", code=code)
+
+
+def _fiche(acteur: Utilisateur, utilisateur: Utilisateur, nom: str, liste: Organisation) -> Expert:
+    fiche = annuaire.creer_fiche(
+        acteur=acteur,
+        nom=nom,
+        prenom="Alix",
+        date_naissance=dt.date(1970, 5, 1),
+        adresse_pro="12 rue de la Paix",
+        code_postal_pro="75002",
+        ville_pro="Paris",
+        email=utilisateur.email,
+    )
+    annuaire.inscrire(fiche, acteur=acteur, liste=liste, specialite=_spe("C.2.8"), debut=dt.date(2024, 1, 1))
+    lien = annuaire.inviter_expert(fiche, acteur=acteur)
+    invitations.accepter(None, secret=_secret(lien), utilisateur=utilisateur)
+    fiche.refresh_from_db()
+    return fiche
+
+
+def _inscrire(e: Expertise, acteur: Utilisateur, user: Utilisateur, qualite: str, partie: Partie) -> None:
+    _inv, lien = expertises.inviter_participant(acteur=acteur, expertise=e, email=user.email, qualite=qualite, partie=partie)
+    invitations.accepter(None, secret=_secret(lien), utilisateur=user)
+
+
+def _expertise(*, acteur, fiche, juridiction, greffiers=(), matiere=Matiere.CIVILE, numero_rg, mission) -> Expertise:
+    aujourd_hui = timezone.localdate()
+    civile = matiere == Matiere.CIVILE
+    return expertises.designer(
+        acteur=acteur,
+        juridiction=juridiction,
+        numero_rg=numero_rg,
+        matiere=matiere,
+        type_procedure="refere" if civile else "instruction",
+        fiche_expert=fiche,
+        mission=mission,
+        questions=["Décrire", "Évaluer"],
+        date_ordonnance=aujourd_hui - dt.timedelta(days=1),
+        date_limite_rapport=aujourd_hui + dt.timedelta(days=180),
+        greffiers=greffiers,
+        consignation_montant=None,
+        consignation_date_limite=None,
+        parties=[
+            ("SCI Les Tilleuls", QualitePartie.DEMANDEUR if civile else QualitePartie.PARTIE_CIVILE),
+            ("Entreprise Toitures", QualitePartie.DEFENDEUR if civile else QualitePartie.MIS_EN_EXAMEN),
+        ],
+    )
+
+
+@dataclass
+class Monde:
+    acteurs: dict[str, Utilisateur] = field(default_factory=dict)
+    # key -> URL kwargs for that object (see politique.py)
+    objets: dict[str, dict[str, object]] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def construire(*, titre_penal: str = "Scellés affaire X", mission_penale: str = "Examen des scellés.") -> Monde:
+    m = Monde()
+    organisations.charger_reference()
+    organisations.importer_tribunaux(
+        "code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n"
+        "TJ_LYON,Tribunal judiciaire de Lyon,LYON,69\n"
+    )
+    o = m.orgs = {x.code: x for x in Organisation.objects.all()}
+    for fichier in ("nomenclature-2022-fragment.csv", "nomenclature-demo-complement.csv"):
+        nomenclature.importer((DATA / fichier).read_bytes(), version="2022", debut=dt.date(2024, 1, 1))
+
+    u = m.acteurs
+    pen, ctl, ins = Habilitation.MATIERE_PENALE, Habilitation.CONTROLE_EXPERTISES, Habilitation.INSTRUCTEUR_CANDIDATURES
+    u["expert"] = creer_utilisateur("expert@test.fr", (Role.EXPERT, None, []))
+    u["autre_expert"] = creer_utilisateur("autre.expert@test.fr", (Role.EXPERT, None, []))
+    u["magistrat"] = creer_utilisateur("magistrat@test.fr", (Role.MAGISTRAT, o["TJ_PARIS"], [ctl]))
+    u["magistrat_penal"] = creer_utilisateur("juge.instruction@test.fr", (Role.MAGISTRAT, o["TJ_PARIS"], [pen, ctl]))
+    u["magistrat_lyon"] = creer_utilisateur("magistrat.lyon@test.fr", (Role.MAGISTRAT, o["TJ_LYON"], [ctl, pen]))
+    u["greffier"] = creer_utilisateur("greffier@test.fr", (Role.GREFFIER, o["TJ_PARIS"], []))
+    u["greffier_penal"] = creer_utilisateur("greffier.penal@test.fr", (Role.GREFFIER, o["TJ_PARIS"], [pen]))
+    u["instructeur"] = creer_utilisateur("instructeur.paris@test.fr", (Role.GREFFIER, o["PARIS"], [ins]))
+    u["greffier_lyon"] = creer_utilisateur("greffier.lyon@test.fr", (Role.GREFFIER, o["LYON"], [ins]))
+    u["avocat_a"] = creer_utilisateur("avocat.a@test.fr", (Role.AVOCAT, None, []))
+    u["partie_b"] = creer_utilisateur("partie.b@test.fr", (Role.PARTIE, None, []))
+    u["avocat_penal"] = creer_utilisateur("avocat.penal@test.fr", (Role.AVOCAT, None, []))
+    u["avocat_autre"] = creer_utilisateur("avocat.autre@test.fr", (Role.AVOCAT, None, []))
+    u["agent"] = creer_utilisateur("agent@test.fr", (Role.AGENT, o["TJ_PARIS"], [pen]))
+    u["agent_civil"] = creer_utilisateur("agent.civil@test.fr", (Role.AGENT, o["TJ_PARIS"], []))
+    u["agent_lyon"] = creer_utilisateur("agent.lyon@test.fr", (Role.AGENT, o["TJ_LYON"], [pen]))
+    u["invite"] = avec_totp(creer_utilisateur("invite@test.fr", (Role.INVITE, None, [])))
+    u["invite_penal"] = avec_totp(creer_utilisateur("invite.penal@test.fr", (Role.INVITE, None, [])))
+    u["candidat"] = creer_utilisateur("candidat@test.fr", (Role.CANDIDAT, None, []))
+    u["autre_candidat"] = creer_utilisateur("autre.candidat@test.fr", (Role.CANDIDAT, None, []))
+    u["administrateur"] = creer_utilisateur("admin@test.fr", (Role.ADMINISTRATEUR, o["MINISTERE"], []))
+
+    # annuaire: the experts' fiches, inscribed on the Paris list, and the published list.
+    fiche = _fiche(u["instructeur"], u["expert"], "Durand", o["PARIS"])
+    fiche_autre = _fiche(u["instructeur"], u["autre_expert"], "Martin", o["PARIS"])
+    liste = annuaire.publier_liste(acteur=u["instructeur"], liste=o["PARIS"], annee=timezone.localdate().year)
+    m.objets["fiche"] = {"uuid": fiche.uuid}
+    m.objets["inscription"] = {"uuid": fiche.inscriptions.get().uuid}
+    m.objets["liste"] = {"uuid": liste.uuid}
+    m.objets["liste_csv"] = {"uuid": liste.uuid, "format": "csv"}
+    m.extra["fiche"], m.extra["fiche_autre"] = fiche, fiche_autre
+
+    # expertises: civil and penal at TJ Paris, another civil case of another expert.
+    civ = _expertise(
+        acteur=u["magistrat"],
+        fiche=fiche,
+        juridiction=o["TJ_PARIS"],
+        greffiers=[u["greffier"]],
+        numero_rg="26/00001",
+        mission="Décrire les désordres affectant la toiture.",
+    )
+    a, b = list(civ.parties.order_by("id"))
+    _inscrire(civ, u["expert"], u["avocat_a"], Qualite.AVOCAT, a)
+    _inscrire(civ, u["expert"], u["partie_b"], Qualite.PARTIE, b)
+    pe = _expertise(
+        acteur=u["magistrat_penal"],
+        fiche=fiche,
+        juridiction=o["TJ_PARIS"],
+        greffiers=[u["greffier_penal"]],
+        matiere=Matiere.PENALE,
+        numero_rg="P26/0042",
+        mission=mission_penale,
+    )
+    pa, _pb = list(pe.parties.order_by("id"))
+    _inscrire(pe, u["expert"], u["avocat_penal"], Qualite.AVOCAT, pa)
+    autre = _expertise(
+        acteur=u["magistrat"], fiche=fiche_autre, juridiction=o["TJ_PARIS"], numero_rg="26/00077", mission="Autre mission."
+    )
+    aa, _ab = list(autre.parties.order_by("id"))
+    _inscrire(autre, u["autre_expert"], u["avocat_autre"], Qualite.AVOCAT, aa)
+    cible = Participant.objects.get(expertise=civ, utilisateur=u["partie_b"])
+    m.objets["expertise_civile"] = {"reference": civ.uuid}
+    m.objets["expertise_penale"] = {"reference": pe.uuid}
+    m.objets["expertise_civile_action"] = {"reference": civ.uuid, "nom": "notifier"}
+    m.objets["expertise_penale_action"] = {"reference": pe.uuid, "nom": "notifier"}
+    m.objets["expertise_civile_partie"] = {"reference": civ.uuid, "partie": a.uuid}
+    m.objets["expertise_penale_partie"] = {"reference": pe.uuid, "partie": pa.uuid}
+    m.objets["expertise_civile_participant"] = {"reference": civ.uuid, "participant": cible.uuid}
+    cible_p = Participant.objects.get(expertise=pe, utilisateur=u["avocat_penal"])
+    m.objets["expertise_penale_participant"] = {"reference": pe.uuid, "participant": cible_p.uuid}
+    m.extra.update(expertise_civile=civ, expertise_penale=pe, expertise_autre=autre)
+
+    # echanges: a civil and a penal folder of the agent at TJ Paris.
+    ech_c = echanges.creer_echange(
+        acteur=u["agent"], titre="Expertise comptable SARL Dupont", juridiction=o["TJ_PARIS"], matiere=MatiereEchange.CIVILE
+    )
+    echanges.ajouter_agent(acteur=u["agent"], echange=ech_c, utilisateur=u["agent_civil"])
+    _accepter_echange(ech_c, u["invite"], u["agent"])
+    f_c = echanges.deposer(acteur=u["agent"], echange=ech_c, depot=depot("rapport-civil.pdf"), jours=7)
+    ech_p = echanges.creer_echange(acteur=u["agent"], titre=titre_penal, juridiction=o["TJ_PARIS"], matiere=MatiereEchange.PENALE)
+    _accepter_echange(ech_p, u["invite_penal"], u["agent"])
+    f_p = echanges.deposer(acteur=u["agent"], echange=ech_p, depot=depot("scelles-penal.pdf"), jours=7)
+    m.extra.update(echange_civil=ech_c, echange_penal=ech_p, fichier_civil=f_c, fichier_penal=f_p)
+    for cle, ech, f, qui in (("civil", ech_c, f_c, "invite"), ("penal", ech_p, f_p, "invite_penal")):
+        m.objets[f"echange_{cle}"] = {"reference": ech.uuid}
+        m.objets[f"fichier_{cle}"] = {"reference": f.uuid}
+        m.objets[f"accuse_{cle}"] = {"reference": f.evenement_depot.uuid}
+        part = ParticipantEchange.objects.get(echange=ech, utilisateur=u[qui])
+        m.objets[f"echange_{cle}_participant"] = {"reference": ech.uuid, "participant": part.uuid}
+
+    # candidatures: a deposited candidature of the candidate, with its pieces.
+    c = candidatures.creer_brouillon(acteur=u["candidat"], type_=TypeCandidature.INITIALE)
+    valeurs = {
+        "civilite": "Mme",
+        "nom": "Lemaire",
+        "prenom": "Claire",
+        "profession": "Ingénieure",
+        "adresse_pro": "3 quai de la Seine",
+        "code_postal_pro": "75019",
+        "ville_pro": "Paris",
+        "telephone": "06 12 34 56 78",
+        "diplomes": "Diplôme d'ingénieur (2000)",
+        "specialite": _spe("C.2.8"),
+        "date_naissance": dt.date(candidatures.annee_ouverte() - 50, 6, 1),
+        "liste": o["PARIS"],
+    }
+    from tests.candidatures.conftest import CHAMPS
+
+    valeurs = {**CHAMPS, **valeurs}
+    c = candidatures.enregistrer_brouillon(c, acteur=u["candidat"], saisie={}, valeurs=valeurs)
+    for t in c.pieces_requises:
+        candidatures.deposer_piece(c, acteur=u["candidat"], depot=depot(f"{t}.pdf"), type_piece=t)
+    c = candidatures.deposer(c, acteur=u["candidat"])
+    piece = c.pieces.first()
+    m.objets["candidature"] = {"uuid": c.uuid}
+    m.objets["candidature_piece"] = {"uuid": c.uuid, "piece": piece.uuid}
+    m.objets["candidature_action"] = {"uuid": c.uuid, "transition": "passer_en_instruction"}
+    m.objets["candidatures_export"] = {"code": "PARIS", "annee": candidatures.annee_ouverte(), "format": "csv"}
+    m.extra["candidature"] = c
+
+    # recherche: the magistrat solicits the expert.
+    demande = recherche.solliciter(
+        acteur=u["magistrat"],
+        experts=[fiche],
+        resume_mission="Fissures sur le mur porteur.",
+        type_procedure="refere",
+        delai_mission=timezone.localdate() + dt.timedelta(days=90),
+        date_limite_reponse=timezone.now() + dt.timedelta(days=3),
+    )
+    m.objets["demande"] = {"uuid": demande.uuid}
+    m.objets["sollicitation"] = {"uuid": Sollicitation.objects.get(demande=demande).uuid}
+
+    # coffre: a document of the expert's own deposits.
+    doc = coffre.enregistrer(depot("note-personnelle.pdf"), proprietaire=f"utilisateur:{u['expert'].uuid}")
+    m.objets["document"] = {"reference": doc.uuid}
+
+    # comptes: an account and a membership the administrator manages.
+    m.objets["compte"] = {"uuid": u["partie_b"].uuid}
+    m.objets["appartenance"] = {"uuid": Appartenance.objects.filter(utilisateur=u["partie_b"]).first().uuid}
+    m.objets["jeton_verification"] = {"jeton": "invalide"}
+    m.objets["reinitialisation"] = {"uidb64": "MQ", "token": "set-password"}
+    m.objets["invitation"] = {"secret": "secret-inconnu"}
+    m.objets["aucun"] = {}
+    return m
+
+
+def apres_commit(m: Monde) -> Monde:
+    """What exists only once the on_commit side effects ran (checkpoints)."""
+    from justexpert.preuves.models import PointDeControle
+
+    m.objets["point"] = {"taille": PointDeControle.objects.order_by("taille").last().taille}
+    return m
+
+
+def _accepter_echange(echange, user, par) -> None:
+    from justexpert.comptes.models import Invitation
+
+    echanges.accepter_invitation(Invitation(objet_ref=str(echange.uuid), cree_par=par), user)

@@ -1,0 +1,341 @@
+"""The one authorisation policy of the platform: every URL (pages and API operations) × every kind
+of actor → the expected HTTP status. test_matrice.py requests each entry as each actor against the
+world of monde.py, and fails on any difference, and on any URL without an entry.
+
+Adding a URL is one line: ``"app:name": R("object key", {status: "actors"}, sinon=…)``.
+- the object key names the URL kwargs in ``Monde.objets`` (``"aucun"`` for none);
+- ``{200: "expert magistrat"}`` gives the status of those actors (``*`` = every logged-in actor,
+  ``-name`` removes one); everyone else logged in gets ``sinon`` (404: they may not know the
+  object exists; 403: the page exists, not for them);
+- anonymous visitors get 302 to the login page (401 on the API) unless ``anonyme=`` says otherwise;
+- ``methode="post"`` for views that accept POST only (an empty form; every request is rolled back);
+- ``name@variant`` checks the same URL on another object (civil/penal).
+
+The actors (kind × membership; see monde.py):
+- expert: the expert of the civil and the penal case; autre_expert: expert of another case;
+- magistrat / greffier: named on the civil case (TJ Paris, magistrat holds « contrôle »);
+- magistrat_penal / greffier_penal: named on the penal case (TJ Paris, « matière pénale »);
+- magistrat_lyon: contrôle + pénal at TJ Lyon (another court); greffier_lyon: CA Lyon instructeur;
+- instructeur: greffier of CA Paris, instructeur des candidatures, manages the Paris list;
+- avocat_a / partie_b: lawyer of party A / party B of the civil case; avocat_penal: lawyer in the
+  penal case; avocat_autre: lawyer of another civil case;
+- agent: owns the civil and the penal PLEX folders (pénal habilitation); agent_civil: member of the
+  civil folder only, no pénal habilitation; agent_lyon: agent of another court;
+- invite: invited to the civil folder; invite_penal: invited to the penal folder;
+- candidat: holds the deposited candidature; autre_candidat: another candidate;
+- administrateur: platform administrator (Ministry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTEURS = (
+    "anonyme",
+    "expert",
+    "autre_expert",
+    "magistrat",
+    "magistrat_penal",
+    "magistrat_lyon",
+    "greffier",
+    "greffier_penal",
+    "instructeur",
+    "greffier_lyon",
+    "avocat_a",
+    "partie_b",
+    "avocat_penal",
+    "avocat_autre",
+    "agent",
+    "agent_civil",
+    "agent_lyon",
+    "invite",
+    "invite_penal",
+    "candidat",
+    "autre_candidat",
+    "administrateur",
+)
+
+
+@dataclass(frozen=True)
+class R:
+    objet: str
+    statuts: dict[int, str] = field(default_factory=dict)
+    sinon: int = 404
+    methode: str = "get"
+    anonyme: int | None = None
+
+
+Regle = R
+
+POLITIQUE: dict[str, R] = {
+    "portail:accueil": R("aucun", sinon=302, anonyme=200),
+    "portail:tableau_de_bord": R("aucun", sinon=200),
+    "portail:mentions_legales": R("aucun", sinon=200, anonyme=200),
+    "portail:donnees_personnelles": R("aucun", sinon=200, anonyme=200),
+    "portail:accessibilite": R("aucun", sinon=200, anonyme=200),
+    "portail:sante": R("aucun", sinon=200, anonyme=200),
+    "comptes:connexion": R("aucun", sinon=302, anonyme=200),
+    "comptes:connexion_certificat": R("aucun", sinon=403, anonyme=403),
+    "comptes:second_facteur": R("aucun", sinon=302),
+    "comptes:deconnexion": R("aucun", sinon=302, methode="post"),
+    "comptes:inscription": R("aucun", sinon=200, anonyme=200),
+    "comptes:verifier_adresse": R("jeton_verification", sinon=400, anonyme=400),
+    "comptes:reinitialisation": R("aucun", sinon=200, anonyme=200),
+    "comptes:reinitialisation_envoyee": R("aucun", sinon=200, anonyme=200),
+    "comptes:reinitialisation_confirmer": R("reinitialisation", sinon=200, anonyme=200),
+    "comptes:reinitialisation_terminee": R("aucun", sinon=200, anonyme=200),
+    "comptes:mon_compte": R("aucun", sinon=200),
+    "comptes:second_facteur_activer": R("aucun", sinon=200),
+    "comptes:admin_utilisateurs": R("aucun", {200: "administrateur"}, sinon=403),
+    "comptes:admin_creer": R("aucun", {200: "administrateur"}, sinon=403),
+    "comptes:admin_utilisateur": R("compte", {200: "administrateur"}, sinon=403),
+    "comptes:admin_desactiver": R("compte", {302: "administrateur"}, sinon=403, methode="post"),
+    "comptes:admin_reinitialiser_totp": R("compte", {302: "administrateur"}, sinon=403, methode="post"),
+    "comptes:admin_retirer_appartenance": R("appartenance", {302: "administrateur"}, sinon=403, methode="post"),
+    "comptes:admin_journal": R("aucun", {200: "administrateur"}, sinon=403),
+    "comptes:invitation_ouverte": R("aucun", sinon=400, anonyme=400),
+    "comptes:invitation": R("invitation", sinon=302),
+    "comptes:boite_demo": R("aucun", sinon=200, anonyme=200),
+    "preuves:verifier": R("aucun", sinon=200, anonyme=200),
+    "preuves:horodatage": R("aucun", sinon=415, methode="post", anonyme=415),
+    "coffre:mes_documents": R("aucun", sinon=200),
+    "coffre:deposer": R("aucun", sinon=400, methode="post"),
+    "coffre:telecharger": R("document", {200: "expert"}),
+    "annuaire:repertoire": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "annuaire:ma_fiche": R("aucun", {302: "expert autre_expert"}, sinon=403),
+    "annuaire:ma_fiche_modifier": R("aucun", {200: "expert autre_expert"}, sinon=403),
+    "annuaire:fiche_creer": R("aucun", {200: "instructeur greffier_lyon"}, sinon=403),
+    "annuaire:fiche": R(
+        "fiche",
+        {
+            404: "autre_expert avocat_a partie_b avocat_penal avocat_autre invite invite_penal candidat autre_candidat administrateur"
+        },
+        sinon=200,
+    ),
+    "annuaire:fiche_modifier": R("fiche", {200: "instructeur"}, sinon=403),
+    "annuaire:fiche_inviter": R("fiche", {302: "instructeur"}, sinon=403, methode="post"),
+    "annuaire:inscription_ajouter": R("fiche", {200: "instructeur greffier_lyon"}, sinon=403),
+    "annuaire:inscription_decider": R("inscription", {200: "instructeur"}, sinon=403),
+    "annuaire:listes_gestion": R("aucun", {200: "instructeur greffier_lyon"}, sinon=403),
+    "listes:index": R("aucun", sinon=200, anonyme=200),
+    "listes:liste": R("liste", sinon=200, anonyme=200),
+    "listes:export": R("liste_csv", sinon=200, anonyme=200),
+    "candidatures:mes_candidatures": R("aucun", {200: "expert autre_expert candidat autre_candidat"}, sinon=403),
+    "candidatures:nouvelle": R("aucun", {302: "expert autre_expert candidat autre_candidat"}, sinon=403, methode="post"),
+    "candidatures:instruction": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "candidatures:export": R(
+        "candidatures_export",
+        {
+            200: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
+        sinon=403,
+    ),
+    "candidatures:compte_rendu": R("aucun", {200: "expert autre_expert"}, sinon=403),
+    "candidatures:comptes_rendus_suivi": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "candidatures:detail": R("candidature", {200: "instructeur candidat"}),
+    "candidatures:modifier": R("candidature", {302: "candidat", 403: "instructeur"}),
+    "candidatures:enregistrer": R("candidature", {403: "instructeur", 409: "candidat"}, methode="post"),
+    "candidatures:piece_deposer": R("candidature", {302: "candidat", 403: "instructeur"}, methode="post"),
+    "candidatures:piece_telecharger": R("candidature_piece", {200: "instructeur candidat"}),
+    "candidatures:piece_accuse": R("candidature_piece", {200: "instructeur candidat"}),
+    "candidatures:message": R("candidature", {302: "instructeur candidat"}, methode="post"),
+    "candidatures:action": R("candidature_action", {302: "instructeur", 403: "candidat"}, methode="post"),
+    "recherche:recherche": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "recherche:solliciter": R(
+        "aucun",
+        {
+            302: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "recherche:demandes": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "recherche:demande": R(
+        "demande",
+        {
+            200: "magistrat magistrat_penal greffier greffier_penal agent agent_civil",
+            404: "magistrat_lyon instructeur greffier_lyon agent_lyon",
+        },
+        sinon=403,
+    ),
+    "recherche:demande_etat": R(
+        "demande",
+        {
+            200: "magistrat magistrat_penal greffier greffier_penal agent agent_civil",
+            404: "magistrat_lyon instructeur greffier_lyon agent_lyon",
+        },
+        sinon=403,
+    ),
+    "recherche:sollicitations": R("aucun", {200: "expert autre_expert"}, sinon=403),
+    "recherche:sollicitation": R("sollicitation", {200: "expert", 404: "autre_expert"}, sinon=403),
+    "recherche:disponibilite": R("aucun", {200: "expert autre_expert"}, sinon=403),
+    "echanges:liste": R("aucun", {200: "agent agent_civil agent_lyon invite invite_penal"}, sinon=302),
+    "echanges:creer": R("aucun", {200: "agent agent_civil agent_lyon"}, sinon=403),
+    "echanges:detail@civil": R("echange_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302),
+    "echanges:detail@penal": R("echange_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302),
+    "echanges:deposer@civil": R(
+        "echange_civil", {400: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302, methode="post"
+    ),
+    "echanges:deposer@penal": R(
+        "echange_penal", {400: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302, methode="post"
+    ),
+    "echanges:inviter@civil": R(
+        "echange_civil", {200: "agent agent_civil", 403: "invite", 404: "agent_lyon invite_penal"}, sinon=302
+    ),
+    "echanges:inviter@penal": R(
+        "echange_penal", {200: "agent", 403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302
+    ),
+    "echanges:ajouter_agent@civil": R(
+        "echange_civil", {400: "agent agent_civil", 403: "invite", 404: "agent_lyon invite_penal"}, sinon=302, methode="post"
+    ),
+    "echanges:ajouter_agent@penal": R(
+        "echange_penal", {400: "agent", 403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302, methode="post"
+    ),
+    "echanges:retirer@civil": R(
+        "echange_civil_participant", {403: "invite", 404: "agent_lyon invite_penal"}, sinon=302, methode="post"
+    ),
+    "echanges:retirer@penal": R(
+        "echange_penal_participant", {403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302, methode="post"
+    ),
+    "echanges:trace@civil": R(
+        "echange_civil", {200: "agent agent_civil", 403: "invite", 404: "agent_lyon invite_penal"}, sinon=302
+    ),
+    "echanges:trace@penal": R(
+        "echange_penal", {200: "agent", 403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302
+    ),
+    "echanges:trace_pdf@civil": R(
+        "echange_civil", {200: "agent agent_civil", 403: "invite", 404: "agent_lyon invite_penal"}, sinon=302
+    ),
+    "echanges:trace_pdf@penal": R(
+        "echange_penal", {200: "agent", 403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302
+    ),
+    "echanges:telecharger@civil": R(
+        "fichier_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302
+    ),
+    "echanges:telecharger@penal": R(
+        "fichier_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302
+    ),
+    "echanges:supprimer@civil": R("fichier_civil", {403: "invite", 404: "agent_lyon invite_penal"}, sinon=302, methode="post"),
+    "echanges:supprimer@penal": R(
+        "fichier_penal", {403: "invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302, methode="post"
+    ),
+    "echanges:accuse@civil": R("accuse_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302),
+    "echanges:accuse@penal": R("accuse_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302),
+    "expertises:liste": R("aucun", sinon=200),
+    "expertises:nouvelle": R(
+        "aucun", {200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon"}, sinon=403
+    ),
+    "expertises:detail@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "expertises:detail@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "expertises:action@civil": R(
+        "expertise_civile_action", {302: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}, methode="post"
+    ),
+    "expertises:action@penal": R(
+        "expertise_penale_action", {302: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}, methode="post"
+    ),
+    "expertises:inviter@civil": R(
+        "expertise_civile", {200: "expert greffier", 403: "magistrat magistrat_penal avocat_a partie_b"}
+    ),
+    "expertises:inviter@penal": R("expertise_penale", {200: "expert greffier_penal", 403: "magistrat_penal avocat_penal"}),
+    "expertises:ajouter_greffier@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}
+    ),
+    "expertises:ajouter_greffier@penal": R(
+        "expertise_penale", {200: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}
+    ),
+    "expertises:ajouter_partie@civil": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
+    ),
+    "expertises:ajouter_partie@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
+    "expertises:ne_pas_inscrire@civil": R(
+        "expertise_civile_partie", {302: "avocat_a", 403: "expert magistrat magistrat_penal greffier partie_b"}, methode="post"
+    ),
+    "expertises:ne_pas_inscrire@penal": R(
+        "expertise_penale_partie", {302: "avocat_penal", 403: "expert magistrat_penal greffier_penal"}, methode="post"
+    ),
+    "expertises:retirer@civil": R(
+        "expertise_civile_participant",
+        {302: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"},
+        methode="post",
+    ),
+    "expertises:retirer@penal": R(
+        "expertise_penale_participant", {302: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}, methode="post"
+    ),
+    "api:openapi-json": R("aucun", sinon=200, anonyme=200),
+    "api:openapi-view": R("aucun", sinon=200, anonyme=200),
+    "api:api-root": R("aucun", anonyme=404),
+    "GET /api/v1/comptes/moi": R("aucun", sinon=200),
+    "GET /api/v1/preuves/cle": R("aucun", sinon=200, anonyme=200),
+    "GET /api/v1/preuves/checkpoints": R("aucun", sinon=200, anonyme=200),
+    "GET /api/v1/preuves/checkpoints/latest": R("aucun", sinon=200, anonyme=200),
+    "GET /api/v1/preuves/checkpoints/{taille}": R("point", sinon=200, anonyme=200),
+    "GET /api/v1/preuves/inclusion": R("aucun", sinon=422, anonyme=422),
+    "GET /api/v1/preuves/consistency": R("aucun", sinon=422, anonyme=422),
+    "GET /api/v1/annuaire/fiches": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "GET /api/v1/annuaire/fiches/{uuid}": R(
+        "fiche",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "GET /api/v1/candidatures/": R("aucun", sinon=200),
+    "GET /api/v1/candidatures/{uuid}": R("candidature", {200: "instructeur candidat"}),
+    "GET /api/v1/echanges/": R("aucun", {200: "agent agent_civil agent_lyon invite invite_penal"}, sinon=403),
+    "GET /api/v1/echanges/{reference}@civil": R(
+        "echange_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=403
+    ),
+    "GET /api/v1/echanges/{reference}@penal": R(
+        "echange_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=403
+    ),
+    "GET /api/v1/expertises/": R("aucun", sinon=200),
+    "GET /api/v1/expertises/{reference}@civil": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "GET /api/v1/expertises/{reference}@penal": R(
+        "expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}
+    ),
+    "GET /api/v1/experts/recherche": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+}
