@@ -134,7 +134,8 @@ def preparer(n: int) -> None:
                     )
                 )
             Expert.objects.bulk_create(experts, batch_size=lot)
-            print(f"  experts: {min(n, debut + lot)}/{n}", end="\r", flush=True)
+            if (debut + lot) % 25_000 == 0:
+                print(f"  experts: {min(n, debut + lot)}/{n}", flush=True)
         ids = list(Expert.objects.filter(reference__startswith="B").order_by("reference").values_list("pk", flat=True))
         debut_ins, fin_ins = dt.date(2024, 1, 1), dt.date(2029, 1, 1)
         inscriptions = []
