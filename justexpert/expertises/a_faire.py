@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from justexpert.comptes.models import Utilisateur
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
 from . import permissions, procedure
-from .models import Etat, Participant
+from .models import Depot, Etat, Ouverture, Participant
 from .services import echeances
 
 LIMITE = 50
@@ -29,9 +29,25 @@ class Element:
     urgent: bool = False
 
 
+def non_lus(user: Utilisateur) -> dict[int, int]:
+    """Unread documents per case where the user is a named participant (one query): deposited by
+    others, visible to them (medical rule), never opened by them."""
+    miennes = Participant.objects.filter(utilisateur=user, retire_le__isnull=True)
+    lignes = (
+        Depot.objects.filter(expertise__in=miennes.values("expertise"))
+        .exclude(depose_par=user)
+        .filter(permissions.filtre_medical(user))
+        .filter(~Exists(Ouverture.objects.filter(depot=OuterRef("pk"), utilisateur=user)))
+        .values("expertise_id")
+        .annotate(n=Count("id"))
+    )
+    return {ligne["expertise_id"]: ligne["n"] for ligne in lignes}
+
+
 def a_faire_expertises(user: Utilisateur) -> list[Element]:
     if not getattr(user, "is_authenticated", False):
         return []
+    a_lire = non_lus(user)
     qs = (
         permissions.expertises_visibles(user)
         .exclude(etat=Etat.CLOSE)
@@ -49,11 +65,19 @@ def a_faire_expertises(user: Utilisateur) -> list[Element]:
         # the list, not through their « à faire ».
         mes = {p.qualite for p in e.miens}  # type: ignore[attr-defined]
         attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
+        reference = "pénale" if e.est_penale else f"RG {e.numero_rg}"
+        if a_lire.get(e.pk):
+            n = a_lire[e.pk]
+            items.append(
+                Element(
+                    f"Expertise {reference} : {n} document{'s' if n > 1 else ''} non lu{'s' if n > 1 else ''}",
+                    reverse("expertises:detail", args=[e.uuid]) + "#documents",
+                )
+            )
         if not mes & attendues:
             continue
         miennes = [ech for ech in echeances(e) if mes & ech.qualites]
         ech = miennes[0] if miennes else None
-        reference = "pénale" if e.est_penale else f"RG {e.numero_rg}"
         items.append(
             Element(
                 f"Expertise {reference} ({e.get_etat_display().lower()}) : {phrase}",

@@ -171,3 +171,59 @@ def expertise(request: HttpRequest, reference: uuid.UUID) -> dict:
             for h in historique(e)
         ],
     }
+
+
+class DocumentOut(Schema):
+    uuid: str
+    type: str
+    libelle: str
+    nom: str
+    taille: int
+    sha256: str
+    depose_le: dt.datetime
+    qualite_deposant: str
+    partie: str | None
+    numero: int | None
+    medical: bool
+    en_retard: bool
+    repond_a: str | None
+    date_limite: dt.date | None
+    contenu_detruit: bool
+    signature: str | None
+    evenement: str
+    ouvert_le: dt.datetime | None
+
+
+@router.get("/{reference}/documents", response=list[DocumentOut])
+def documents(request: HttpRequest, reference: uuid.UUID) -> list[dict]:
+    """The documents of the case this person may see (medical ones only if allowed)."""
+    from .views_depots import documents_visibles
+
+    user = cast(Utilisateur, request.user)
+    e = permissions.expertise_pour(user, reference)
+    mes = permissions.qualites(user, e)
+    rows = documents_visibles(user, e, mes)
+    uuids = {d.pk: str(d.uuid) for d in rows}
+    return [
+        {
+            "uuid": str(d.uuid),
+            "type": d.type,
+            "libelle": d.libelle,
+            "nom": d.document.nom,
+            "taille": d.document.taille,
+            "sha256": d.document.sha256,
+            "depose_le": d.depose_le,
+            "qualite_deposant": d.qualite,
+            "partie": str(d.partie.uuid) if d.partie else None,
+            "numero": d.numero,
+            "medical": d.medical,
+            "en_retard": d.en_retard,
+            "repond_a": uuids.get(d.repond_a_id) if d.repond_a_id else None,
+            "date_limite": d.date_limite,
+            "contenu_detruit": d.document.detruit_le is not None,
+            "signature": (d.verdict or {}).get("statut"),
+            "evenement": str(d.evenement.uuid),
+            "ouvert_le": d.miennes[0].le if d.miennes else None,  # type: ignore[attr-defined]
+        }
+        for d in rows
+    ]
