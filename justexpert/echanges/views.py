@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import cast
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.annuaire import permissions as annuaire_permissions
-from justexpert.coffre.services import RefusDepot
+from justexpert.coffre.services import MESSAGE_BASE, RefusDepot
 from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, refuser, roles
@@ -26,6 +29,8 @@ from justexpert.preuves.models import Evenement
 from . import permissions, services, trace
 from .forms import AgentForm, DepotForm, EchangeForm, InvitationForm, RechercheExpertForm
 from .models import Echange, Fichier, Telechargement
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_SECOND_FACTEUR = "Activez la double authentification pour accéder à vos échanges sécurisés."
 
@@ -166,10 +171,23 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
         form.add_error(None, str(exc))
         return _detail(request, echange, form=form, status=400)
     except RefusDepot as exc:
+        if exc.statut == 503:  # the database is unavailable: the folder page cannot be rendered
+            return _service_indisponible(exc.message)
         form.add_error("fichier", exc.message)
         return _detail(request, echange, form=form, status=exc.statut)
+    except DatabaseError:
+        # Lost before or during the commit: the stored object, if any, is removed by coffre's
+        # cleanup task once no row names it (docs/coffre.md).
+        logger.exception("echanges: database unavailable while recording a deposit")
+        return _service_indisponible(MESSAGE_BASE)
     messages.success(request, f"« {fichier.nom} » est déposé ; les autres participants sont avisés par courriel.")
     return redirect("echanges:detail", echange.uuid)
+
+
+def _service_indisponible(message: str) -> HttpResponse:
+    """503 page rendered without the request's context processors: they would query the database."""
+    corps = loader.render_to_string("echanges/message.html", {"titre": "Service momentanément indisponible", "message": message})
+    return HttpResponse(corps, status=503, headers={"Retry-After": "60"})
 
 
 def _indisponible(request: HttpRequest, fichier: Fichier, message: str) -> HttpResponse:
