@@ -27,12 +27,9 @@ class CodeForm(FormulaireDsfr):
     )
 
 
-class InscriptionForm(FormulaireDsfr):
-    prenom = forms.CharField(label="Prénom", max_length=150)
-    nom = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(
-        label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
+class NouveauMotDePasseForm(FormulaireDsfr):
+    """A new password typed twice, checked against the password validators (field-level errors)."""
+
     mot_de_passe = forms.CharField(
         label="Mot de passe",
         max_length=4096,
@@ -58,6 +55,15 @@ class InscriptionForm(FormulaireDsfr):
             except forms.ValidationError as exc:
                 self.add_error("mot_de_passe", exc)
         return data
+
+
+class InscriptionForm(NouveauMotDePasseForm):
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    field_order = ["prenom", "nom", "email", "mot_de_passe", "confirmation"]
 
 
 class ActivationTotpForm(FormulaireDsfr):
@@ -111,34 +117,10 @@ class RechercheUtilisateurForm(FormulaireDsfr):
     q = forms.CharField(label="Nom ou adresse", max_length=200, required=False)
 
 
-class CompteInviteForm(FormulaireDsfr):
+class CompteInviteForm(NouveauMotDePasseForm):
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
-    mot_de_passe = forms.CharField(
-        label="Mot de passe",
-        max_length=4096,
-        strip=False,
-        help_text="Au moins 12 caractères ; évitez un mot de passe courant.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    confirmation = forms.CharField(
-        label="Confirmez le mot de passe",
-        max_length=4096,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        mdp, conf = data.get("mot_de_passe"), data.get("confirmation")
-        if mdp and conf and mdp != conf:
-            self.add_error("confirmation", "Les deux mots de passe ne sont pas identiques.")
-        if mdp:
-            try:
-                password_validation.validate_password(mdp)
-            except forms.ValidationError as exc:
-                self.add_error("mot_de_passe", exc)
-        return data
+    field_order = ["prenom", "nom", "mot_de_passe", "confirmation"]
 
 
 class CertificatForm(FormulaireDsfr):
