@@ -90,6 +90,8 @@ class Session:
             self.client.cookies[settings.SESSION_COOKIE_NAME] = self.cookie
         with transaction.atomic():
             reponse = getattr(self.client, methode)(chemin, donnees or {})
+            # Streamed downloads are read inside the transaction (they may log as they go).
+            reponse.corps = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
             transaction.set_rollback(True)
         return reponse
 

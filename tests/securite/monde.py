@@ -86,7 +86,17 @@ def _inscrire(e: Expertise, acteur: Utilisateur, user: Utilisateur, qualite: str
     invitations.accepter(None, secret=_secret(lien), utilisateur=user)
 
 
-def _expertise(*, acteur, fiche, juridiction, greffiers=(), matiere=Matiere.CIVILE, numero_rg, mission) -> Expertise:
+def _expertise(
+    *,
+    acteur,
+    fiche,
+    juridiction,
+    greffiers=(),
+    matiere=Matiere.CIVILE,
+    numero_rg,
+    mission,
+    noms_parties=("SCI Les Tilleuls", "Entreprise Toitures"),
+) -> Expertise:
     aujourd_hui = timezone.localdate()
     civile = matiere == Matiere.CIVILE
     return expertises.designer(
@@ -104,8 +114,8 @@ def _expertise(*, acteur, fiche, juridiction, greffiers=(), matiere=Matiere.CIVI
         consignation_montant=None,
         consignation_date_limite=None,
         parties=[
-            ("SCI Les Tilleuls", QualitePartie.DEMANDEUR if civile else QualitePartie.PARTIE_CIVILE),
-            ("Entreprise Toitures", QualitePartie.DEFENDEUR if civile else QualitePartie.MIS_EN_EXAMEN),
+            (noms_parties[0], QualitePartie.DEMANDEUR if civile else QualitePartie.PARTIE_CIVILE),
+            (noms_parties[1], QualitePartie.DEFENDEUR if civile else QualitePartie.MIS_EN_EXAMEN),
         ],
     )
 
@@ -119,8 +129,11 @@ class Monde:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def construire(*, titre_penal: str = "Scellés affaire X", mission_penale: str = "Examen des scellés.") -> Monde:
+def construire(*, canari: str = "") -> Monde:
+    """The world; ``canari`` (a unique marker) goes into every title, name and content of the penal
+    folder and the penal case, for the canary crawl."""
     m = Monde()
+    c_ = f" {canari}" if canari else ""
     organisations.charger_reference()
     organisations.importer_tribunaux(
         "code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n"
@@ -183,7 +196,8 @@ def construire(*, titre_penal: str = "Scellés affaire X", mission_penale: str =
         greffiers=[u["greffier_penal"]],
         matiere=Matiere.PENALE,
         numero_rg="P26/0042",
-        mission=mission_penale,
+        mission=f"Examen des scellés{c_}.",
+        noms_parties=(f"Partie civile{c_}", f"Mis en examen{c_}"),
     )
     pa, _pb = list(pe.parties.order_by("id"))
     _inscrire(pe, u["expert"], u["avocat_penal"], Qualite.AVOCAT, pa)
@@ -211,9 +225,22 @@ def construire(*, titre_penal: str = "Scellés affaire X", mission_penale: str =
     echanges.ajouter_agent(acteur=u["agent"], echange=ech_c, utilisateur=u["agent_civil"])
     _accepter_echange(ech_c, u["invite"], u["agent"])
     f_c = echanges.deposer(acteur=u["agent"], echange=ech_c, depot=depot("rapport-civil.pdf"), jours=7)
-    ech_p = echanges.creer_echange(acteur=u["agent"], titre=titre_penal, juridiction=o["TJ_PARIS"], matiere=MatiereEchange.PENALE)
+    ech_p = echanges.creer_echange(
+        acteur=u["agent"],
+        titre=f"Scellés affaire X{c_}",
+        juridiction=o["TJ_PARIS"],
+        matiere=MatiereEchange.PENALE,
+        reference_procedure=f"PROC-42{c_}",
+    )
     _accepter_echange(ech_p, u["invite_penal"], u["agent"])
-    f_p = echanges.deposer(acteur=u["agent"], echange=ech_p, depot=depot("scelles-penal.pdf"), jours=7)
+    nom = f"scelles-penal-{canari}.pdf" if canari else "scelles-penal.pdf"
+    f_p = echanges.deposer(acteur=u["agent"], echange=ech_p, depot=depot(nom, pdf(f"Contenu{c_}".encode())), jours=7)
+    # The invited person answers with a file of their own, and downloads the agent's.
+    echanges.enregistrer_telechargement(acteur=u["invite_penal"], fichier=f_p)
+    echanges.deposer(
+        acteur=u["invite_penal"], echange=ech_p, depot=depot(f"reponse-{canari}.pdf", pdf(f"Réponse{c_}".encode())), jours=2
+    )
+    echanges.inviter_personne(acteur=u["agent"], echange=ech_p, email="externe@exemple.fr")
     m.extra.update(echange_civil=ech_c, echange_penal=ech_p, fichier_civil=f_c, fichier_penal=f_p)
     for cle, ech, f, qui in (("civil", ech_c, f_c, "invite"), ("penal", ech_p, f_p, "invite_penal")):
         m.objets[f"echange_{cle}"] = {"reference": ech.uuid}

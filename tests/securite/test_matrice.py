@@ -50,7 +50,7 @@ CSRF = re.compile(rb"(csrfmiddlewaretoken\" value=\"|csrf-token\" content=\"|csr
 
 def _empreinte(reponse) -> tuple[int, bytes, list[tuple[str, str]]]:
     """Status, body and headers of a response with the per-request values (nonce, CSRF) blanked."""
-    corps = CSRF.sub(rb"\1X", NONCE.sub(b"nonce-X", reponse.content))
+    corps = CSRF.sub(rb"\1X", NONCE.sub(b"nonce-X", reponse.corps))
     entetes = sorted(
         (k.lower(), NONCE.sub(b"nonce-X", v.encode()).decode())
         for k, v in reponse.headers.items()
