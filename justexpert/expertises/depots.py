@@ -330,7 +330,7 @@ def ouvrir(*, acteur: Utilisateur, depot: Depot) -> Ouverture | None:
 
 
 def ouvrir_plusieurs(*, acteur: Utilisateur, depots: list[Depot]) -> dict[int, Ouverture]:
-    nouveaux = {}
+    nouveaux: dict[int, Ouverture] = {}
     candidats = [d for d in depots if d.depose_par_id != acteur.pk and d.document.detruit_le is None]
     if not candidats:
         return nouveaux

@@ -402,7 +402,7 @@ class FiltreForm(forms.Form):
 
 class ParticipantChoix(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Participant) -> str:  # type: ignore[override]
-        pour = f" — {obj.partie.designation}" if obj.partie_id else ""
+        pour = f" — {obj.partie.designation}" if obj.partie is not None else ""
         return f"{obj.utilisateur} ({obj.get_qualite_display().lower()}{pour})"
 
 
