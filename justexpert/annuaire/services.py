@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from justexpert.comptes import invitations
 from justexpert.comptes.models import Invitation, Organisation, Role, TypeOrganisation, Utilisateur
-from justexpert.comptes.services import RefusService
+from justexpert.comptes.services import RefusService, terminer_sessions
 from justexpert.lib.temps import age_au
 from justexpert.preuves import services as preuves
 
@@ -442,6 +442,10 @@ def changer_statut(
             motif=motif,
         )
         _journaliser_preuve(f"statut.{nouveau}", acteur=acteur, inscription=inscription)
+        if nouveau == StatutInscription.RADIE and inscription.expert.utilisateur_id:
+            # A struck-off expert's open sessions end at once (ASVS 7.4.2): they log in again and
+            # see what their account still allows.
+            terminer_sessions(inscription.expert.utilisateur)
     return inscription
 
 
