@@ -11,12 +11,13 @@ import datetime as dt
 from decimal import Decimal
 
 from justexpert.annuaire.models import Expert
+from justexpert.coffre import services as coffre
 from justexpert.comptes import invitations
 from justexpert.comptes.models import Organisation, Utilisateur
 from justexpert.lib.temps import date_locale, maintenant
 
-from . import services
-from .models import Expertise, Qualite, QualitePartie
+from . import depots, services
+from .models import Expertise, Qualite, QualitePartie, TypeDocument
 
 
 def _secret(lien: str) -> str:
@@ -27,6 +28,18 @@ def _enroler(e: Expertise, expert: Utilisateur, user: Utilisateur, qualite: str,
     partie = list(e.parties.order_by("id"))[index_partie]
     _inv, lien = services.inviter_participant(acteur=expert, expertise=e, email=user.email, qualite=qualite, partie=partie)
     invitations.accepter(None, secret=_secret(lien), utilisateur=user)
+
+
+def _fichier(nom: str, texte: str) -> coffre.Depot:
+    d = coffre.Depot(nom)
+    d.ecrire(texte.encode())
+    d.terminer()
+    return d
+
+
+def _deposer(user: Utilisateur, e: Expertise, type_: str, nom: str, texte: str, **kw: object) -> None:
+    e.refresh_from_db()
+    depots.deposer(acteur=user, expertise=e, type_=type_, fichier=_fichier(nom, texte), **kw)  # type: ignore[arg-type]
 
 
 def charger(domaine: str = "demo.justexpert.fr") -> int:
@@ -76,6 +89,16 @@ def charger(domaine: str = "demo.justexpert.fr") -> int:
         e = services.constater_consignation(acteur=greffier, expertise=e)
         _enroler(e, expert, avocat, Qualite.AVOCAT, 0)
         _enroler(e, expert, partie, Qualite.PARTIE, 1)
+        _deposer(expert, e, TypeDocument.NOTE, "note-1-aux-parties.txt", "Note n° 1 : déroulement des opérations.\n")
+        _deposer(avocat, e, TypeDocument.PIECE, "constat-huissier.txt", "Constat du 3 mars : fissures en façade.\n")
         if etape == "dires":
-            services.ouvrir_dires(acteur=expert, expertise=e, jour=aujourd_hui + dt.timedelta(days=10))
+            _deposer(
+                expert,
+                e,
+                TypeDocument.PRE_RAPPORT,
+                "note-de-synthese.txt",
+                "Note de synthèse : conclusions provisoires.\n",
+                date_limite=aujourd_hui + dt.timedelta(days=10),
+            )
+            _deposer(avocat, e, TypeDocument.DIRE, "dire-1.txt", "Dire n° 1 sur la note de synthèse.\n")
     return crees
