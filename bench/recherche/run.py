@@ -79,11 +79,8 @@ def preparer(n: int) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from justexpert.annuaire import nomenclature
     from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
@@ -95,6 +92,12 @@ def preparer(n: int) -> None:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
+    if os.environ.get("BENCH_RECHERCHE_GARDER") and Expert.objects.filter(reference__startswith="B").count() == n:
+        print("  data kept from a previous run (--garder): generation skipped", flush=True)
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        compter_requetes()
+        return
     organisations.charger_reference()
     organisations.importer_tribunaux("code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n")
     data = Path(nomenclature.__file__).resolve().parent / "data"
@@ -184,6 +187,19 @@ def preparer(n: int) -> None:
     user = Utilisateur.objects.create_user(EMAIL, MOT_DE_PASSE, prenom="Greffier", nom="Bench", email_verifie=True)
     tj = Organisation.objects.get(code="TJ_PARIS")
     ajouter_appartenance(None, acteur=None, utilisateur=user, role=Role.GREFFIER, organisation=tj, habilitations=[])
+    compter_requetes()
+
+
+def compter_requetes() -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from justexpert.comptes.models import Utilisateur
+    from justexpert.recherche import index
+
+    user = Utilisateur.objects.get(email=EMAIL)
 
     # Queries per request, in-process, at steady state (the freshness check runs at most every
     # RECHERCHE_FRAICHEUR_S per process, counted apart).
@@ -363,19 +379,42 @@ def postgres_admin(url: str, sql: str) -> bool:
     return True
 
 
+def postgres_existe(url: str, nom: str) -> bool:
+    import psycopg
+
+    cible = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(cible, autocommit=True, connect_timeout=5) as c:
+            return c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone() is not None
+    except psycopg.OperationalError:
+        return False
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--experts", type=int, default=100_000)
     p.add_argument("--requetes", type=int, default=240, help="searches per backend (as many minimal pages, interleaved)")
     p.add_argument("--postgres", default=os.environ.get("BENCH_RECHERCHE_POSTGRES", POSTGRES), help='"" to skip PostgreSQL')
     p.add_argument("--sans-sqlite", action="store_true")
+    p.add_argument(
+        "--garder",
+        metavar="DOSSIER",
+        default="",
+        help="keep the generated databases (SQLite file in DOSSIER, PostgreSQL database not dropped) and reuse them",
+    )
     p.add_argument("--preparer", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.preparer:
         preparer(args.experts)
         return 0
 
-    dossier = Path(tempfile.mkdtemp(prefix="bench-recherche-"))
+    garder = bool(args.garder)
+    if garder:
+        dossier = Path(args.garder).resolve()
+        dossier.mkdir(parents=True, exist_ok=True)
+        os.environ["BENCH_RECHERCHE_GARDER"] = "1"
+    else:
+        dossier = Path(tempfile.mkdtemp(prefix="bench-recherche-"))
     try:
         if not args.sans_sqlite:
             lancer("sqlite", f"sqlite:///{dossier / 'bench.sqlite3'}", dossier, args.experts, args.requetes)
@@ -383,18 +422,22 @@ def main() -> int:
             nom = urllib.parse.urlsplit(args.postgres).path.lstrip("/")
             if not re.fullmatch(r"[a-z_][a-z0-9_]*", nom) or not nom.startswith("justexpert_bench"):
                 raise SystemExit(f"refusing to drop {nom!r}: the database name must start with justexpert_bench")
-            if postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)"):
+            if garder and postgres_existe(args.postgres, nom):
+                lancer("postgresql", args.postgres, dossier, args.experts, args.requetes)
+            elif postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)"):
                 postgres_admin(args.postgres, f"CREATE DATABASE {nom}")
                 try:
                     lancer("postgresql", args.postgres, dossier, args.experts, args.requetes)
                 finally:
-                    postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)")
+                    if not garder:
+                        postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)")
             else:
                 print("[postgresql] server unreachable: PostgreSQL part skipped")
     except BaseException:
         print(f"gunicorn logs kept in {dossier}")
         raise
-    shutil.rmtree(dossier, ignore_errors=True)
+    if not garder:
+        shutil.rmtree(dossier, ignore_errors=True)
     return 0
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from justexpert.annuaire.models import ElementNomenclature
 from justexpert.comptes.models import Organisation, TypeOrganisation
@@ -29,6 +32,22 @@ def choix_nomenclature() -> list[tuple[str, str]]:
     return [("", "Toutes")] + list(vus.items())
 
 
+class SelectRapide(forms.Select):
+    """A select whose options are written in Python: the stock widget renders one template per
+    option, which made the search form (about 80 options) cost more than the search itself."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer: object = None) -> SafeString:
+        attrs = self.build_attrs(self.attrs, attrs)
+        choisies = {str(v) for v in self.format_value(value)}
+        selectionne = mark_safe(" selected")  # noqa: S308 (a constant)
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), selectionne if str(v) in choisies else "", libelle) for v, libelle in self.choices),
+        )
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(attrs), options)
+
+
 class RechercheForm(FormulaireDsfr):
     texte = forms.CharField(
         label="La mission, en vos mots",
@@ -37,15 +56,12 @@ class RechercheForm(FormulaireDsfr):
         help_text="Par exemple : « fissures sur un mur de maison neuve ». Accents, pluriels et majuscules sont indifférents.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    nomenclature = forms.ChoiceField(label="Branche, rubrique ou spécialité", required=False)
-    cour = forms.ModelChoiceField(
-        label="Cour d'appel",
-        required=False,
-        queryset=Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL).order_by("nom"),
-        to_field_name="code",
-        empty_label="Toutes",
-    )
+    nomenclature = forms.ChoiceField(label="Branche, rubrique ou spécialité", required=False, widget=SelectRapide)
+    # The cours d'appel are read once per form (one query whatever the value given): the code
+    # chosen is resolved from that list by ``clean_cour``.
+    cour = forms.ChoiceField(label="Cour d'appel", required=False, widget=SelectRapide)
     liste = forms.ChoiceField(
+        widget=SelectRapide,
         label="Liste",
         required=False,
         choices=[
@@ -57,7 +73,7 @@ class RechercheForm(FormulaireDsfr):
     departement = forms.CharField(label="Département", required=False, max_length=3, help_text="Par exemple 75 ou 2A.")
     langue = forms.CharField(label="Langue", required=False, max_length=50)
     matiere = forms.ChoiceField(
-        label="Matière", required=False, choices=[("", "Toutes"), ("civile", "Civile"), ("penale", "Pénale")]
+        widget=SelectRapide, label="Matière", required=False, choices=[("", "Toutes"), ("civile", "Civile"), ("penale", "Pénale")]
     )
     echange_securise = forms.BooleanField(label="Utilise l'échange sécurisé", required=False)
     inclure_indisponibles = forms.BooleanField(label="Afficher aussi les experts indisponibles ou complets", required=False)
@@ -65,6 +81,11 @@ class RechercheForm(FormulaireDsfr):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["nomenclature"].choices = choix_nomenclature()  # type: ignore[attr-defined]
+        self.cours = {o.code: o for o in Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL).order_by("nom")}
+        self.fields["cour"].choices = [("", "Toutes")] + [(code, str(o)) for code, o in self.cours.items()]  # type: ignore[attr-defined]
+
+    def clean_cour(self) -> Organisation | None:
+        return self.cours.get(self.cleaned_data.get("cour") or "")
 
 
 def lire_page(valeur: object) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -30,14 +31,12 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL, Window
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
@@ -132,17 +131,21 @@ def _libelles() -> list[tuple[int, str, set[str]]]:
 
 def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
     """specialite pk -> the user's words that led to it (label words, then thesaurus words)."""
+    # The label cache check and the thesaurus are read even without a text: the number of
+    # queries of a search does not depend on its criteria.
+    libelles = _libelles()
+    entrees = list(EntreeThesaurus.objects.all())
     if not stems:
         return {}
     trouve: dict[int, list[str]] = {}
     codes_par_pk: dict[int, str] = {}
-    for pk, code, label in _libelles():
+    for pk, code, label in libelles:
         codes_par_pk[pk] = code
         communs = [stems[s] for s in stems if s in label]
         if communs:
             trouve[pk] = communs
     # Thesaurus: entries whose stems all appear in the query (multi-word entries need every word).
-    for entree in EntreeThesaurus.objects.all():
+    for entree in entrees:
         r = racines(entree.mot)
         if r and all(s in stems for s in r):
             for pk, code in codes_par_pk.items():
@@ -154,39 +157,41 @@ def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
     return trouve
 
 
+_TSQUERY = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
 _SQL_CORRESPOND = (
     "SELECT d.expert_id FROM recherche_documentexpert d "
     "WHERE d.document @@ (to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
 )
-_SQL_RANG = (
-    "SELECT ts_rank(d.document, to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s)) "
-    "FROM recherche_documentexpert d WHERE d.expert_id = annuaire_expert.id"
-)
+# Read on the document row already joined to the fiche (``document_recherche``), so the rank and
+# the match cost one expression per candidate, not one subquery each.
+_SQL_DOC_CORRESPOND = '"recherche_documentexpert"."document" @@ ' + _TSQUERY
+_SQL_DOC_RANG = 'COALESCE(ts_rank("recherche_documentexpert"."document", ' + _TSQUERY + "), 0)"
 
 
-def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool) -> tuple[Q | None, Any]:
-    """(filter: the fine specialities match, score expression) for the current database.
+def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool) -> tuple[Any, Any, Any]:
+    """(filter: the fine specialities match, the same test per row, score) for the database.
 
-    On PostgreSQL the filter is an uncorrelated ``pk IN (…)`` reading the GIN index once; the
-    score is computed only for the rows that match. On SQLite, when the text drives the search
-    (``pilote``: no cour or département narrows it), the filter is ``pk IN (one scan of the narrow
-    index table)``; otherwise a ``LIKE`` on the joined document of each candidate is cheaper."""
+    The per-row test and the score read the document joined to each candidate (the queryset
+    must join ``document_recherche``). The filter is that same test, except when the text drives
+    the search (``pilote``: no cour or département narrows it): then it is an uncorrelated
+    ``pk IN (…)`` read once (the GIN index on PostgreSQL, one scan of the narrow index table on
+    SQLite), so the 10⁵ fiches are not each joined to be tested."""
     if not stems:
-        return None, Value(0.0, output_field=FloatField())
+        return None, None, Value(0.0, output_field=FloatField())
     if connection.vendor == "postgresql":
         # Words and stems are letters and digits only (texte.mots): no tsquery operator can get in.
         francais = " | ".join(mots_saisis) or "''"
         simple = " | ".join(stems)
         # Parameters are bound, and the SQL texts are constants.
-        correspond = RawSQL(_SQL_CORRESPOND, [francais, simple])  # noqa: S611
-        rang = RawSQL(_SQL_RANG, [francais, simple], output_field=FloatField())  # noqa: S611
-        filtre = Q(pk__in=correspond)
-        score = Case(When(filtre, then=Coalesce(rang, Value(0.0))), default=Value(0.0), output_field=FloatField())
-        return filtre, score
+        par_ligne = RawSQL(_SQL_DOC_CORRESPOND, [francais, simple], output_field=BooleanField())  # noqa: S611
+        score = RawSQL(_SQL_DOC_RANG, [francais, simple], output_field=FloatField())  # noqa: S611
+        filtre: Any = Q(pk__in=RawSQL(_SQL_CORRESPOND, [francais, simple])) if pilote else par_ligne  # noqa: S611
+        return filtre, par_ligne, score
     termes = [Q(document_recherche__texte_normalise__contains=f" {s} ") for s in stems]
-    filtre = termes[0]
+    par_ligne = termes[0]
     for t in termes[1:]:
-        filtre |= t
+        par_ligne |= t
+    filtre = par_ligne
     if pilote:
         dans_index = [Q(texte_normalise__contains=f" {s} ") for s in stems]
         ou = dans_index[0]
@@ -196,7 +201,7 @@ def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool)
     total: Any = Value(0.0)
     for t in termes:
         total = total + Case(When(t, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    return filtre, ExpressionWrapper(total, output_field=FloatField())
+    return filtre, par_ligne, ExpressionWrapper(total, output_field=FloatField())
 
 
 # --- the search ---------------------------------------------------------------------------------
@@ -224,7 +229,7 @@ def _proximite(deps: set[str], ressort: Organisation | None) -> Case | Value:
     return Case(*whens, default=Value(2), output_field=IntegerField()) if whens else Value(2, output_field=IntegerField())
 
 
-def _drapeau(condition: Q) -> Case:
+def _drapeau(condition: Any) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -285,7 +290,10 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         qs = qs.filter(indisponible=0, complet=0)
 
     specialites = specialites_du_texte(stems)
-    filtre_texte, score = _texte_correspond(list(stems), list(stems.values()), pilote=pilote_texte)
+    # The text's per-row test and score read the fiche's joined document (LEFT JOIN: a fiche not
+    # yet indexed is still found by its inscriptions).
+    qs = qs.alias(document_joint=F("document_recherche__expert_id"))
+    filtre_texte, texte_ligne, score = _texte_correspond(list(stems), list(stems.values()), pilote=pilote_texte)
     # Competence: an uncorrelated "pk IN (inscriptions in the matching specialites)", evaluated once.
     competence = Q(pk__in=inscriptions.filter(specialite_id__in=sorted(specialites)).values("expert_id")) if specialites else None
     if stems:
@@ -302,7 +310,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
             if competence is not None
             else Value(0, output_field=IntegerField())
         )
-        + (_drapeau(filtre_texte) if filtre_texte is not None else Value(0, output_field=IntegerField())),
+        + (_drapeau(texte_ligne) if texte_ligne is not None else Value(0, output_field=IntegerField())),
         proximite=_proximite(deps, ressort),
         total=Window(Count("pk")),
     ).order_by(
@@ -333,15 +341,14 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         )
     debut = (page - 1) * PAR_PAGE
     cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
-    fiches = Expert.objects.filter(pk__in=list(cles) or [0]).select_related("cour_appel", "disponibilite", "document_recherche")
-    fiches = fiches.prefetch_related(
-        Prefetch(
-            "inscriptions",
-            queryset=Inscription.objects.actives(jour).select_related("liste", "specialite"),
-            to_attr="inscriptions_actives",
-        )
-    )
+    # The page's fiches, then their inscriptions in force: both queries run even for an empty page.
+    pks = list(cles) or [0]
+    fiches = Expert.objects.filter(pk__in=pks).select_related("cour_appel", "disponibilite", "document_recherche")
     par_pk = {e.pk: e for e in fiches}
+    for e in par_pk.values():
+        e.inscriptions_actives = []  # type: ignore[attr-defined]
+    for i in Inscription.objects.actives(jour).filter(expert_id__in=pks).select_related("liste", "specialite"):
+        par_pk[i.expert_id].inscriptions_actives.append(i)  # type: ignore[attr-defined]
     lignes = []
     for pk, niveau, score_texte, indisponible, complet, _ in cles.values():
         e = par_pk.get(pk)

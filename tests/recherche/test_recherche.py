@@ -208,3 +208,36 @@ def test_bulk_rebuild_and_lazy_refresh(monde, magistrat, orgs, greffier_ca, djan
     # An empty index is rebuilt in bulk by the first search.
     DocumentExpert.objects.all().delete()
     assert noms(magistrat, texte="piscine", cour=cour(orgs)) == ["Chiffre"]
+
+
+def test_queries_per_search_are_the_same_whatever_the_filters(monde, client, magistrat):
+    """Text or none, cour given, empty or defaulted, invalid values, an empty page, a late page:
+    every search runs the same number of SQL queries (the index freshness check aside)."""
+    from django.conf import settings as reglages
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from justexpert.recherche import index
+
+    reglages.RECHERCHE_FRAICHEUR_S = 3600
+    index.actualiser(force=True)
+    client.force_login(magistrat)
+    url = reverse("recherche:recherche")
+    client.get(url)
+    combinaisons = [
+        {},
+        {"texte": "fissures maison"},
+        {"texte": "fissures maison", "cour": ""},
+        {"texte": "fissures", "nomenclature": "C.2", "departement": "75"},
+        {"nomenclature": "C.2", "cour": "VERSAILLES", "inclure_indisponibles": "on"},
+        {"cour": "", "liste": "toutes", "langue": "anglais", "matiere": "penale", "echange_securise": "on"},
+        {"texte": "le la les", "cour": "INCONNUE", "liste": "nationale"},
+        {"texte": "zzzzzz aucun résultat"},
+        {"texte": "comptabilité", "page": "999"},
+    ]
+    comptes = []
+    for donnees in combinaisons:
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url, donnees).status_code == 200
+        comptes.append(len(q))
+    assert len(set(comptes)) == 1, list(zip(comptes, combinaisons, strict=True))
