@@ -183,7 +183,7 @@ def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool)
         francais = " | ".join(mots_saisis) or "''"
         simple = " | ".join(stems)
         # Parameters are bound, and the SQL texts are constants.
-        par_ligne = RawSQL(_SQL_DOC_CORRESPOND, [francais, simple], output_field=BooleanField())  # noqa: S611
+        par_ligne: Any = RawSQL(_SQL_DOC_CORRESPOND, [francais, simple], output_field=BooleanField())  # noqa: S611
         score = RawSQL(_SQL_DOC_RANG, [francais, simple], output_field=FloatField())  # noqa: S611
         filtre: Any = Q(pk__in=RawSQL(_SQL_CORRESPOND, [francais, simple])) if pilote else par_ligne  # noqa: S611
         return filtre, par_ligne, score
@@ -345,8 +345,8 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     pks = list(cles) or [0]
     fiches = Expert.objects.filter(pk__in=pks).select_related("cour_appel", "disponibilite", "document_recherche")
     par_pk = {e.pk: e for e in fiches}
-    for e in par_pk.values():
-        e.inscriptions_actives = []  # type: ignore[attr-defined]
+    for fiche in par_pk.values():
+        fiche.inscriptions_actives = []  # type: ignore[attr-defined]
     for i in Inscription.objects.actives(jour).filter(expert_id__in=pks).select_related("liste", "specialite"):
         par_pk[i.expert_id].inscriptions_actives.append(i)  # type: ignore[attr-defined]
     lignes = []
