@@ -287,7 +287,15 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         complet=_drapeau(Q(disponibilite__max_missions__isnull=False, disponibilite__max_missions__lte=F("missions_en_cours"))),
     )
     if not c.inclure_indisponibles:
-        qs = qs.filter(indisponible=0, complet=0)
+        # The same tests as the two flags, written on the columns (the planner estimates these; a
+        # filter on the CASE flags was guessed at a few rows and drove PostgreSQL to probe every
+        # fiche's inscriptions one by one).
+        qs = qs.filter(
+            Q(disponibilite__etat__isnull=True)
+            | Q(disponibilite__etat=EtatDisponibilite.DISPONIBLE)
+            | Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, disponibilite__jusqu_au__lt=jour),
+            Q(disponibilite__max_missions__isnull=True) | Q(disponibilite__max_missions__gt=F("missions_en_cours")),
+        )
 
     specialites = specialites_du_texte(stems)
     # The text's per-row test and score read the fiche's joined document (LEFT JOIN: a fiche not
