@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -113,7 +114,7 @@ def rechercher_fiches(request: HttpRequest, filtres: Query[Filtres]) -> list[dic
 
 
 @router.get("/fiches/{uuid}", response=FicheOut, summary="Une fiche d'expert (personnel de justice)")
-def detail_fiche(request: HttpRequest, uuid: str) -> dict:
+def detail_fiche(request: HttpRequest, uuid: UUID) -> dict:  # typed: a malformed UUID is a 422, not a 500
     user = _personnel(request)
     expert = get_object_or_404(permissions.visibles_par(user).select_related("cour_appel"), uuid=uuid)
     designable = Expert.objects.designables().filter(pk=expert.pk).exists()
