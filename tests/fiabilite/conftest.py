@@ -152,10 +152,11 @@ class Instance:
     def etat(self) -> dict:
         return json.loads(python_django(self.env, ETAT))
 
-    def nettoyer(self) -> dict[str, int]:
-        """The cleanup task of coffre, with a zero delay setting."""
+    def etat_puis_nettoyer(self) -> tuple[dict, dict[str, int]]:
+        """The state, then the cleanup task of coffre run with a zero delay setting (one process)."""
         env = {**self.env, "JUSTEXPERT_COFFRE_DELAI_ORPHELINS": "0"}
-        return json.loads(python_django(env, NETTOYER))
+        sortie = manage(env, "shell", "-c", ETAT + NETTOYER).stdout.strip().splitlines()
+        return json.loads(sortie[-2]), json.loads(sortie[-1])
 
     def verifier(self) -> None:
         """Both verifiers, as an operator runs them, must pass."""

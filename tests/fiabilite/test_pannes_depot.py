@@ -89,12 +89,12 @@ def telecharge_intact(instance: Instance, fichier: str, contenu: bytes) -> None:
 def sans_orphelin(instance: Instance, *, attendu: dict[str, int]) -> dict:
     """Every live document row belongs to a file of the folder and has its object; the cleanup task
     (zero delay) removes exactly the leftovers expected; then both verifiers pass."""
-    etat = instance.etat()
+    etat, nettoyes = instance.etat_puis_nettoyer()
     assert etat["documents"] == etat["fichiers"]
-    assert instance.nettoyer() == attendu
+    assert nettoyes == attendu
     assert fichiers(instance.dossier / "coffre" / "staging") == []
     objets = {p.name for p in fichiers(instance.dossier / "coffre" / "objets")}
-    assert objets == {d.replace("-", "") for d in etat["documents"]}
+    assert objets == {d.replace("-", "") for d in etat["documents"]}  # every row has its object
     instance.verifier()
     return etat
 
@@ -237,8 +237,10 @@ def test_unreachable_timestamp_authority_records_the_deposit_pending_then_the_re
         env_tsa = {**instance.env, "JUSTEXPERT_TSA_URL": ""}
         autorite = Serveur(env_tsa, port=port_tsa)
         try:
+            # A generous delay: the first answer of a fresh worker may be slow on a loaded machine.
             reprise = python_django(
-                instance.env, "from justexpert.preuves.tasks import horodater_en_attente; print(horodater_en_attente.call())"
+                {**instance.env, "JUSTEXPERT_TSA_DELAI_SECONDES": "60"},
+                "from justexpert.preuves.tasks import horodater_en_attente; print(horodater_en_attente.call())",
             )
         finally:
             autorite.arreter()
