@@ -10,7 +10,7 @@ from __future__ import annotations
 import binascii
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from . import conf, services
@@ -20,6 +20,9 @@ from .verificateur import cle_verification, empreinte_cle
 router = Router(tags=["preuves"])
 
 LIMITE_MAX = 1000
+# Tree sizes are BigIntegerField: a larger number is refused (422) before it reaches the database
+# (it overflowed there: 500).
+TAILLE_MAX = 2**63 - 1
 
 
 class HorodatageOut(Schema):
@@ -69,6 +72,10 @@ class CoherenceOut(Schema):
     preuve: list[str]
 
 
+class Erreur(Schema):
+    detail: str
+
+
 def _point(point: PointDeControle) -> dict:
     return {
         "taille": point.taille,
@@ -92,13 +99,17 @@ def cle(request: HttpRequest) -> dict:
 
 
 @router.get("/checkpoints", response=PointsOut, auth=None, summary="Tous les points de contrôle, par taille croissante")
-def points(request: HttpRequest, depuis: int = 0, limite: int = Query(100, ge=1, le=LIMITE_MAX)) -> dict:  # noqa: B008 (ninja idiom)
+def points(
+    request: HttpRequest,
+    depuis: int = Query(0, ge=0, le=TAILLE_MAX),  # noqa: B008 (ninja idiom)
+    limite: int = Query(100, ge=1, le=LIMITE_MAX),  # noqa: B008
+) -> dict:
     lot = list(PointDeControle.objects.filter(taille__gte=depuis).order_by("taille")[: limite + 1])
     suivant = lot[limite].taille if len(lot) > limite else None
     return {"items": [_point(p) for p in lot[:limite]], "suivant": suivant}
 
 
-@router.get("/checkpoints/latest", response=PointOut, auth=None, summary="Le dernier point de contrôle")
+@router.get("/checkpoints/latest", response={200: PointOut, 404: Erreur}, auth=None, summary="Le dernier point de contrôle")
 def dernier_point(request: HttpRequest) -> dict:
     point = PointDeControle.objects.order_by("-taille").first()
     if point is None:
@@ -106,16 +117,27 @@ def dernier_point(request: HttpRequest) -> dict:
     return _point(point)
 
 
-@router.get("/checkpoints/{taille}", response=PointOut, auth=None, summary="Le point de contrôle d'une taille donnée")
-def point(request: HttpRequest, taille: int) -> dict:
+@router.get(
+    "/checkpoints/{taille}", response={200: PointOut, 404: Erreur}, auth=None, summary="Le point de contrôle d'une taille donnée"
+)
+def point(request: HttpRequest, taille: int = Path(..., ge=0, le=TAILLE_MAX)) -> dict:  # noqa: B008
     point = PointDeControle.objects.filter(taille=taille).first()
     if point is None:
         raise HttpError(404, "Pas de point de contrôle à cette taille.")
     return _point(point)
 
 
-@router.get("/inclusion", response=InclusionOut, auth=None, summary="Preuve d'inclusion d'une feuille, par son empreinte")
-def inclusion(request: HttpRequest, hash_feuille: str, taille: int | None = None) -> dict:
+@router.get(
+    "/inclusion",
+    response={200: InclusionOut, 400: Erreur, 404: Erreur},
+    auth=None,
+    summary="Preuve d'inclusion d'une feuille, par son empreinte",
+)
+def inclusion(
+    request: HttpRequest,
+    hash_feuille: str,
+    taille: int | None = Query(None, ge=0, le=TAILLE_MAX),  # noqa: B008
+) -> dict:
     try:
         h = binascii.unhexlify(hash_feuille)
     except (binascii.Error, ValueError):
@@ -133,8 +155,17 @@ def inclusion(request: HttpRequest, hash_feuille: str, taille: int | None = None
     }
 
 
-@router.get("/consistency", response=CoherenceOut, auth=None, summary="Preuve de cohérence entre deux points de contrôle")
-def coherence(request: HttpRequest, premiere: int, seconde: int) -> dict:
+@router.get(
+    "/consistency",
+    response={200: CoherenceOut, 400: Erreur, 404: Erreur},
+    auth=None,
+    summary="Preuve de cohérence entre deux points de contrôle",
+)
+def coherence(
+    request: HttpRequest,
+    premiere: int = Query(..., ge=0, le=TAILLE_MAX),  # noqa: B008
+    seconde: int = Query(..., ge=0, le=TAILLE_MAX),  # noqa: B008
+) -> dict:
     points = {p.taille: p for p in PointDeControle.objects.filter(taille__in=[premiere, seconde])}
     if premiere not in points or seconde not in points:
         raise HttpError(404, "Les deux tailles doivent être celles de points de contrôle publiés.")
