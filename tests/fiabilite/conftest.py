@@ -186,9 +186,22 @@ def nouvelle_instance(modele: Modele, dossier: Path, database_url: str | None = 
 
 
 @pytest.fixture
-def instance(modele, tmp_path) -> Instance:
-    inst = nouvelle_instance(modele, tmp_path / "donnees")
-    yield inst
-    inst.arreter()
-    for nom in inst.bases:
-        _psql(_url_parente(), f"drop database if exists {nom} with (force)")
+def fabrique(modele, tmp_path):
+    """Makes instances (copies of the prepared one) and removes their servers and databases."""
+    faites: list[Instance] = []
+
+    def fabriquer(database_url: str | None = None, **extra: str) -> Instance:
+        inst = nouvelle_instance(modele, tmp_path / f"donnees{len(faites)}", database_url, **extra)
+        faites.append(inst)
+        return inst
+
+    yield fabriquer
+    for inst in faites:
+        inst.arreter()
+        for nom in inst.bases:
+            _psql(_url_parente(), f"drop database if exists {nom} with (force)")
+
+
+@pytest.fixture
+def instance(fabrique) -> Instance:
+    return fabrique()

@@ -33,7 +33,7 @@ from tests.outils_processus import (
     python_django,
 )
 
-from .conftest import PREPARER, Instance, nouvelle_instance
+from .conftest import PREPARER, Instance
 
 pytestmark = pytest.mark.lent
 
@@ -135,9 +135,9 @@ def test_server_killed_during_deposits_loses_nothing_and_the_retry_is_recorded(i
 
 
 @pytest.mark.skipif(not postgres_disponible(), reason="PostgreSQL 15 binaries (or runuser) missing")
-def test_database_stopped_during_a_deposit_tells_the_user_and_keeps_what_was_committed(modele, tmp_path):
+def test_database_stopped_during_a_deposit_tells_the_user_and_keeps_what_was_committed(fabrique):
     with cluster_prive() as cluster:
-        instance = nouvelle_instance(modele, tmp_path / "donnees", database_url=cluster.url())
+        instance = fabrique(database_url=cluster.url())
         manage(instance.env, "migrate", "-v0")
         prepare = json.loads(python_django(instance.env, PREPARER))
         instance.session, instance.echange = prepare["session"], prepare["echange"]
@@ -208,16 +208,10 @@ def _accuse(instance: Instance, evenement: str) -> dict:
     return json.loads(corps)
 
 
-def test_unreachable_timestamp_authority_records_the_deposit_pending_then_the_retry_completes(modele, tmp_path):
+def test_unreachable_timestamp_authority_records_the_deposit_pending_then_the_retry_completes(fabrique):
     port_tsa = port_libre()  # nothing listens there: connection refused
-    url_tsa = f"http://127.0.0.1:{port_tsa}/preuves/horodatage/"
-    instance = nouvelle_instance(
-        modele,
-        tmp_path / "donnees",
-        JUSTEXPERT_TSA_URL=url_tsa,
-        JUSTEXPERT_TSA_DELAI_SECONDES="2",
-        JUSTEXPERT_TSA_AC_FILE=str(tmp_path / "donnees" / "secrets" / "tsa-integree-certificats.pem"),
-    )
+    instance = fabrique(JUSTEXPERT_TSA_URL=f"http://127.0.0.1:{port_tsa}/preuves/horodatage/", JUSTEXPERT_TSA_DELAI_SECONDES="2")
+    instance.env["JUSTEXPERT_TSA_AC_FILE"] = str(instance.dossier / "secrets" / "tsa-integree-certificats.pem")
     try:
         instance.demarrer()
         contenu = pdf(MIO)
