@@ -11,7 +11,6 @@ from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -23,6 +22,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, refuser, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
 
@@ -184,10 +184,7 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("echanges:detail", echange.uuid)
 
 
-def _service_indisponible(message: str) -> HttpResponse:
-    """503 page rendered without the request's context processors: they would query the database."""
-    corps = loader.render_to_string("echanges/message.html", {"titre": "Service momentanément indisponible", "message": message})
-    return HttpResponse(corps, status=503, headers={"Retry-After": "60"})
+_service_indisponible = service_indisponible
 
 
 def _indisponible(request: HttpRequest, fichier: Fichier, message: str) -> HttpResponse:

@@ -8,9 +8,11 @@ service of depots.py, render.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,11 +21,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.coffre import conf as coffre_conf
-from justexpert.coffre.services import RefusDepot, taille_lisible
+from justexpert.coffre.services import MESSAGE_BASE, RefusDepot, taille_lisible
 from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement
 from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.permissions import connecte
 from justexpert.comptes.services import RefusService
+from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import accuses
 from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
@@ -43,6 +46,8 @@ from .models import (
 )
 
 COUR = {Qualite.EXPERT, Qualite.MAGISTRAT, Qualite.GREFFIER}
+
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> Utilisateur:
@@ -158,12 +163,18 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
             montant=d.get("montant"),
         )
     except RefusDepot as refus:
+        if refus.statut == 503:  # the database is unavailable: the case page cannot be rendered
+            return service_indisponible(refus.message)
         form.add_error("fichier", refus.message)
         return _erreur(request, e, refus.statut, depot_form=form)
     except RefusService as refus:
         form.add_error(None, str(refus))
         e.refresh_from_db()
         return _erreur(request, e, 400, depot_form=form)
+    except DatabaseError:
+        # Lost before or during the commit: coffre's cleanup task removes an object no row names.
+        logger.exception("expertises: database unavailable while recording a deposit")
+        return service_indisponible(MESSAGE_BASE)
     suite = " Il est signalé comme reçu après la date limite des dires (CPC 276)." if depot.en_retard else ""
     messages.success(
         request, f"« {depot.libelle} » déposé. Son accusé de dépôt est disponible dans la liste des documents.{suite}"

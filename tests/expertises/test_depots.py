@@ -287,3 +287,21 @@ def test_filing_the_report_without_its_signed_pdf_is_refused(client, dossier, ex
     assert reponse.status_code == 400 and "Déposez le rapport définitif signé" in texte(reponse)
     dossier.refresh_from_db()
     assert dossier.etat == Etat.REDACTION
+
+
+def test_database_lost_while_recording_a_deposit_answers_503_in_french(client, dossier, avocat_partie_a, monkeypatch):
+    from django.db import DatabaseError
+
+    from justexpert.expertises import depots
+
+    en_cours(dossier)
+    client.force_login(avocat_partie_a)
+
+    def panne(**kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(depots, "deposer", panne)
+    reponse = poster(client, dossier, {"type": TypeDocument.PIECE}, nom="contrat.pdf")
+    assert reponse.status_code == 503 and reponse["Retry-After"] == "60"
+    assert "le document n'a pas été enregistré" in texte(reponse)
+    assert not Depot.objects.filter(expertise=dossier).exists()
