@@ -11,6 +11,8 @@ Does not protect against: someone who can read the key file or the environment o
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -114,6 +116,29 @@ def cle_journal() -> ed25519.Ed25519PrivateKey:
 
 def cle_publique_journal() -> bytes:
     return cle_journal().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def cles_publiques_retirees() -> list[bytes]:
+    """Public keys of earlier log keys (rotation): ``JUSTEXPERT_PREUVES_CLES_RETIREES`` holds them,
+    comma-separated, as base64 of the 32 raw bytes. Checkpoints they signed stay verifiable."""
+    cles = []
+    for morceau in (env_str("JUSTEXPERT_PREUVES_CLES_RETIREES") or "").split(","):
+        morceau = morceau.strip()
+        if not morceau:
+            continue
+        try:
+            brut = base64.b64decode(morceau, validate=True)
+        except binascii.Error:
+            brut = b""
+        if len(brut) != 32:
+            raise ConfigurationError("JUSTEXPERT_PREUVES_CLES_RETIREES: each key is base64 of 32 raw Ed25519 bytes.")
+        cles.append(brut)
+    return cles
+
+
+def cles_publiques_verification() -> list[bytes]:
+    """Every key a checkpoint of this log may be signed with: the current one first."""
+    return [cle_publique_journal(), *cles_publiques_retirees()]
 
 
 @dataclass(frozen=True)

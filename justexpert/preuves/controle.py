@@ -74,7 +74,7 @@ def lire_temoins(contenu: str) -> list[str]:
 def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) -> Resultat:
     """Audit the whole log; `jetons` also re-checks every timestamp token (checked on receipt already)."""
     resultat = Resultat()
-    cle = conf.cle_publique_journal()
+    cles = conf.cles_publiques_verification()
     nom = conf.origine()
     taille_annoncee = Journal.objects.filter(pk=1).values_list("taille", flat=True).first() or 0
 
@@ -82,13 +82,13 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     for point in PointDeControle.objects.order_by("taille"):
         resultat.points += 1
         points[point.taille] = bytes(point.racine)
-        _verifier_point(point, nom, cle, resultat, jetons)
+        _verifier_point(point, nom, cles, resultat, jetons)
 
     attendus: dict[int, list[tuple[str, bytes]]] = {}
     for note in temoins or []:
         resultat.temoins += 1
         try:
-            cp = verifier_note(note, nom, cle)
+            cp = _verifier_note_cles(note, nom, cles)
         except PreuveInvalide as exc:
             resultat.signaler(f"témoin illisible ou non signé par la clé du journal : {exc}")
             continue
@@ -111,9 +111,21 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     return resultat
 
 
-def _verifier_point(point: PointDeControle, nom: str, cle: bytes, resultat: Resultat, jetons: bool) -> None:
+def _verifier_note_cles(note: str, nom: str, cles: list[bytes]):  # type: ignore[no-untyped-def]
+    """The note checked against the current log key, then the retired ones (key rotation)."""
+    erreur: PreuveInvalide | None = None
+    for cle in cles:
+        try:
+            return verifier_note(note, nom, cle)
+        except PreuveInvalide as exc:
+            erreur = erreur or exc
+    assert erreur is not None
+    raise erreur
+
+
+def _verifier_point(point: PointDeControle, nom: str, cles: list[bytes], resultat: Resultat, jetons: bool) -> None:
     try:
-        cp = verifier_note(point.note, nom, cle)
+        cp = _verifier_note_cles(point.note, nom, cles)
     except PreuveInvalide as exc:
         resultat.signaler(f"point de contrôle {point.taille} : {exc}")
         return

@@ -142,3 +142,27 @@ def test_altered_timestamp_token_is_detected_with_jetons(journal):
     _sql("UPDATE {p} SET jeton = %s WHERE taille = 8", bytes(jeton))
     call_command("verifier_journal")  # tokens are checked on receipt; the default audit skips them
     assert "altéré" in _echoue("--jetons")
+
+
+def test_log_key_rotation_keeps_old_checkpoints_verifiable(journal, consigner, monkeypatch, capsys):
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from justexpert.preuves import conf
+
+    ancienne = base64.b64encode(conf.cle_publique_journal()).decode()
+    nouvelle = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    monkeypatch.setenv("JUSTEXPERT_PREUVES_CLE", nouvelle.decode())
+    consigner(2)  # checkpoints now signed by the new key
+    # Without the retired key, the old checkpoints no longer verify: rotation needs it listed.
+    assert "altéré" in _echoue()
+    monkeypatch.setenv("JUSTEXPERT_PREUVES_CLES_RETIREES", ancienne)
+    call_command("verifier_journal")
+    assert "Journal de preuves intact" in capsys.readouterr().out
+    monkeypatch.setenv("JUSTEXPERT_PREUVES_CLES_RETIREES", "pas-une-cle")
+    with pytest.raises(Exception, match="JUSTEXPERT_PREUVES_CLES_RETIREES"):
+        call_command("verifier_journal")
