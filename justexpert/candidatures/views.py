@@ -82,7 +82,9 @@ def _formulaire(c: Candidature, data: object = None) -> CandidatureForm:
 def _enregistrer(request: HttpRequest, c: Candidature) -> tuple[Candidature, CandidatureForm]:
     form = _formulaire(c, request.POST)
     form.is_valid()
-    saisie = {k: request.POST.get(k) for k in form.fields if k in request.POST}
+    # NUL cannot be stored in PostgreSQL text or JSON (it answered 500); the form already flags the
+    # field, the raw entry is kept without it.
+    saisie = {k: (request.POST.get(k) or "").replace("\x00", "") for k in form.fields if k in request.POST}
     c = services.enregistrer_brouillon(c, acteur=_user(request), saisie=saisie, valeurs=form.valeurs())
     return c, form
 
