@@ -5,9 +5,13 @@ conforms to the documented schema and status codes, invalid input refused with a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -29,6 +33,20 @@ def _operations():
     return [resultat.ok() for resultat in schema.get_all_operations()]
 
 
+@contextmanager
+def connexion_gardee():
+    """The WSGI handler closes the database connection at the end of each request (Django's
+    close_old_connections); inside a test transaction that would end the test's connection. Keep
+    it open, as Django's own test client does around each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _verifier(operation, mode: GenerationMode, entetes: dict[str, str]) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -38,8 +56,9 @@ def _verifier(operation, mode: GenerationMode, entetes: dict[str, str]) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def un_cas(case) -> None:
-        reponse = case.call(headers=entetes)
-        case.validate_response(reponse, headers=entetes, excluded_checks=[positive_data_acceptance])
+        with connexion_gardee():
+            reponse = case.call(headers=entetes)
+            case.validate_response(reponse, headers=entetes, excluded_checks=[positive_data_acceptance])
 
     try:
         un_cas()
