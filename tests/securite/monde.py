@@ -28,7 +28,7 @@ from justexpert.echanges import services as echanges
 from justexpert.echanges.models import Matiere as MatiereEchange
 from justexpert.echanges.models import Participant as ParticipantEchange
 from justexpert.expertises import services as expertises
-from justexpert.expertises.models import Expertise, Matiere, Participant, Partie, Qualite, QualitePartie
+from justexpert.expertises.models import Etat, Expertise, Matiere, Participant, Partie, Qualite, QualitePartie, TypeDocument
 from justexpert.recherche import services as recherche
 from justexpert.recherche.models import Sollicitation
 from tests.conftest import creer_utilisateur
@@ -86,6 +86,16 @@ def _inscrire(e: Expertise, acteur: Utilisateur, user: Utilisateur, qualite: str
     invitations.accepter(None, secret=_secret(lien), utilisateur=user)
 
 
+def _deposer(user, e: Expertise, type_: str, nom: str, texte: str, **kw):  # type: ignore[no-untyped-def]
+    from justexpert.expertises import depots
+
+    e.refresh_from_db()
+    fichier = Depot(nom)
+    fichier.ecrire(f"{texte}\n".encode())
+    fichier.terminer()
+    return depots.deposer(acteur=user, expertise=e, type_=type_, fichier=fichier, **kw)
+
+
 def _expertise(
     *,
     acteur,
@@ -127,13 +137,19 @@ class Monde:
     objets: dict[str, dict[str, object]] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
+    canaris: dict[str, str] = field(default_factory=dict)
 
 
 def construire(*, canari: str = "") -> Monde:
     """The world; ``canari`` (a unique marker) goes into every title, name and content of the penal
     folder and the penal case, for the canary crawl."""
     m = Monde()
-    c_ = f" {canari}" if canari else ""
+    # One marker per secret: the penal PLEX folder, the penal case, the medical document.
+    m.canaris = {"echange": f"{canari}ECH", "penal": f"{canari}PEN", "medical": f"{canari}MED"} if canari else {}
+    c_ = f" {canari}ECH" if canari else ""
+    c_pen = f" {canari}PEN" if canari else ""
+    c_med = f" {canari}MED" if canari else ""
+    t_pen, t_med = c_pen.replace(" ", "-"), c_med.replace(" ", "-")
     organisations.charger_reference()
     organisations.importer_tribunaux(
         "code,nom,cour_appel,departement\nTJ_PARIS,Tribunal judiciaire de Paris,PARIS,75\n"
@@ -196,8 +212,8 @@ def construire(*, canari: str = "") -> Monde:
         greffiers=[u["greffier_penal"]],
         matiere=Matiere.PENALE,
         numero_rg="P26/0042",
-        mission=f"Examen des scellés{c_}.",
-        noms_parties=(f"Partie civile{c_}", f"Mis en examen{c_}"),
+        mission=f"Examen des scellés{c_pen}.",
+        noms_parties=(f"Partie civile{c_pen}", f"Mis en examen{c_pen}"),
     )
     pa, _pb = list(pe.parties.order_by("id"))
     _inscrire(pe, u["expert"], u["avocat_penal"], Qualite.AVOCAT, pa)
@@ -218,6 +234,17 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["expertise_penale_participant"] = {"reference": pe.uuid, "participant": cible_p.uuid}
     m.extra.update(expertise_civile=civ, expertise_penale=pe, expertise_autre=autre)
 
+    # Documents of the cases (the cases move to « en cours » as the expert's acceptance would).
+    Expertise.objects.filter(pk__in=[civ.pk, pe.pk]).update(etat=Etat.EN_COURS)
+    note = _deposer(u["expert"], civ, TypeDocument.NOTE, "note-aux-parties.txt", "Note aux parties.")
+    medical = _deposer(
+        u["avocat_a"], civ, TypeDocument.PIECE, f"certificat-medical{t_med}.txt", f"Compte rendu médical{c_med}", medical=True
+    )
+    note_p = _deposer(u["expert"], pe, TypeDocument.NOTE, f"note-penale{t_pen}.txt", f"Constatations{c_pen}")
+    for cle, e, d in (("civile", civ, note), ("medicale", civ, medical), ("penale", pe, note_p)):
+        m.objets[f"document_{cle}"] = {"reference": e.uuid, "document": d.uuid}
+        m.objets[f"accuse_{cle}"] = {"reference": e.uuid, "evenement": d.evenement.uuid, "format": "json"}
+
     # echanges: a civil and a penal folder of the agent at TJ Paris.
     ech_c = echanges.creer_echange(
         acteur=u["agent"], titre="Expertise comptable SARL Dupont", juridiction=o["TJ_PARIS"], matiere=MatiereEchange.CIVILE
@@ -233,12 +260,15 @@ def construire(*, canari: str = "") -> Monde:
         reference_procedure=f"PROC-42{c_}",
     )
     _accepter_echange(ech_p, u["invite_penal"], u["agent"])
-    nom = f"scelles-penal-{canari}.pdf" if canari else "scelles-penal.pdf"
+    nom = f"scelles-penal{c_.replace(' ', '-')}.pdf"
     f_p = echanges.deposer(acteur=u["agent"], echange=ech_p, depot=depot(nom, pdf(f"Contenu{c_}".encode())), jours=7)
     # The invited person answers with a file of their own, and downloads the agent's.
     echanges.enregistrer_telechargement(acteur=u["invite_penal"], fichier=f_p)
     echanges.deposer(
-        acteur=u["invite_penal"], echange=ech_p, depot=depot(f"reponse-{canari}.pdf", pdf(f"Réponse{c_}".encode())), jours=2
+        acteur=u["invite_penal"],
+        echange=ech_p,
+        depot=depot(f"reponse{c_.replace(' ', '-')}.pdf", pdf(f"Réponse{c_}".encode())),
+        jours=2,
     )
     echanges.inviter_personne(acteur=u["agent"], echange=ech_p, email="externe@exemple.fr")
     m.extra.update(echange_civil=ech_c, echange_penal=ech_p, fichier_civil=f_c, fichier_penal=f_p)

@@ -257,11 +257,13 @@ POLITIQUE: dict[str, R] = {
     ),
     "expertises:detail@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
     "expertises:detail@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    # « notifier » on a case already « en cours »: the court may fire transitions (400: not from this
+    # state), the others may not (403), the rest do not know the case (404).
     "expertises:action@civil": R(
-        "expertise_civile_action", {302: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}, methode="post"
+        "expertise_civile_action", {400: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}, methode="post"
     ),
     "expertises:action@penal": R(
-        "expertise_penale_action", {302: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}, methode="post"
+        "expertise_penale_action", {400: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}, methode="post"
     ),
     "expertises:inviter@civil": R(
         "expertise_civile", {200: "expert greffier", 403: "magistrat magistrat_penal avocat_a partie_b"}
@@ -290,6 +292,37 @@ POLITIQUE: dict[str, R] = {
     ),
     "expertises:retirer@penal": R(
         "expertise_penale_participant", {302: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}, methode="post"
+    ),
+    "expertises:notifications": R("aucun", sinon=200),
+    "expertises:deposer@civil": R(
+        "expertise_civile", {400: "expert magistrat magistrat_penal avocat_a partie_b", 403: "greffier"}, methode="post"
+    ),
+    "expertises:deposer@penal": R(
+        "expertise_penale", {400: "expert magistrat_penal avocat_penal", 403: "greffier_penal"}, methode="post"
+    ),
+    "expertises:convoquer@civil": R(
+        "expertise_civile", {400: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "expertises:convoquer@penal": R(
+        "expertise_penale", {400: "expert", 403: "magistrat_penal greffier_penal avocat_penal"}, methode="post"
+    ),
+    "expertises:telecharger@civil": R("document_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "expertises:telecharger@medical": R("document_medicale", {200: "expert magistrat avocat_a"}),
+    "expertises:telecharger@penal": R("document_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "expertises:accuse@civil": R("accuse_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "expertises:accuse@medical": R("accuse_medicale", {200: "expert magistrat avocat_a"}),
+    "expertises:accuse@penal": R("accuse_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "expertises:contradictoire@civil": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
+    ),
+    "expertises:contradictoire@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
+    "expertises:dossier_zip@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "expertises:dossier_zip@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "GET /api/v1/expertises/{reference}/documents@civil": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "GET /api/v1/expertises/{reference}/documents@penal": R(
+        "expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}
     ),
     "api:openapi-json": R("aucun", sinon=200, anonyme=200),
     "api:openapi-view": R("aucun", sinon=200, anonyme=200),

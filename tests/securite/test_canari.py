@@ -1,7 +1,9 @@
-"""Canary crawl (plan H2, AC6): a unique marker in the title, procedure reference, file names and
-file contents of a penal PLEX folder and in the mission and party names of a penal expertise; each
-actor not entitled to them crawls everything reachable and reads every mail sent to them: the
-marker appears nowhere. The entitled actors do see it (the canary is really there)."""
+"""Canary crawl (plan H2, AC6, AC7): unique markers in the title, procedure reference, file names and
+file contents of a penal PLEX folder; in the mission, party names, document name and content of a
+penal expertise; in the name and content of a medical document of a civil case. Each actor not
+entitled to a secret crawls everything reachable (links from the tableau de bord, every URL of the
+policy: pages, API, exports, ZIPs, receipts) and reads every mail sent to them: its marker appears
+nowhere. The entitled actors do see it (the canary is really there)."""
 
 from __future__ import annotations
 
@@ -13,29 +15,18 @@ from django.core import mail
 from . import acces
 from . import monde as _monde
 from .exploration import explorer, octets_lisibles
+from .politique import ACTEURS
 
 CANARI = "CANARI" + secrets.token_hex(6)
 
-# Entitled to the penal folder (agent, invite_penal) or to the penal case (expert, magistrat_penal,
-# greffier_penal, avocat_penal); every other actor must never see the marker.
-NON_HABILITES = (
-    "anonyme",
-    "autre_expert",
-    "magistrat",
-    "magistrat_lyon",
-    "greffier",
-    "instructeur",
-    "greffier_lyon",
-    "avocat_a",
-    "partie_b",
-    "avocat_autre",
-    "agent_civil",
-    "agent_lyon",
-    "invite",
-    "candidat",
-    "autre_candidat",
-    "administrateur",
-)
+# Who is entitled to each secret (permissions of echanges and expertises); every other actor must
+# never meet its marker.
+AYANTS_DROIT = {
+    "echange": {"agent", "invite_penal"},
+    "penal": {"expert", "magistrat_penal", "greffier_penal", "avocat_penal"},
+    # the expert and the magistrat named on the case, and the depositor (no one else chosen)
+    "medical": {"expert", "magistrat", "avocat_a"},
+}
 
 
 @pytest.fixture
@@ -45,40 +36,51 @@ def monde_canari(db, django_capture_on_commit_callbacks):
     return _monde.apres_commit(m)
 
 
-def test_penal_canary_reaches_no_one_outside_the_folder_and_the_case(monde_canari):
+def test_canaries_reach_no_one_outside_the_folder_the_case_and_the_medical_circle(monde_canari):
     m = monde_canari
     fuites = []
-    for acteur in NON_HABILITES:
+    for acteur in ACTEURS:
+        interdits = [m.canaris[k].encode() for k, qui in AYANTS_DROIT.items() if acteur not in qui]
+        if not interdits:
+            continue
         session = acces.Session(acteur, m.acteurs.get(acteur))
         pages = 0
         for chemin, reponse in explorer(session, m):
             pages += 1
-            if CANARI.encode() in octets_lisibles(reponse.corps) or CANARI.lower().encode() in reponse.corps:
-                fuites.append(f"{acteur}: {chemin} ({reponse.status_code})")
+            lisible = octets_lisibles(reponse.corps)
+            fuites += [
+                f"{acteur}: {marque.decode()} in {chemin} ({reponse.status_code})" for marque in interdits if marque in lisible
+            ]
         assert pages > 20, acteur
-    adresses = {m.acteurs[a].email for a in NON_HABILITES if a in m.acteurs}
-    courriels = [c for c in mail.outbox if set(c.to) & adresses]
-    assert courriels, "the non-entitled users received mails of their own: the outbox check is meaningful"
+    courriels = 0
     for c in mail.outbox:
-        if set(c.to) & adresses:
-            texte = c.subject + c.body + "".join(str(a[0]) + str(a[1]) for a in c.alternatives)
-            if CANARI in texte:
-                fuites.append(f"mail to {c.to}: {c.subject}")
+        texte = c.subject + c.body + "".join(str(a[0]) for a in c.alternatives)
+        for acteur, user in m.acteurs.items():
+            if user.email in c.to:
+                courriels += 1
+                fuites += [
+                    f"mail to {acteur}: {m.canaris[k]} in {c.subject!r}"
+                    for k, qui in AYANTS_DROIT.items()
+                    if acteur not in qui and m.canaris[k] in texte
+                ]
+    assert courriels > 10, "the actors received mails: the outbox check is meaningful"
     assert not fuites, "\n".join(fuites)
 
 
 @pytest.mark.parametrize(
-    ("acteur", "chemin"),
+    ("acteur", "chemin", "secret"),
     [
-        ("agent", "echanges:detail@penal"),
-        ("invite_penal", "echanges:detail@penal"),
-        ("magistrat_penal", "expertises:detail@penal"),
-        ("avocat_penal", "expertises:detail@penal"),
+        ("agent", "echanges:detail@penal", "echange"),
+        ("invite_penal", "echanges:detail@penal", "echange"),
+        ("magistrat_penal", "expertises:detail@penal", "penal"),
+        ("avocat_penal", "expertises:detail@penal", "penal"),
+        ("magistrat", "expertises:detail@civil", "medical"),
+        ("avocat_a", "expertises:detail@civil", "medical"),
     ],
 )
-def test_the_entitled_see_the_canary(monde_canari, acteur, chemin):
+def test_the_entitled_see_the_canary(monde_canari, acteur, chemin, secret):
     from .politique import POLITIQUE
 
     session = acces.Session(acteur, monde_canari.acteurs[acteur])
     methode, url = acces.url_de(chemin, monde_canari.objets[POLITIQUE[chemin].objet])
-    assert CANARI in session.requete(methode, url).corps.decode()
+    assert monde_canari.canaris[secret] in session.requete(methode, url).corps.decode()
