@@ -442,10 +442,11 @@ def changer_statut(
             motif=motif,
         )
         _journaliser_preuve(f"statut.{nouveau}", acteur=acteur, inscription=inscription)
-        if nouveau == StatutInscription.RADIE and inscription.expert.utilisateur_id:
+        compte = inscription.expert.utilisateur
+        if nouveau == StatutInscription.RADIE and compte is not None:
             # A struck-off expert's open sessions end at once (ASVS 7.4.2): they log in again and
             # see what their account still allows.
-            terminer_sessions(inscription.expert.utilisateur)
+            terminer_sessions(compte)
     return inscription
 
 
