@@ -115,6 +115,24 @@ def _longueur(request: HttpRequest) -> int | None:
     return longueur
 
 
+VIDANGE_MAX = 32 * 1024 * 1024
+
+
+def _vider(request: HttpRequest) -> None:
+    """Read and discard what is left of a refused request body (at most VIDANGE_MAX), so the
+    client, still sending, can read our French answer instead of seeing the connection reset.
+    A larger remainder is not read: the connection then closes, as for any server."""
+    lus = 0
+    try:
+        while lus < VIDANGE_MAX:
+            morceau = request.read(services.MORCEAU)
+            if not morceau:
+                return
+            lus += len(morceau)
+    except Exception:  # noqa: BLE001, S110 (best effort: the refusal is what matters)
+        return
+
+
 class RefusCsrf(RefusDepot):
     def __init__(self, reponse: HttpResponse) -> None:
         super().__init__("La page a expiré : rechargez-la puis renvoyez le fichier.", statut=403)
@@ -153,6 +171,10 @@ def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
         except (OSError, UnreadablePostError):
             depot.abandonner()
             raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.") from None
+        except RefusDepot:
+            depot.abandonner()
+            _vider(request)
+            raise
         except BaseException:
             depot.abandonner()
             raise
@@ -165,6 +187,7 @@ def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
         request.FILES  # noqa: B018 (parses the body through our handler)
     except RefusDepot:
         gestionnaire.abandonner()
+        _vider(request)
         raise
     except (MultiPartParserError, UnreadablePostError, OSError, ValueError):
         gestionnaire.abandonner()
