@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/justexpert
 SOURCES := justexpert tests bench tools manage.py
+# Two test processes: one per core of the reference machine (pytest-xdist; each has its own database).
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 
@@ -56,7 +58,7 @@ worker: $(STAMP) ## Lance seulement le worker des tâches de fond
 	$(PY) manage.py db_worker
 
 test: $(STAMP_DEV) chromium ## Lance toute la suite (SQLite, ou DATABASE_URL si défini)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
 	DATABASE_URL=$(PG_URL) $(MAKE) test
