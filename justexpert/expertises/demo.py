@@ -16,7 +16,7 @@ from justexpert.comptes import invitations
 from justexpert.comptes.models import Organisation, Utilisateur
 from justexpert.lib.temps import date_locale, maintenant
 
-from . import depots, services
+from . import depots, participants, services
 from .models import Expertise, Qualite, QualitePartie, TypeDocument
 
 
@@ -26,7 +26,7 @@ def _secret(lien: str) -> str:
 
 def _enroler(e: Expertise, expert: Utilisateur, user: Utilisateur, qualite: str, index_partie: int) -> None:
     partie = list(e.parties.order_by("id"))[index_partie]
-    _inv, lien = services.inviter_participant(acteur=expert, expertise=e, email=user.email, qualite=qualite, partie=partie)
+    _inv, lien = participants.inviter_participant(acteur=expert, expertise=e, email=user.email, qualite=qualite, partie=partie)
     invitations.accepter(None, secret=_secret(lien), utilisateur=user)
 
 

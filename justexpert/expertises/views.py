@@ -18,7 +18,7 @@ from justexpert.comptes.services import RefusService
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import permissions, procedure, services
+from . import participants, permissions, procedure, services
 from .forms import DesignationForm, FiltreForm, GreffierForm, InvitationForm, PartieForm, arguments, formulaire
 from .models import Etat, Expertise, Historique, Participant, Qualite
 
@@ -202,10 +202,10 @@ def _detail(
         if nom not in {a["transition"].nom for a in actions}  # type: ignore[attr-defined]
     ]
     attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
-    participants = list(e.participants.filter(retire_le__isnull=True).select_related("utilisateur", "partie"))
-    for p in participants:
+    actifs = list(e.participants.filter(retire_le__isnull=True).select_related("utilisateur", "partie"))
+    for p in actifs:
         p.retirable = p.utilisateur_id != user.pk and p.qualite != Qualite.EXPERT and permissions.peut_retirer(mes, p)  # type: ignore[attr-defined]
-    mes_parties = {p.partie_id for p in participants if p.utilisateur_id == user.pk and p.qualite == Qualite.AVOCAT}
+    mes_parties = {p.partie_id for p in actifs if p.utilisateur_id == user.pk and p.qualite == Qualite.AVOCAT}
     parties = list(e.parties.all())
     for partie in parties:
         partie.est_mon_client = partie.pk in mes_parties  # type: ignore[attr-defined]
@@ -222,9 +222,9 @@ def _detail(
             "phrase": phrase,
             "a_moi": bool(mes & attendues),
             "echeances": [_echeance(e, ech) for ech in services.echeances(e)],
-            "participants": participants,
+            "participants": actifs,
             "parties": parties,
-            "invitations": services.invitations_en_cours(e) if gere else [],
+            "invitations": participants.invitations_en_cours(e) if gere else [],
             "peut_inviter": gere,
             "peut_ajouter_greffier": bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE,
             "peut_ajouter_partie": bool(mes & {Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT}) and e.etat != Etat.CLOSE,
@@ -289,7 +289,7 @@ def inviter(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.inviter_participant(acteur=user, expertise=e, email=d["email"], qualite=d["qualite"], partie=d["partie"])
+            participants.inviter_participant(acteur=user, expertise=e, email=d["email"], qualite=d["qualite"], partie=d["partie"])
         except RefusService as exc:
             form.add_error(None, str(exc))
         else:
@@ -312,7 +312,7 @@ def ajouter_partie(request: HttpRequest, reference: str) -> HttpResponse:
     form = PartieForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ajouter_partie(
+            participants.ajouter_partie(
                 acteur=user, expertise=e, designation=form.cleaned_data["designation"], qualite=form.cleaned_data["qualite"]
             )
         except RefusService as exc:
@@ -338,7 +338,7 @@ def retirer(request: HttpRequest, reference: str, participant: str) -> HttpRespo
     if not permissions.peut_retirer(mes, p):
         permissions.exiger(request, e, Qualite.MAGISTRAT, Qualite.GREFFIER)
     try:
-        services.retirer_participant(acteur=user, participant=p)
+        participants.retirer_participant(acteur=user, participant=p)
     except RefusService as exc:
         messages.error(request, str(exc))
     else:
@@ -354,7 +354,7 @@ def ne_pas_inscrire(request: HttpRequest, reference: str, partie: str) -> HttpRe
     permissions.exiger(request, e, Qualite.AVOCAT)
     p = permissions.partie_de(e, partie)
     try:
-        services.refuser_inscription_client(acteur=user, expertise=e, partie=p)
+        participants.refuser_inscription_client(acteur=user, expertise=e, partie=p)
     except RefusService as exc:
         messages.error(request, str(exc))
     else:
@@ -371,7 +371,7 @@ def ajouter_greffier(request: HttpRequest, reference: str) -> HttpResponse:
     form = GreffierForm(request.POST if request.method == "POST" else None, expertise=e)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ajouter_greffier(acteur=user, expertise=e, utilisateur=form.cleaned_data["greffier"])
+            participants.ajouter_greffier(acteur=user, expertise=e, utilisateur=form.cleaned_data["greffier"])
         except RefusService as exc:
             form.add_error(None, str(exc))
         else:

@@ -13,7 +13,7 @@ from justexpert.annuaire import services as annuaire
 from justexpert.annuaire.models import ElementNomenclature, Expert
 from justexpert.comptes import invitations
 from justexpert.comptes.models import Habilitation, Role, Utilisateur
-from justexpert.expertises import services
+from justexpert.expertises import participants, services
 from justexpert.expertises.models import Expertise, Matiere, Partie, Qualite, QualitePartie
 from justexpert.lib.temps import date_locale, maintenant
 from tests.conftest import creer_utilisateur
@@ -119,7 +119,7 @@ def secret(lien: str) -> str:
 
 def inscrire(e: Expertise, acteur: Utilisateur, utilisateur: Utilisateur, qualite: str, partie: Partie) -> None:
     """Enrol through the real invitation flow."""
-    _invitation, lien = services.inviter_participant(
+    _invitation, lien = participants.inviter_participant(
         acteur=acteur, expertise=e, email=utilisateur.email, qualite=qualite, partie=partie
     )
     invitations.accepter(None, secret=secret(lien), utilisateur=utilisateur)
@@ -164,7 +164,7 @@ def dossier(magistrat, greffier, expert, fiche_expert, avocat_partie_a, avocat_p
     inscrire(e, expert, avocat_partie_a, Qualite.AVOCAT, a)
     inscrire(e, expert, avocat_partie_b, Qualite.AVOCAT, b)
     inscrire(e, expert, partie_b, Qualite.PARTIE, b)
-    services.inviter_participant(acteur=expert, expertise=e, email=invitee.email, qualite=Qualite.AVOCAT, partie=a)
+    participants.inviter_participant(acteur=expert, expertise=e, email=invitee.email, qualite=Qualite.AVOCAT, partie=a)
     return e
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from justexpert.expertises import depots
+from justexpert.expertises import depots, participants
 from justexpert.expertises.models import Participant, TypeDocument
 from justexpert.portail.services import a_faire
 
@@ -88,10 +88,9 @@ def test_medical_deposit_is_announced_only_to_those_who_may_see_it(
 
 
 def test_chosen_participant_loses_access_when_removed(client, dossier, medical, partie_b, expert):
-    from justexpert.expertises import services
 
     participant = Participant.objects.get(expertise=dossier, utilisateur=partie_b)
-    services.retirer_participant(acteur=expert, participant=participant)
+    participants.retirer_participant(acteur=expert, participant=participant)
     assert medical not in depots.lecteurs(medical)
     assert partie_b not in depots.lecteurs(medical)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from justexpert.comptes.models import Invitation, Utilisateur
 from justexpert.comptes.services import RefusService
-from justexpert.expertises import services
+from justexpert.expertises import participants
 from justexpert.expertises.models import Participant, Qualite
 from tests.conftest import texte
 
@@ -28,7 +28,7 @@ def ouvrir(client, lien: str) -> str:
 @pytest.fixture
 def invitation_avocat(dossier, expert):
     partie_a, _b = parties(dossier)
-    _inv, lien = services.inviter_participant(
+    _inv, lien = participants.inviter_participant(
         acteur=expert, expertise=dossier, email="nouvel.avocat@test.fr", qualite=Qualite.AVOCAT, partie=partie_a
     )
     return lien
@@ -56,7 +56,7 @@ def test_invitee_creates_an_account_and_lands_in_the_case(client, dossier, invit
 def test_existing_account_logs_in_then_lands_in_the_case(client, dossier, expert, invitee):
     partie_a, _b = parties(dossier)
     Invitation.objects.filter(email=invitee.email).update(revoquee_le=timezone.now())
-    _inv, lien = services.inviter_participant(
+    _inv, lien = participants.inviter_participant(
         acteur=expert, expertise=dossier, email=invitee.email, qualite=Qualite.AVOCAT, partie=partie_a
     )
     client.force_login(invitee)
@@ -105,7 +105,7 @@ def test_other_address_cannot_create_an_account_from_the_link(client, dossier, e
     """The account created from a link always gets the invited address; an address that already has
     an account must log in (no second account, no takeover)."""
     partie_a, _b = parties(dossier)
-    _inv, lien = services.inviter_participant(
+    _inv, lien = participants.inviter_participant(
         acteur=expert, expertise=dossier, email=autre_expert.email.upper(), qualite=Qualite.AVOCAT, partie=partie_a
     )
     reponse = client.post(
@@ -121,7 +121,7 @@ def test_only_expert_and_greffe_invite(dossier, avocat_partie_a, magistrat):
     partie_a, _b = parties(dossier)
     for acteur in (avocat_partie_a, magistrat):
         with pytest.raises(RefusService, match="Seuls l'expert et le greffe"):
-            services.inviter_participant(
+            participants.inviter_participant(
                 acteur=acteur, expertise=dossier, email="x@test.fr", qualite=Qualite.AVOCAT, partie=partie_a
             )
 
@@ -131,14 +131,14 @@ def test_party_of_another_case_cannot_be_used(dossier, expert, magistrat, fiche_
 
     autre = nouvelle_expertise(acteur=magistrat, fiche=fiche_expert, juridiction=orgs["TJ_PARIS"], numero_rg="26/00099")
     with pytest.raises(RefusService, match="n'appartient pas"):
-        services.inviter_participant(
+        participants.inviter_participant(
             acteur=expert, expertise=dossier, email="x@test.fr", qualite=Qualite.AVOCAT, partie=parties(autre)[0]
         )
 
 
 def test_lawyer_asks_that_the_client_not_be_enrolled(client, dossier, expert, avocat_partie_b, partie_b):
     _a, partie_b_obj = parties(dossier)
-    _inv, lien = services.inviter_participant(
+    _inv, lien = participants.inviter_participant(
         acteur=expert, expertise=dossier, email="gerant.b@test.fr", qualite=Qualite.PARTIE, partie=partie_b_obj
     )
     client.force_login(avocat_partie_b)
@@ -152,11 +152,11 @@ def test_lawyer_asks_that_the_client_not_be_enrolled(client, dossier, expert, av
     client.logout()
     assert "retirée" in texte(client.get(ouvrir(client, lien)))
     with pytest.raises(RefusService, match="ne soit pas inscrite"):
-        services.inviter_participant(
+        participants.inviter_participant(
             acteur=expert, expertise=dossier, email="autre@test.fr", qualite=Qualite.PARTIE, partie=partie_b_obj
         )
     # The lawyer still invites colleagues for that party.
-    services.inviter_participant(
+    participants.inviter_participant(
         acteur=expert, expertise=dossier, email="collab@test.fr", qualite=Qualite.AVOCAT, partie=partie_b_obj
     )
 
@@ -173,21 +173,21 @@ def test_lawyer_of_the_other_party_cannot_refuse_for_it(client, dossier, avocat_
 def test_expert_cannot_remove_court_staff_but_court_can_remove_a_lawyer(dossier, expert, greffier, magistrat, avocat_partie_a):
     cible = Participant.objects.get(expertise=dossier, utilisateur=greffier)
     with pytest.raises(RefusService):
-        services.retirer_participant(acteur=expert, participant=cible)
+        participants.retirer_participant(acteur=expert, participant=cible)
     avocat = Participant.objects.get(expertise=dossier, utilisateur=avocat_partie_a)
-    services.retirer_participant(acteur=greffier, participant=avocat)
+    participants.retirer_participant(acteur=greffier, participant=avocat)
     moi = Participant.objects.get(expertise=dossier, utilisateur=magistrat)
     with pytest.raises(RefusService, match="garder un magistrat"):
-        services.retirer_participant(acteur=greffier, participant=moi)
+        participants.retirer_participant(acteur=greffier, participant=moi)
     expert_p = Participant.objects.get(expertise=dossier, utilisateur=expert)
     with pytest.raises(RefusService, match="remplace"):
-        services.retirer_participant(acteur=magistrat, participant=expert_p)
+        participants.retirer_participant(acteur=magistrat, participant=expert_p)
 
 
 def test_penal_parties_are_not_enrolled_only_their_lawyers(dossier_penal, expert):
     partie_a, _b = parties(dossier_penal)
     with pytest.raises(RefusService, match="seuls les avocats"):
-        services.inviter_participant(
+        participants.inviter_participant(
             acteur=expert, expertise=dossier_penal, email="x@test.fr", qualite=Qualite.PARTIE, partie=partie_a
         )
 
@@ -218,4 +218,4 @@ def test_court_adds_a_greffier_of_the_juridiction_only(
     client.force_login(greffier_juridiction)
     assert client.get(reverse("expertises:detail", args=[dossier.uuid])).status_code == 200
     with pytest.raises(RefusService, match="pas greffier"):
-        services.ajouter_greffier(acteur=magistrat, expertise=dossier, utilisateur=greffier_autre_cour)
+        participants.ajouter_greffier(acteur=magistrat, expertise=dossier, utilisateur=greffier_autre_cour)

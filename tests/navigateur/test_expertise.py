@@ -33,14 +33,16 @@ def _avocat_b() -> str:
 def _enroler() -> None:
     from justexpert.comptes import invitations
     from justexpert.comptes.models import Utilisateur
-    from justexpert.expertises import services
+    from justexpert.expertises import participants
     from justexpert.expertises.models import Expertise, Qualite
 
     e = Expertise.objects.get(numero_rg=RG)
     expert = Utilisateur.objects.get(email="expert@demo.justexpert.fr")
     a, b = list(e.parties.order_by("id"))
     for email, partie in (("avocat@demo.justexpert.fr", a), ("avocat.b@demo.justexpert.fr", b)):
-        _inv, lien = services.inviter_participant(acteur=expert, expertise=e, email=email, qualite=Qualite.AVOCAT, partie=partie)
+        _inv, lien = participants.inviter_participant(
+            acteur=expert, expertise=e, email=email, qualite=Qualite.AVOCAT, partie=partie
+        )
         invitations.accepter(None, secret=lien.rstrip("/").rsplit("/", 1)[1], utilisateur=Utilisateur.objects.get(email=email))
 
 

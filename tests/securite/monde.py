@@ -27,6 +27,7 @@ from justexpert.comptes.models import Appartenance, Habilitation, Organisation, 
 from justexpert.echanges import services as echanges
 from justexpert.echanges.models import Matiere as MatiereEchange
 from justexpert.echanges.models import Participant as ParticipantEchange
+from justexpert.expertises import participants as expertises_participants
 from justexpert.expertises import services as expertises
 from justexpert.expertises.models import Etat, Expertise, Matiere, Participant, Partie, Qualite, QualitePartie, TypeDocument
 from justexpert.recherche import services as recherche
@@ -82,7 +83,9 @@ def _fiche(acteur: Utilisateur, utilisateur: Utilisateur, nom: str, liste: Organ
 
 
 def _inscrire(e: Expertise, acteur: Utilisateur, user: Utilisateur, qualite: str, partie: Partie) -> None:
-    _inv, lien = expertises.inviter_participant(acteur=acteur, expertise=e, email=user.email, qualite=qualite, partie=partie)
+    _inv, lien = expertises_participants.inviter_participant(
+        acteur=acteur, expertise=e, email=user.email, qualite=qualite, partie=partie
+    )
     invitations.accepter(None, secret=_secret(lien), utilisateur=user)
 
 
