@@ -24,7 +24,6 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -36,7 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL, Window
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
@@ -44,7 +43,7 @@ from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisat
 from justexpert.lib.format import date_longue
 
 from . import index
-from .models import DocumentExpert, EntreeThesaurus, EtatDisponibilite
+from .models import EntreeThesaurus, EtatDisponibilite
 from .texte import MAX_RACINES, racines, racines_et_mots
 
 PAR_PAGE = 20
@@ -92,7 +91,15 @@ class Resultats:
 
     @property
     def tronque(self) -> bool:
+        """``total`` is capped at ``MAX_RESULTATS + 1``: more matched than can be shown."""
         return self.total > MAX_RESULTATS
+
+    @property
+    def titre(self) -> str:
+        if self.tronque:
+            return f"Plus de {MAX_RESULTATS} experts correspondent"
+        pluriel = "s" if self.total > 1 else ""
+        return f"{self.total} expert{pluriel} proposé{pluriel}"
 
 
 def lieu_du_demandeur(user: Utilisateur) -> tuple[set[str], Organisation | None]:
@@ -168,6 +175,9 @@ _SQL_DOC_CORRESPOND = '"recherche_documentexpert"."document" @@ ' + _TSQUERY
 _SQL_DOC_RANG = 'COALESCE(ts_rank("recherche_documentexpert"."document", ' + _TSQUERY + "), 0)"
 
 
+_SQL_FTS = "SELECT rowid FROM recherche_documentexpert_fts WHERE recherche_documentexpert_fts MATCH %s"
+
+
 def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool) -> tuple[Any, Any, Any]:
     """(filter: the fine specialities match, the same test per row, score) for the database.
 
@@ -193,11 +203,10 @@ def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool)
         par_ligne |= t
     filtre = par_ligne
     if pilote:
-        dans_index = [Q(texte_normalise__contains=f" {s} ") for s in stems]
-        ou = dans_index[0]
-        for t in dans_index[1:]:
-            ou |= t
-        filtre = Q(pk__in=DocumentExpert.objects.filter(ou).values("expert_id"))
+        # The FTS5 index (migration 0003): the matching fiches by stem, without reading every
+        # document. Stems are [a-z0-9] only (texte.racines_et_mots), each quoted as a string.
+        requete = " OR ".join(f'"{s}"' for s in stems)
+        filtre = Q(pk__in=RawSQL(_SQL_FTS, [requete]))  # noqa: S611
     total: Any = Value(0.0)
     for t in termes:
         total = total + Case(When(t, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
@@ -235,7 +244,7 @@ def _drapeau(condition: Any) -> Case:
 
 def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     """Three queries whatever the criteria (plus the small cached ones): the ranking (ids and
-    sort keys of the first ``MAX_RESULTATS``, and the total by a window count), the page's fiches,
+    sort keys of the first ``MAX_RESULTATS`` + 1, which give the total up to the cap), the page's fiches,
     their inscriptions in force."""
     index.actualiser()
     jour = timezone.localdate()
@@ -260,7 +269,9 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         actives = _inscriptions_filtrees(replace(c, liste=Liste.COUR), jour)
         nationales = _inscriptions_filtrees(replace(c, liste=Liste.NATIONALE), jour)
         qs = Expert.objects.filter(
-            Q(pk__in=actives.values("expert_id")) | Q(pk__in=nationales.values("expert_id"), cour_appel=c.cour)
+            pk__in=actives.order_by()
+            .values("expert_id")
+            .union(nationales.filter(expert__cour_appel=c.cour).order_by().values("expert_id"))
         )
     else:
         qs = Expert.objects.filter(pk__in=inscriptions.values("expert_id"))
@@ -320,7 +331,6 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         )
         + (_drapeau(texte_ligne) if texte_ligne is not None else Value(0, output_field=IntegerField())),
         proximite=_proximite(deps, ressort),
-        total=Window(Count("pk")),
     ).order_by(
         "-niveau_competence",
         F("indisponible") + F("complet"),
@@ -332,9 +342,10 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         "prenom",
         "pk",
     )
-    rang = list(qs.values_list("pk", "niveau_competence", "score_texte", "indisponible", "complet", "total")[:MAX_RESULTATS])
-
-    total = rang[0][5] if rang else 0
+    # One row more than can be shown: the total is exact up to MAX_RESULTATS and "more" beyond
+    # (MAX_RESULTATS + 1), so the database keeps the best rows only instead of counting them all.
+    rang = list(qs.values_list("pk", "niveau_competence", "score_texte", "indisponible", "complet")[: MAX_RESULTATS + 1])
+    total = len(rang)
     pages = max(1, min(MAX_PAGES, -(-total // PAR_PAGE)))
     page = c.page
     if page < 1:
@@ -345,7 +356,8 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         page = pages
     if total > MAX_RESULTATS:
         messages.append(
-            f"{total} experts correspondent ; seuls les {MAX_RESULTATS} premiers sont proposés. Précisez la recherche."
+            f"Plus de {MAX_RESULTATS} experts correspondent ; seuls les {MAX_RESULTATS} premiers sont proposés. "
+            "Précisez la recherche."
         )
     debut = (page - 1) * PAR_PAGE
     cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
@@ -358,7 +370,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     for i in Inscription.objects.actives(jour).filter(expert_id__in=pks).select_related("liste", "specialite"):
         par_pk[i.expert_id].inscriptions_actives.append(i)  # type: ignore[attr-defined]
     lignes = []
-    for pk, niveau, score_texte, indisponible, complet, _ in cles.values():
+    for pk, niveau, score_texte, indisponible, complet in cles.values():
         e = par_pk.get(pk)
         if e is None:  # deleted between the two queries
             continue

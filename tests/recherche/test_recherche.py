@@ -241,3 +241,13 @@ def test_queries_per_search_are_the_same_whatever_the_filters(monde, client, mag
             assert client.get(url, donnees).status_code == 200
         comptes.append(len(q))
     assert len(set(comptes)) == 1, list(zip(comptes, combinaisons, strict=True))
+
+
+def test_both_lists_of_a_cour_and_the_capped_total(monde, magistrat, orgs):
+    # « Toutes les listes » with a cour: the cour's list and the national one (one UNION).
+    sur_la_cour = noms(magistrat, cour=cour(orgs), texte="fissure maison")
+    assert noms(magistrat, cour=cour(orgs), texte="fissure maison", liste=moteur.Liste.TOUTES) == sur_la_cour
+    assert set(noms(magistrat, cour=cour(orgs), liste=moteur.Liste.TOUTES)) >= set(sur_la_cour)
+    r = moteur.rechercher(moteur.Criteres(cour=cour(orgs)), user=magistrat)
+    assert not r.tronque and r.total == len(r.resultats) and r.titre.startswith(f"{r.total} expert")
+    assert moteur.Resultats([], moteur.MAX_RESULTATS + 1, 1, moteur.MAX_PAGES).titre == "Plus de 400 experts correspondent"
