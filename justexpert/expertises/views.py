@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -279,6 +280,34 @@ def action(request: HttpRequest, reference: str, nom: str) -> HttpResponse:
     return _detail(request, e, formulaires={nom: form}, status=400)
 
 
+def _formulaire_participant(
+    request: HttpRequest,
+    e: Expertise,
+    form: Any,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    succes: str,
+    titre: str,
+    bouton: str,
+) -> HttpResponse:
+    """The shape shared by the participant forms of a case: validate, call one service, show the
+    French refusal at the form level, or go back to the case."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, succes)
+            return redirect("expertises:detail", e.uuid)
+    return render(
+        request,
+        "expertises/formulaire.html",
+        {"titre": titre, "form": form, "bouton": bouton, "retour": e},
+        status=400 if form.errors else 200,
+    )
+
+
 @connecte
 @require_http_methods(["GET", "POST"])
 def inviter(request: HttpRequest, reference: str) -> HttpResponse:
@@ -286,20 +315,16 @@ def inviter(request: HttpRequest, reference: str) -> HttpResponse:
     e = permissions.expertise_pour(user, reference)
     permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER)
     form = InvitationForm(request.POST if request.method == "POST" else None, expertise=e)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            participants.inviter_participant(acteur=user, expertise=e, email=d["email"], qualite=d["qualite"], partie=d["partie"])
-        except RefusService as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "L'invitation est envoyée. Le lien ne sert qu'une fois et expire dans 14 jours.")
-            return redirect("expertises:detail", e.uuid)
-    return render(
+    return _formulaire_participant(
         request,
-        "expertises/formulaire.html",
-        {"titre": "Inviter un avocat ou une partie", "form": form, "bouton": "Envoyer l'invitation", "retour": e},
-        status=400 if form.errors else 200,
+        e,
+        form,
+        lambda d: participants.inviter_participant(
+            acteur=user, expertise=e, email=d["email"], qualite=d["qualite"], partie=d["partie"]
+        ),
+        succes="L'invitation est envoyée. Le lien ne sert qu'une fois et expire dans 14 jours.",
+        titre="Inviter un avocat ou une partie",
+        bouton="Envoyer l'invitation",
     )
 
 
@@ -310,21 +335,14 @@ def ajouter_partie(request: HttpRequest, reference: str) -> HttpResponse:
     e = permissions.expertise_pour(user, reference)
     permissions.exiger(request, e, Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT)
     form = PartieForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participants.ajouter_partie(
-                acteur=user, expertise=e, designation=form.cleaned_data["designation"], qualite=form.cleaned_data["qualite"]
-            )
-        except RefusService as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "La partie est ajoutée.")
-            return redirect("expertises:detail", e.uuid)
-    return render(
+    return _formulaire_participant(
         request,
-        "expertises/formulaire.html",
-        {"titre": "Ajouter une partie", "form": form, "bouton": "Ajouter la partie", "retour": e},
-        status=400 if form.errors else 200,
+        e,
+        form,
+        lambda d: participants.ajouter_partie(acteur=user, expertise=e, designation=d["designation"], qualite=d["qualite"]),
+        succes="La partie est ajoutée.",
+        titre="Ajouter une partie",
+        bouton="Ajouter la partie",
     )
 
 
@@ -369,17 +387,12 @@ def ajouter_greffier(request: HttpRequest, reference: str) -> HttpResponse:
     e = permissions.expertise_pour(user, reference)
     permissions.exiger(request, e, Qualite.MAGISTRAT, Qualite.GREFFIER)
     form = GreffierForm(request.POST if request.method == "POST" else None, expertise=e)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participants.ajouter_greffier(acteur=user, expertise=e, utilisateur=form.cleaned_data["greffier"])
-        except RefusService as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Le greffier suit désormais l'expertise.")
-            return redirect("expertises:detail", e.uuid)
-    return render(
+    return _formulaire_participant(
         request,
-        "expertises/formulaire.html",
-        {"titre": "Ajouter un greffier", "form": form, "bouton": "Ajouter le greffier", "retour": e},
-        status=400 if form.errors else 200,
+        e,
+        form,
+        lambda d: participants.ajouter_greffier(acteur=user, expertise=e, utilisateur=d["greffier"]),
+        succes="Le greffier suit désormais l'expertise.",
+        titre="Ajouter un greffier",
+        bouton="Ajouter le greffier",
     )
