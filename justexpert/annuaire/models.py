@@ -233,7 +233,14 @@ class Inscription(models.Model):
                 condition=models.Q(inscrit_depuis__lte=models.F("debut")), name="inscription_depuis_avant_debut"
             ),
         ]
-        indexes = [models.Index(fields=["statut", "debut", "fin"])]
+        indexes = [
+            models.Index(fields=["statut", "debut", "fin"]),
+            # Covering indexes of recherche's ranking query (the inscriptions in force of one list,
+            # of one fiche, in some specialites), read without touching the table.
+            models.Index(fields=["liste", "statut", "debut", "fin", "expert", "specialite"], name="annuaire_ins_par_liste"),
+            models.Index(fields=["expert", "statut", "debut", "fin", "liste", "specialite"], name="annuaire_ins_par_expert"),
+            models.Index(fields=["specialite", "statut", "debut", "fin", "liste", "expert"], name="annuaire_ins_par_specialite"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert} — {self.specialite.code} ({self.get_statut_display()})"

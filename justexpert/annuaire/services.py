@@ -563,7 +563,8 @@ def mettre_a_jour_compteurs(expert: Expert, *, missions_ouvertes: int = 0, desig
         expert.missions_en_cours = max(0, expert.missions_en_cours + missions_ouvertes)
         if designation_le and (expert.derniere_designation is None or designation_le > expert.derniere_designation):
             expert.derniere_designation = designation_le
-        expert.save(update_fields=["missions_en_cours", "derniere_designation"])
+        # modifie_le too: recherche copies these figures and follows modifie_le to stay fresh.
+        expert.save(update_fields=["missions_en_cours", "derniere_designation", "modifie_le"])
     return expert
 
 

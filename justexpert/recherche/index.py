@@ -1,13 +1,19 @@
-"""The derived text index over annuaire fiches (``DocumentExpert``) and how it stays fresh.
+"""The derived search documents over annuaire fiches (``DocumentExpert``) and how they stay fresh.
+
+A document holds the fiche's searchable text (stems, and the tsvector on PostgreSQL) and a copy of
+what the ranking filters and sorts on (name, ressort, département, languages, matters, workload,
+last designation) and of the expert's availability statement, so the ranking reads one narrow row
+per candidate. Inscriptions are not copied: they are read live (covering indexes).
 
 annuaire does not know recherche (the arrow points the other way), so annuaire's changes are
 picked up lazily: before a search, fiches whose ``modifie_le`` is at or after the newest indexed
 one (an indexed column), or whose id is above the newest indexed id, are re-indexed, at most once
 every ``RECHERCHE_FRAICHEUR_S`` seconds per process, so a change is searchable within seconds and
-a burst of searches pays one check. The CSV import sets ``modifie_le`` in its ``bulk_update``; any
-other write that would bypass it is caught by the periodic ``reindexer`` task, which compares
-every document with its fiche. Workload, last designation, inscriptions and availability are not
-copied: the search reads them live from their tables.
+a burst of searches pays one check. Every write of a fiche sets ``modifie_le`` (the CSV import in
+its ``bulk_update``, the workload counters in their ``save``); availability statements are written
+through ``services.definir_disponibilite``, which updates the document in the same transaction.
+Any other write is caught by the periodic ``reindexer`` task, which compares every document with
+its fiche and statement.
 """
 
 from __future__ import annotations
@@ -21,11 +27,27 @@ from django.db.models import F, Max, Q
 
 from justexpert.annuaire.models import Expert
 
-from .models import DocumentExpert
+from .models import Disponibilite, DocumentExpert, EtatDisponibilite
 from .texte import normaliser
 
 LOT = 1000
 _dernier_controle = 0.0
+
+# The fiche's columns copied into its document (the ranking reads them there).
+COPIES = (
+    "nom",
+    "prenom",
+    "cour_appel_id",
+    "departement",
+    "langues",
+    "matiere_civile",
+    "matiere_penale",
+    "echange_securise",
+    "missions_en_cours",
+    "derniere_designation",
+)
+DISPONIBILITE = ("etat_disponibilite", "indisponible_jusqu_au", "max_missions")
+_CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifie_le", *COPIES)
 
 
 def _texte(specialites_fines: str, profession: str, zone_intervention: str) -> str:
@@ -36,24 +58,60 @@ def texte_de(expert: Expert) -> str:
     return _texte(expert.specialites_fines, expert.profession, expert.zone_intervention)
 
 
-def indexer(experts: Iterable[Expert]) -> int:
-    """Write the documents of ``experts`` (create or replace)."""
-    documents = [
-        DocumentExpert(expert_id=e.pk, texte=texte_de(e), texte_normalise=normaliser(texte_de(e)), source_modifie_le=e.modifie_le)
-        for e in experts
-    ]
-    if documents:
-        DocumentExpert.objects.bulk_create(
-            documents,
-            batch_size=LOT,
-            update_conflicts=True,
-            unique_fields=["expert"],
-            update_fields=["texte", "texte_normalise", "source_modifie_le"],
-        )
+def _disponibilites(ids: list[int] | None) -> dict[int, tuple]:
+    qs = Disponibilite.objects.order_by()
+    if ids is not None:
+        qs = qs.filter(expert_id__in=ids)
+    return {
+        pk: (etat, jusqu_au, maxi) for pk, etat, jusqu_au, maxi in qs.values_list("expert_id", "etat", "jusqu_au", "max_missions")
+    }
+
+
+_SANS_DECLARATION = (EtatDisponibilite.DISPONIBLE, None, None)
+
+
+def _document(ligne: tuple, disponibilite: tuple | None) -> DocumentExpert:
+    """The document of one fiche from its ``_CHAMPS`` values and its availability statement."""
+    pk, fines, profession, zone, modifie_le, *copies = ligne
+    texte = _texte(fines, profession, zone)
+    return DocumentExpert(
+        expert_id=pk,
+        texte=texte,
+        texte_normalise=normaliser(texte),
+        source_modifie_le=modifie_le,
+        **dict(zip(COPIES, copies, strict=True)),
+        **dict(zip(DISPONIBILITE, disponibilite or _SANS_DECLARATION, strict=True)),
+    )
+
+
+def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
+    """Create or replace the documents of these fiches (``_CHAMPS`` values). The availability
+    columns are written on creation, and on replacement only when asked: a fiche re-indexed for
+    its own change must not overwrite a statement written meanwhile by ``disponibilite_changee``."""
+    if not lignes:
+        return 0
+    dispo = _disponibilites([ligne[0] for ligne in lignes])
+    documents = [_document(ligne, dispo.get(ligne[0])) for ligne in lignes]
+    champs = ["texte", "texte_normalise", "source_modifie_le", *(c.removesuffix("_id") for c in COPIES)]
+    if disponibilite_aussi:
+        champs += DISPONIBILITE
+    DocumentExpert.objects.bulk_create(
+        documents, batch_size=LOT, update_conflicts=True, unique_fields=["expert"], update_fields=champs
+    )
     return len(documents)
 
 
-_CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifie_le")
+def indexer(experts: Iterable[Expert]) -> int:
+    """Write the documents of ``experts`` (create or replace), availability included."""
+    ids = [e.pk for e in experts]
+    lignes = list(Expert.objects.filter(pk__in=ids).order_by().values_list(*_CHAMPS))
+    return _ecrire(lignes, disponibilite_aussi=True)
+
+
+def disponibilite_changee(expert_id: int) -> None:
+    """Called in the transaction that writes the expert's statement: the document follows it (and
+    is created if the fiche was not indexed yet)."""
+    indexer([Expert(pk=expert_id)])
 
 
 def actualiser(force: bool = False) -> int:
@@ -66,34 +124,33 @@ def actualiser(force: bool = False) -> int:
         return 0
     _dernier_controle = time.monotonic()
     reperes = DocumentExpert.objects.aggregate(m=Max("source_modifie_le"), pk=Max("expert_id"))
-    qs = Expert.objects.only(*_CHAMPS)
-    if reperes["m"] is not None:
-        qs = qs.filter(Q(modifie_le__gte=reperes["m"]) | Q(pk__gt=reperes["pk"])).exclude(
-            document_recherche__source_modifie_le=F("modifie_le")
-        )
-    # Oldest changes first: a capped batch never lets the marker jump over a change left behind.
-    a_indexer = list(qs.order_by("modifie_le", "pk")[: LOT * 10]) if reperes["m"] is not None else None
-    if a_indexer is None:  # empty index: build it in bulk
+    if reperes["m"] is None:  # empty index: build it in bulk
         return reconstruire()
-    if not a_indexer:
+    qs = (
+        Expert.objects.filter(Q(modifie_le__gte=reperes["m"]) | Q(pk__gt=reperes["pk"]))
+        .exclude(document_recherche__source_modifie_le=F("modifie_le"))
+        # Oldest changes first: a capped batch never lets the marker jump over a change left behind.
+        .order_by("modifie_le", "pk")
+    )
+    lignes = list(qs.values_list(*_CHAMPS)[: LOT * 10])
+    if not lignes:
         return 0
     with transaction.atomic():
-        return indexer(a_indexer)
+        return _ecrire(lignes, disponibilite_aussi=False)
 
 
 def reconstruire(lot: int = 5000) -> int:
     """Rebuild the whole index in bulk (first deployment, large imports, repair): every document is
-    deleted then written again from the fiches' columns, by batches of plain INSERTs, in one
-    transaction (searches keep reading the old index until it commits). No model instance of
-    ``Expert`` is built: at 10⁵ fiches this takes seconds, where ``actualiser`` would upsert."""
+    deleted then written again from the fiches' columns and the availability statements, by
+    batches of plain INSERTs, in one transaction (searches keep reading the old index until it
+    commits). No model instance of ``Expert`` is built: at 10⁵ fiches this takes seconds."""
     total = 0
     with transaction.atomic():
         DocumentExpert.objects.all().delete()
+        dispo = _disponibilites(None)
         documents: list[DocumentExpert] = []
-        lignes = Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=lot)
-        for pk, fines, profession, zone, modifie_le in lignes:
-            t = _texte(fines, profession, zone)
-            documents.append(DocumentExpert(expert_id=pk, texte=t, texte_normalise=normaliser(t), source_modifie_le=modifie_le))
+        for ligne in Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=lot):
+            documents.append(_document(ligne, dispo.get(ligne[0])))
             if len(documents) >= lot:
                 DocumentExpert.objects.bulk_create(documents, batch_size=lot)
                 total += len(documents)
@@ -103,16 +160,24 @@ def reconstruire(lot: int = 5000) -> int:
     return total
 
 
+def _contenu(d: DocumentExpert) -> tuple:
+    return (d.texte, d.source_modifie_le, *(getattr(d, c) for c in COPIES), *(getattr(d, c) for c in DISPONIBILITE))
+
+
 def reindexer() -> int:
-    """Full reconciliation (periodic task): every document whose text differs from its fiche."""
-    a_refaire = []
+    """Full reconciliation (periodic task): every document that differs from what its fiche and
+    the expert's statement give (a write that bypassed ``modifie_le``, a statement written
+    outside ``services``), and every fiche without a document."""
+    champs = ["expert_id", "texte", "source_modifie_le", *COPIES, *DISPONIBILITE]
+    actuels = {ligne[0]: ligne[1:] for ligne in DocumentExpert.objects.order_by().values_list(*champs).iterator(chunk_size=LOT)}
+    dispo = _disponibilites(None)
+    a_refaire: list[tuple] = []
     total = 0
-    documents = dict(DocumentExpert.objects.values_list("expert_id", "texte"))
-    for e in Expert.objects.only(*_CHAMPS).iterator(chunk_size=LOT):
-        if documents.get(e.pk) != texte_de(e):
-            a_refaire.append(e)
+    for ligne in Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=LOT):
+        if actuels.get(ligne[0]) != _contenu(_document(ligne, dispo.get(ligne[0]))):
+            a_refaire.append(ligne)
         if len(a_refaire) >= LOT:
-            total += indexer(a_refaire)
+            total += _ecrire(a_refaire, disponibilite_aussi=True)
             a_refaire = []
-    total += indexer(a_refaire)
+    total += _ecrire(a_refaire, disponibilite_aussi=True)
     return total

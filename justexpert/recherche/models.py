@@ -52,6 +52,25 @@ class DocumentExpert(models.Model):
     texte = models.TextField(blank=True)
     texte_normalise = models.TextField(blank=True)
     source_modifie_le = models.DateTimeField(db_index=True, help_text="modifie_le de la fiche indexée.")
+    # Copies of what the ranking filters and sorts on, so that the ranking query reads one narrow
+    # row per candidate instead of joining the fiche and the availability (docs/recherche.md,
+    # "Mesures"). The fiche's columns follow ``modifie_le`` (index.actualiser); the availability
+    # columns are written with the expert's statement (services.definir_disponibilite).
+    nom = models.CharField(max_length=150, blank=True)
+    prenom = models.CharField(max_length=150, blank=True)
+    cour_appel = models.ForeignKey(
+        "comptes.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    departement = models.CharField(max_length=3, blank=True)
+    langues = models.CharField(max_length=300, blank=True)
+    matiere_civile = models.BooleanField(default=True)
+    matiere_penale = models.BooleanField(default=True)
+    echange_securise = models.BooleanField(default=False)
+    missions_en_cours = models.PositiveIntegerField(default=0)
+    derniere_designation = models.DateField(null=True)
+    etat_disponibilite = models.CharField(max_length=24, default="disponible")
+    indisponible_jusqu_au = models.DateField(null=True)
+    max_missions = models.PositiveSmallIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"document {self.expert_id}"

@@ -16,34 +16,16 @@ number of queries whatever the filters.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
 from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisation, Utilisateur
 from justexpert.lib.format import date_longue
 
-from . import index
-from .models import EntreeThesaurus, EtatDisponibilite
+from . import classement, index
+from .models import EntreeThesaurus
 from .texte import MAX_RACINES, racines, racines_et_mots
 
 PAR_PAGE = 20
@@ -51,10 +33,7 @@ MAX_RESULTATS = 400
 MAX_PAGES = MAX_RESULTATS // PAR_PAGE
 
 
-class Liste:
-    COUR = "cour"
-    NATIONALE = "nationale"
-    TOUTES = "toutes"
+Liste = classement.Liste
 
 
 @dataclass
@@ -136,11 +115,8 @@ def _libelles() -> list[tuple[int, str, set[str]]]:
     return _cache_nomenclature["lignes"]  # type: ignore[return-value]
 
 
-def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
+def specialites_du_texte(stems: dict[str, str], libelles: list[tuple[int, str, set[str]]]) -> dict[int, list[str]]:
     """specialite pk -> the user's words that led to it (label words, then thesaurus words)."""
-    # The label cache check and the thesaurus are read even without a text: the number of
-    # queries of a search does not depend on its criteria.
-    libelles = _libelles()
     entrees = list(EntreeThesaurus.objects.all())
     if not stems:
         return {}
@@ -164,82 +140,7 @@ def specialites_du_texte(stems: dict[str, str]) -> dict[int, list[str]]:
     return trouve
 
 
-_TSQUERY = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
-_SQL_CORRESPOND = (
-    "SELECT d.expert_id FROM recherche_documentexpert d "
-    "WHERE d.document @@ (to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
-)
-# Read on the document row already joined to the fiche (``document_recherche``), so the rank and
-# the match cost one expression per candidate, not one subquery each.
-_SQL_DOC_CORRESPOND = '"recherche_documentexpert"."document" @@ ' + _TSQUERY
-_SQL_DOC_RANG = 'COALESCE(ts_rank("recherche_documentexpert"."document", ' + _TSQUERY + "), 0)"
-
-
-_SQL_FTS = "SELECT rowid FROM recherche_documentexpert_fts WHERE recherche_documentexpert_fts MATCH %s"
-
-
-def _texte_correspond(stems: list[str], mots_saisis: list[str], *, pilote: bool) -> tuple[Any, Any, Any]:
-    """(filter: the fine specialities match, the same test per row, score) for the database.
-
-    The per-row test and the score read the document joined to each candidate (the queryset
-    must join ``document_recherche``). The filter is that same test, except when the text drives
-    the search (``pilote``: no cour or département narrows it): then it is an uncorrelated
-    ``pk IN (…)`` read once (the GIN index on PostgreSQL, one scan of the narrow index table on
-    SQLite), so the 10⁵ fiches are not each joined to be tested."""
-    if not stems:
-        return None, None, Value(0.0, output_field=FloatField())
-    if connection.vendor == "postgresql":
-        # Words and stems are letters and digits only (texte.mots): no tsquery operator can get in.
-        francais = " | ".join(mots_saisis) or "''"
-        simple = " | ".join(stems)
-        # Parameters are bound, and the SQL texts are constants.
-        par_ligne: Any = RawSQL(_SQL_DOC_CORRESPOND, [francais, simple], output_field=BooleanField())  # noqa: S611
-        score = RawSQL(_SQL_DOC_RANG, [francais, simple], output_field=FloatField())  # noqa: S611
-        filtre: Any = Q(pk__in=RawSQL(_SQL_CORRESPOND, [francais, simple])) if pilote else par_ligne  # noqa: S611
-        return filtre, par_ligne, score
-    termes = [Q(document_recherche__texte_normalise__contains=f" {s} ") for s in stems]
-    par_ligne = termes[0]
-    for t in termes[1:]:
-        par_ligne |= t
-    filtre = par_ligne
-    if pilote:
-        # The FTS5 index (migration 0003): the matching fiches by stem, without reading every
-        # document. Stems are [a-z0-9] only (texte.racines_et_mots), each quoted as a string.
-        requete = " OR ".join(f'"{s}"' for s in stems)
-        filtre = Q(pk__in=RawSQL(_SQL_FTS, [requete]))  # noqa: S611
-    total: Any = Value(0.0)
-    for t in termes:
-        total = total + Case(When(t, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    return filtre, par_ligne, ExpressionWrapper(total, output_field=FloatField())
-
-
 # --- the search ---------------------------------------------------------------------------------
-
-
-def _inscriptions_filtrees(c: Criteres, jour: dt.date) -> QuerySet[Inscription]:
-    qs = Inscription.objects.actives(jour)
-    if c.nomenclature:
-        code = c.nomenclature.strip().upper()
-        qs = qs.filter(Q(specialite__code=code) | Q(specialite__code__startswith=code + "."))
-    if c.liste == Liste.NATIONALE:
-        qs = qs.filter(liste__type=TypeOrganisation.COUR_CASSATION)
-    elif c.liste == Liste.TOUTES:
-        if c.cour is not None:
-            qs = qs.filter(Q(liste=c.cour) | Q(liste__type=TypeOrganisation.COUR_CASSATION, expert__cour_appel=c.cour))
-    else:
-        qs = qs.filter(liste=c.cour) if c.cour is not None else qs.filter(liste__type=TypeOrganisation.COUR_APPEL)
-    return qs
-
-
-def _proximite(deps: set[str], ressort: Organisation | None) -> Case | Value:
-    whens = [When(departement__in=sorted(deps), then=Value(0))] if deps else []
-    if ressort is not None:
-        whens.append(When(cour_appel=ressort, then=Value(1)))
-    return Case(*whens, default=Value(2), output_field=IntegerField()) if whens else Value(2, output_field=IntegerField())
-
-
-def _drapeau(condition: Any) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
@@ -257,94 +158,34 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     if c.texte.strip() and not stems:
         messages.append("Le texte saisi ne contient aucun mot significatif : il n'a pas été pris en compte.")
 
-    inscriptions = _inscriptions_filtrees(c, jour)
-    # What drives the query: with a cour d'appel or a département, the inscriptions of that list
-    # (a few thousand fiches); on every list with a text, the fiches matching the text, each then
-    # checked against its inscriptions (an index lookup) instead of reading every inscription.
-    pilote_texte = bool(stems) and c.cour is None and not c.departement
-    if pilote_texte:
-        qs = Expert.objects.filter(Exists(inscriptions.filter(expert=OuterRef("pk"))))
-    elif c.liste == Liste.TOUTES and c.cour is not None:
-        # One uncorrelated list per branch of the OR (each read through its own index).
-        actives = _inscriptions_filtrees(replace(c, liste=Liste.COUR), jour)
-        nationales = _inscriptions_filtrees(replace(c, liste=Liste.NATIONALE), jour)
-        qs = Expert.objects.filter(
-            pk__in=actives.order_by()
-            .values("expert_id")
-            .union(nationales.filter(expert__cour_appel=c.cour).order_by().values("expert_id"))
-        )
-    else:
-        qs = Expert.objects.filter(pk__in=inscriptions.values("expert_id"))
-    if c.liste == Liste.NATIONALE and c.cour is not None:
-        qs = qs.filter(cour_appel=c.cour)
-    if c.departement:
-        qs = qs.filter(departement=c.departement.strip().upper())
-    if c.langue.strip():
-        qs = qs.filter(langues__icontains=c.langue.strip()[:50])
-    if c.matiere == "civile":
-        qs = qs.filter(matiere_civile=True)
-    elif c.matiere == "penale":
-        qs = qs.filter(matiere_penale=True)
-    if c.echange_securise:
-        qs = qs.filter(echange_securise=True)
-
-    # Availability, read live (the expert's own statement and the open missions pushed by
-    # expertises), through the one-to-one join rather than a subquery per fiche.
-    qs = qs.annotate(
-        indisponible=_drapeau(
-            Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE)
-            | Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, disponibilite__jusqu_au__gte=jour)
-        ),
-        complet=_drapeau(Q(disponibilite__max_missions__isnull=False, disponibilite__max_missions__lte=F("missions_en_cours"))),
-    )
-    if not c.inclure_indisponibles:
-        # The same tests as the two flags, written on the columns (the planner estimates these; a
-        # filter on the CASE flags was guessed at a few rows and drove PostgreSQL to probe every
-        # fiche's inscriptions one by one).
-        qs = qs.filter(
-            Q(disponibilite__etat__isnull=True)
-            | Q(disponibilite__etat=EtatDisponibilite.DISPONIBLE)
-            | Q(disponibilite__etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, disponibilite__jusqu_au__lt=jour),
-            Q(disponibilite__max_missions__isnull=True) | Q(disponibilite__max_missions__gt=F("missions_en_cours")),
-        )
-
-    specialites = specialites_du_texte(stems)
-    # The text's per-row test and score read the fiche's joined document (LEFT JOIN: a fiche not
-    # yet indexed is still found by its inscriptions).
-    qs = qs.alias(document_joint=F("document_recherche__expert_id"))
-    filtre_texte, texte_ligne, score = _texte_correspond(list(stems), list(stems.values()), pilote=pilote_texte)
-    # Competence: an uncorrelated "pk IN (inscriptions in the matching specialites)", evaluated once.
-    competence = Q(pk__in=inscriptions.filter(specialite_id__in=sorted(specialites)).values("expert_id")) if specialites else None
-    if stems:
-        conditions = [q for q in (competence, filtre_texte) if q is not None]
-        ou = conditions[0]
-        for q in conditions[1:]:
-            ou |= q
-        qs = qs.filter(ou)
+    # The label cache check and the thesaurus are read even without a text or a nomenclature
+    # filter: the number of queries of a search does not depend on its criteria.
+    libelles = _libelles()
+    specialites = specialites_du_texte(stems, libelles)
     deps, ressort = lieu_du_demandeur(user)
-    qs = qs.annotate(
-        score_texte=score,
-        niveau_competence=(
-            Case(When(competence, then=Value(2)), default=Value(0), output_field=IntegerField())
-            if competence is not None
-            else Value(0, output_field=IntegerField())
-        )
-        + (_drapeau(texte_ligne) if texte_ligne is not None else Value(0, output_field=IntegerField())),
-        proximite=_proximite(deps, ressort),
-    ).order_by(
-        "-niveau_competence",
-        F("indisponible") + F("complet"),
-        "proximite",
-        "missions_en_cours",
-        F("derniere_designation").asc(nulls_first=True),
-        "-score_texte",
-        "nom",
-        "prenom",
-        "pk",
+    filtre: list[int] | None = None
+    if c.nomenclature:
+        code = c.nomenclature.strip().upper()
+        filtre = [pk for pk, code_spe, _ in libelles if code_spe == code or code_spe.startswith(code + ".")]
+    demande = classement.Demande(
+        jour=jour,
+        liste=c.liste,
+        cour_id=c.cour.pk if c.cour is not None else None,
+        specialites_filtre=filtre,
+        departement=c.departement.strip().upper(),
+        langue=c.langue.strip()[:50],
+        matiere=c.matiere,
+        echange_securise=c.echange_securise,
+        inclure_indisponibles=c.inclure_indisponibles,
+        stems=list(stems),
+        mots=list(stems.values()),
+        competences=sorted(specialites),
+        departements_demandeur=sorted(deps),
+        ressort_demandeur_id=ressort.pk if ressort is not None else None,
     )
     # One row more than can be shown: the total is exact up to MAX_RESULTATS and "more" beyond
     # (MAX_RESULTATS + 1), so the database keeps the best rows only instead of counting them all.
-    rang = list(qs.values_list("pk", "niveau_competence", "score_texte", "indisponible", "complet")[: MAX_RESULTATS + 1])
+    rang = classement.classer(demande, MAX_RESULTATS + 1)
     total = len(rang)
     pages = max(1, min(MAX_PAGES, -(-total // PAR_PAGE)))
     page = c.page

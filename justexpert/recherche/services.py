@@ -19,6 +19,7 @@ from justexpert.comptes.models import ROLES_JUSTICE, Utilisateur
 from justexpert.comptes.services import RefusService, envoyer_courriel, lien_absolu
 from justexpert.lib.format import horodatage
 
+from . import index
 from .models import (
     TRANSITIONS,
     Demande,
@@ -73,6 +74,7 @@ def definir_disponibilite(
         d, _ = Disponibilite.objects.select_for_update().get_or_create(expert=expert)
         d.etat, d.jusqu_au, d.max_missions = etat, jusqu_au, max_missions
         d.save()
+        index.disponibilite_changee(expert.pk)  # the search reads the statement from the document
     return d
 
 

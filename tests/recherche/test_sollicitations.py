@@ -66,14 +66,12 @@ def test_unavailable_expert_is_hidden_by_default_and_marked_on_demand(batisseur,
         demande(magistrat, batisseur)
 
 
-def test_unavailability_ends_after_its_date(batisseur, expert, magistrat, orgs):
-    services.definir_disponibilite(
-        batisseur, acteur=expert, etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, jusqu_au=timezone.localdate()
-    )
+def test_unavailability_ends_after_its_date(batisseur, expert, magistrat, orgs, monkeypatch):
+    aujourd_hui = timezone.localdate()
+    services.definir_disponibilite(batisseur, acteur=expert, etat=EtatDisponibilite.INDISPONIBLE_JUSQU_AU, jusqu_au=aujourd_hui)
     assert "Maçon" not in visibles(magistrat, orgs)
-    from justexpert.recherche.models import Disponibilite
-
-    Disponibilite.objects.filter(expert=batisseur).update(jusqu_au=timezone.localdate() - dt.timedelta(days=1))
+    # The next day, with nothing written meanwhile: the statement has lapsed.
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: aujourd_hui + dt.timedelta(days=1))
     assert "Maçon" in visibles(magistrat, orgs)
 
 

@@ -1,0 +1,297 @@
+"""The ranking query of the search, written in SQL (SQLite and PostgreSQL).
+
+One query whatever the criteria. It reads the search documents (``recherche_documentexpert``: one
+narrow row per fiche with the columns the ranking filters and sorts on, see ``index``), the
+inscriptions in force through their covering indexes, and the text index (FTS5 on SQLite, GIN on
+PostgreSQL). It returns the first ``limite`` rows in the order described in ``moteur``.
+
+Why SQL and not the ORM: the order starts with the competence level, and every fiche inscribed in a
+matching specialite (level 2 or 3) comes before every fiche matched by its fine specialities only
+(level 1). The query is therefore two ordered, limited parts: the competent fiches, then the
+others, the second limited to what the first left (``LIMIT (SELECT … - count(*) …)``, 0 when the
+first part filled the page set, and then neither database reads it). A national search whose words
+match a specialite label never ranks the thousands of fiches that only share a word with the
+mission. Each part computes its text score once per row. The ORM cannot express the limited parts
+nor the CTE, and building the equivalent queryset cost more Python time than the query itself.
+
+Every SQL text is assembled from constant fragments; every value (dates, ids, words, codes) is a
+bound parameter. Words and stems are letters and digits only (``texte.racines_et_mots``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from justexpert.annuaire.models import STATUTS_ACTIFS
+from justexpert.comptes.models import TypeOrganisation
+
+from .models import EtatDisponibilite
+
+TABLE = "recherche_documentexpert"
+
+
+class Liste:
+    COUR = "cour"
+    NATIONALE = "nationale"
+    TOUTES = "toutes"
+
+
+@dataclass
+class Demande:
+    """What the ranking needs, resolved by ``moteur`` (ids, not model instances)."""
+
+    jour: dt.date
+    liste: str = Liste.COUR
+    cour_id: int | None = None
+    specialites_filtre: list[int] | None = None  # None: no nomenclature filter
+    departement: str = ""
+    langue: str = ""
+    matiere: str = ""  # "civile" | "penale" | ""
+    echange_securise: bool = False
+    inclure_indisponibles: bool = False
+    stems: list[str] = field(default_factory=list)
+    mots: list[str] = field(default_factory=list)  # the user's words (PostgreSQL's french configuration)
+    competences: list[int] = field(default_factory=list)  # specialites matched by the text
+    departements_demandeur: list[str] = field(default_factory=list)
+    ressort_demandeur_id: int | None = None
+
+
+class _Sql:
+    """An SQL text and its parameters, built in order."""
+
+    def __init__(self) -> None:
+        self.parties: list[str] = []
+        self.params: list[Any] = []
+
+    def __call__(self, texte: str, *params: Any) -> _Sql:
+        self.parties.append(texte)
+        self.params.extend(params)
+        return self
+
+    def texte(self) -> str:
+        return "".join(self.parties)
+
+
+def _liste_de_valeurs(sql: _Sql, valeurs: list[Any]) -> None:
+    sql(", ".join(["%s"] * len(valeurs)), *valeurs)
+
+
+def _en_vigueur(sql: _Sql, d: Demande, alias: str) -> None:
+    """Inscription ``alias`` in force on the day."""
+    sql(f"{alias}.statut IN (%s, %s) AND {alias}.debut <= %s AND ({alias}.fin IS NULL OR {alias}.fin >= %s)")
+    sql.params.extend([*STATUTS_ACTIFS, d.jour, d.jour])
+
+
+def _listes_de_type(sql: _Sql, type_: str) -> None:
+    sql("(SELECT o.id FROM comptes_organisation o WHERE o.type = %s)", type_)
+
+
+def _sur_les_listes(sql: _Sql, d: Demande, alias: str, *, competence: bool = False) -> None:
+    """Inscription ``alias`` on the lists searched. On « both lists » with a cour, the national
+    list counts for the experts of that cour's ressort; that restriction is applied by the
+    candidates themselves, so the competence test only needs the list (``competence``)."""
+    if d.liste == Liste.NATIONALE:
+        sql(f" AND {alias}.liste_id IN ")
+        _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
+    elif d.liste == Liste.TOUTES:
+        if d.cour_id is not None:
+            sql(f" AND ({alias}.liste_id = %s OR {alias}.liste_id IN ", d.cour_id)
+            _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
+            if not competence:
+                sql(
+                    f" AND EXISTS (SELECT 1 FROM annuaire_expert x WHERE x.id = {alias}.expert_id AND x.cour_appel_id = %s)",
+                    d.cour_id,
+                )
+            sql(")")
+    elif d.cour_id is not None:
+        sql(f" AND {alias}.liste_id = %s", d.cour_id)
+    else:
+        sql(f" AND {alias}.liste_id IN ")
+        _listes_de_type(sql, TypeOrganisation.COUR_APPEL)
+    _specialites_filtre(sql, d, alias)
+
+
+def _inscriptions(sql: _Sql, d: Demande, *, specialites: list[int] | None = None, competence: bool = False) -> None:
+    """``SELECT expert_id`` of the inscriptions in force on the lists searched."""
+    sql("SELECT i.expert_id FROM annuaire_inscription i WHERE ")
+    _en_vigueur(sql, d, "i")
+    _sur_les_listes(sql, d, "i", competence=competence)
+    if specialites is not None:
+        sql(" AND i.specialite_id IN (")
+        _liste_de_valeurs(sql, specialites)
+        sql(")")
+
+
+def _textes(d: Demande) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
+    """(per-row test, score, matching ids through the text index), each with its parameters."""
+    if connection.vendor == "postgresql":
+        q = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
+        p = [" | ".join(d.mots) or "''", " | ".join(d.stems)]
+        return (
+            f"d.document @@ {q}",
+            p,
+            f"COALESCE(ts_rank(d.document, {q}), 0)",
+            p,
+            f"SELECT t.expert_id FROM {TABLE} t WHERE t.document @@ {q}",
+            p,
+        )
+    tests = ["d.texte_normalise LIKE %s ESCAPE '\\'" for _ in d.stems]
+    motifs = [f"% {s} %" for s in d.stems]
+    score = " + ".join(f"(CASE WHEN {t} THEN 1.0 ELSE 0.0 END)" for t in tests)
+    requete = " OR ".join(f'"{s}"' for s in d.stems)
+    return (
+        "(" + " OR ".join(tests) + ")",
+        motifs,
+        f"({score})",
+        motifs,
+        f"SELECT rowid FROM {TABLE}_fts WHERE {TABLE}_fts MATCH %s",
+        [requete],
+    )
+
+
+def _filtres_fiche(sql: _Sql, d: Demande) -> None:
+    """Filters on the document's own columns (copies of the fiche and of the availability)."""
+    if d.liste == Liste.NATIONALE and d.cour_id is not None:
+        sql(" AND d.cour_appel_id = %s", d.cour_id)
+    if d.departement:
+        sql(" AND d.departement = %s", d.departement)
+    if d.langue:
+        motif = "%" + d.langue.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if connection.vendor == "postgresql":
+            sql(" AND UPPER(d.langues) LIKE UPPER(%s)", motif)
+        else:  # SQLite's LIKE ignores the case of ASCII letters, as Django's icontains there
+            sql(" AND d.langues LIKE %s ESCAPE '\\'", motif)
+    if d.matiere == "civile":
+        sql(" AND d.matiere_civile = %s", True)
+    elif d.matiere == "penale":
+        sql(" AND d.matiere_penale = %s", True)
+    if d.echange_securise:
+        sql(" AND d.echange_securise = %s", True)
+    if not d.inclure_indisponibles:
+        sql(
+            " AND (d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au < %s))"
+            " AND (d.max_missions IS NULL OR d.max_missions > d.missions_en_cours)",
+            EtatDisponibilite.DISPONIBLE,
+            EtatDisponibilite.INDISPONIBLE_JUSQU_AU,
+            d.jour,
+        )
+
+
+def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, score_params: list[Any]) -> None:
+    """The output columns (the same for both parts): 1 expert_id, 2 level, 3 score, 4 unavailable,
+    5 full, 6 unavailable + full, 7 proximity, 8 open missions, 9 last designation, 10 name,
+    11 first name."""
+    indisponible = (
+        "(CASE WHEN d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au >= %s) THEN 1 ELSE 0 END)"
+    )
+    indisponible_params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
+    complet = "(CASE WHEN d.max_missions IS NOT NULL AND d.max_missions <= d.missions_en_cours THEN 1 ELSE 0 END)"
+    sql(f"SELECT d.expert_id, {niveau} AS niveau, ", *niveau_params)
+    sql(f"{score} AS score, ", *score_params)
+    sql(f"{indisponible} AS indisponible, ", *indisponible_params)
+    sql(f"{complet} AS complet, ")
+    sql(f"{indisponible} + {complet} AS empechement, ", *indisponible_params)
+    sql("CASE")
+    if d.departements_demandeur:
+        sql(" WHEN d.departement IN (")
+        _liste_de_valeurs(sql, d.departements_demandeur)
+        sql(") THEN 0")
+    if d.ressort_demandeur_id is not None:
+        sql(" WHEN d.cour_appel_id = %s THEN 1", d.ressort_demandeur_id)
+    if not d.departements_demandeur and d.ressort_demandeur_id is None:
+        sql(" WHEN 1 = 0 THEN 0")
+    sql(" ELSE 2 END AS proximite, d.missions_en_cours, d.derniere_designation, d.nom, d.prenom")
+
+
+ORDRE = "ORDER BY 2 DESC, 6, 7, 8, 9 NULLS FIRST, 3 DESC, 10, 11, 1"
+
+
+def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
+    """(SQL, parameters) of the ranking: rows of (expert_id, level, score, unavailable, full, …)
+    in order, at most ``limite``."""
+    sql = _Sql()
+    texte = bool(d.stems)
+    # With a cour d'appel or a département, the candidates are the inscriptions of that list (a few
+    # thousand fiches); on every list with a text, the documents the text index gives.
+    pilote_texte = texte and d.cour_id is None and not d.departement
+    par_ligne, par_ligne_p, score, score_p, correspondants, correspondants_p = (
+        _textes(d) if texte else ("", [], "0.0", [], "", [])
+    )
+    if d.competences:
+        sql("WITH competents AS MATERIALIZED (")
+        _inscriptions(sql, d, specialites=d.competences, competence=True)
+        sql("), premiers AS MATERIALIZED (")
+        # Part 1: the competent fiches (level 2, or 3 when the fine specialities match too).
+        niveau = f"2 + (CASE WHEN {par_ligne} THEN 1 ELSE 0 END)" if texte else "2"
+        _colonnes(sql, d, niveau, par_ligne_p if texte else [], score, score_p)
+        sql(f" FROM {TABLE} d WHERE d.expert_id IN (SELECT c.expert_id FROM competents c)")
+        if not pilote_texte:
+            sql(" AND d.expert_id IN (")
+            _candidats(sql, d)
+            sql(")")
+        _filtres_fiche(sql, d)
+        sql(f" {ORDRE} LIMIT %s) SELECT * FROM premiers UNION ALL SELECT * FROM (", limite)
+    # Part 2 (or the whole query): the fiches matched by their fine specialities only (level 1),
+    # or, without text, every candidate (level 0).
+    _colonnes(sql, d, "1" if texte else "0", [], score, score_p)
+    sql(f" FROM {TABLE} d WHERE ")
+    if pilote_texte:
+        sql(f"d.expert_id IN ({correspondants})", *correspondants_p)
+        sql(" AND EXISTS (")
+        _inscriptions(sql, d)
+        sql(" AND i.expert_id = d.expert_id)")
+    else:
+        sql("d.expert_id IN (")
+        _candidats(sql, d)
+        sql(")")
+        if texte:
+            sql(f" AND {par_ligne}", *par_ligne_p)
+    if d.competences:
+        sql(" AND d.expert_id NOT IN (SELECT c.expert_id FROM competents c)")
+    _filtres_fiche(sql, d)
+    if d.competences:
+        sql(f" {ORDRE} LIMIT (SELECT %s - count(*) FROM premiers)) autres {ORDRE}", limite)
+    else:
+        sql(f" {ORDRE} LIMIT %s", limite)
+    return sql.texte(), sql.params
+
+
+def _candidats(sql: _Sql, d: Demande) -> None:
+    """``SELECT expert_id`` of the fiches on the lists searched (one uncorrelated list per branch
+    on « both lists » with a cour, each read through its own index)."""
+    if d.liste == Liste.TOUTES and d.cour_id is not None:
+        sql("SELECT i.expert_id FROM annuaire_inscription i WHERE ")
+        _en_vigueur(sql, d, "i")
+        sql(" AND i.liste_id = %s", d.cour_id)
+        _specialites_filtre(sql, d, "i")
+        sql(" UNION SELECT i.expert_id FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
+        sql("x.cour_appel_id = %s AND ", d.cour_id)
+        _en_vigueur(sql, d, "i")
+        sql(" AND i.liste_id IN ")
+        _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
+        _specialites_filtre(sql, d, "i")
+    else:
+        _inscriptions(sql, d)
+
+
+def _specialites_filtre(sql: _Sql, d: Demande, alias: str) -> None:
+    if d.specialites_filtre is None:
+        return
+    if not d.specialites_filtre:
+        sql(" AND 1 = 0")
+        return
+    sql(f" AND {alias}.specialite_id IN (")
+    _liste_de_valeurs(sql, d.specialites_filtre)
+    sql(")")
+
+
+def classer(d: Demande, limite: int) -> list[tuple[int, int, float, int, int]]:
+    """(expert_id, level, score, unavailable, full) of the first ``limite`` fiches, in order."""
+    texte, params = requete(d, limite)
+    with connection.cursor() as curseur:
+        curseur.execute(texte, params)
+        return [(int(r[0]), int(r[1]), float(r[2] or 0), int(r[3]), int(r[4])) for r in curseur.fetchall()]
