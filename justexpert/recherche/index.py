@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F
 
 from justexpert.annuaire.models import Expert
 
@@ -116,18 +116,27 @@ def disponibilite_changee(expert_id: int) -> None:
 
 def actualiser(force: bool = False) -> int:
     """Re-index fiches changed since the newest indexed change, and fiches created since the newest
-    indexed one. Two indexed queries (``annuaire_expert.modifie_le`` and primary keys), and no
+    indexed one. Three indexed queries (``annuaire_expert.modifie_le`` and primary keys), and no
     write when nothing changed."""
     global _dernier_controle
     delai = getattr(settings, "RECHERCHE_FRAICHEUR_S", 2.0)
     if not force and time.monotonic() - _dernier_controle < delai:
         return 0
     _dernier_controle = time.monotonic()
-    reperes = DocumentExpert.objects.aggregate(m=Max("source_modifie_le"), pk=Max("expert_id"))
-    if reperes["m"] is None:  # empty index: build it in bulk
+    # Two single-column maxima, each read from the end of an index (one query with both made
+    # SQLite scan the 10⁵ documents: 16 ms every 2 s per worker).
+    marque = DocumentExpert.objects.order_by("-source_modifie_le").values_list("source_modifie_le", flat=True).first()
+    if marque is None:  # empty index: build it in bulk
         return reconstruire()
+    dernier = DocumentExpert.objects.order_by("-expert_id").values_list("expert_id", flat=True).first()
     qs = (
-        Expert.objects.filter(Q(modifie_le__gte=reperes["m"]) | Q(pk__gt=reperes["pk"]))
+        # Each branch read through its own index (an OR made SQLite walk the whole modifie_le index).
+        Expert.objects.filter(
+            pk__in=Expert.objects.filter(modifie_le__gte=marque)
+            .order_by()
+            .values("pk")
+            .union(Expert.objects.filter(pk__gt=dernier).order_by().values("pk"))
+        )
         .exclude(document_recherche__source_modifie_le=F("modifie_le"))
         # Oldest changes first: a capped batch never lets the marker jump over a change left behind.
         .order_by("modifie_le", "pk")
