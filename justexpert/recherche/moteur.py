@@ -28,6 +28,10 @@ from . import classement, index
 from .models import EntreeThesaurus
 from .texte import MAX_RACINES, racines, racines_et_mots
 
+# What a result shows and explains (page and API), read for the page's fiches only.
+CHAMPS_AFFICHES = ("uuid", "civilite", "nom", "prenom", "departement", "cour_appel", "missions_en_cours", "derniere_designation")
+CHAMPS_DOCUMENT = ("texte_normalise", "indisponible_jusqu_au", "max_missions")
+
 PAR_PAGE = 20
 MAX_RESULTATS = 400
 MAX_PAGES = MAX_RESULTATS // PAR_PAGE
@@ -204,11 +208,23 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
     # The page's fiches, then their inscriptions in force: both queries run even for an empty page.
     pks = list(cles) or [0]
-    fiches = Expert.objects.filter(pk__in=pks).select_related("cour_appel", "disponibilite", "document_recherche")
+    # Only the columns shown and explained (a fiche's long texts are not read); the availability
+    # explained is the one the ranking read, the document's copy.
+    fiches = (
+        Expert.objects.filter(pk__in=pks)
+        .select_related("cour_appel", "document_recherche")
+        .only(*CHAMPS_AFFICHES, "cour_appel__code", "cour_appel__nom", *(f"document_recherche__{c}" for c in CHAMPS_DOCUMENT))
+    )
     par_pk = {e.pk: e for e in fiches}
     for fiche in par_pk.values():
         fiche.inscriptions_actives = []  # type: ignore[attr-defined]
-    for i in Inscription.objects.actives(jour).filter(expert_id__in=pks).select_related("liste", "specialite"):
+    inscriptions = (
+        Inscription.objects.actives(jour)
+        .filter(expert_id__in=pks)
+        .select_related("liste", "specialite")
+        .only("expert_id", "liste__code", "liste__nom", "specialite__code", "specialite__libelle", "specialite__ordre")
+    )
+    for i in inscriptions:
         par_pk[i.expert_id].inscriptions_actives.append(i)  # type: ignore[attr-defined]
     lignes = []
     for pk, niveau, score_texte, indisponible, complet in cles.values():
@@ -240,15 +256,16 @@ def _expliquer(
                 trouves = ["mots de la mission"]
             if trouves:
                 raisons.append("Spécialités fines : " + ", ".join(trouves))
-    d = getattr(e, "disponibilite", None)
+    d = getattr(e, "document_recherche", None)
     marque = ""
     if e.indisponible:  # type: ignore[attr-defined]
-        if d is not None and d.jusqu_au:
-            marque = f"Indisponible jusqu'au {date_longue(d.jusqu_au)}"
+        if d is not None and d.indisponible_jusqu_au:
+            marque = f"Indisponible jusqu'au {date_longue(d.indisponible_jusqu_au)}"
         else:
             marque = "Indisponible (sans date de retour)"
     elif e.complet:  # type: ignore[attr-defined]
-        marque = f"Complet : {e.missions_en_cours} mission(s) en cours pour un maximum de {d.max_missions if d else '?'}"
+        maximum = d.max_missions if d is not None else "?"
+        marque = f"Complet : {e.missions_en_cours} mission(s) en cours pour un maximum de {maximum}"
     raisons.append(marque or "Disponible")
     if e.departement and e.departement in deps:
         raisons.append(f"Proximité : même département ({e.departement})")
