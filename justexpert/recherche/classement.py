@@ -185,19 +185,23 @@ def _filtres_fiche(sql: _Sql, d: Demande) -> None:
 
 def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, score_params: list[Any]) -> None:
     """The output columns (the same for both parts): 1 expert_id, 2 level, 3 score, 4 unavailable,
-    5 full, 6 unavailable + full, 7 proximity, 8 open missions, 9 last designation, 10 name,
-    11 first name."""
-    indisponible = (
-        "(CASE WHEN d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au >= %s) THEN 1 ELSE 0 END)"
-    )
-    indisponible_params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
-    complet = "(CASE WHEN d.max_missions IS NOT NULL AND d.max_missions <= d.missions_en_cours THEN 1 ELSE 0 END)"
+    5 full, 6 the packed order key, 7 name, 8 first name.
+
+    The packed key holds, in one integer, what follows the level in the order: unavailable + full
+    (0 to 2), proximity (0 to 2), then the document's ``cle_charge`` (open missions, then last
+    designation, never designated first; see ``index.cle_charge``). One integer compared instead
+    of five columns: the sort of a few thousand candidates costs a third less."""
+    if d.inclure_indisponibles:
+        indisponible = "(CASE WHEN d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au >= %s) THEN 1 ELSE 0 END)"
+        indisponible_params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
+        complet = "(CASE WHEN d.max_missions IS NOT NULL AND d.max_missions <= d.missions_en_cours THEN 1 ELSE 0 END)"
+    else:  # every candidate is available (filtered): constants
+        indisponible, indisponible_params, complet = "0", [], "0"
     sql(f"SELECT d.expert_id, {niveau} AS niveau, ", *niveau_params)
     sql(f"{score} AS score, ", *score_params)
     sql(f"{indisponible} AS indisponible, ", *indisponible_params)
     sql(f"{complet} AS complet, ")
-    sql(f"{indisponible} + {complet} AS empechement, ", *indisponible_params)
-    sql("CASE")
+    sql(f"(({indisponible} + {complet}) * 3 + CASE", *indisponible_params)
     if d.departements_demandeur:
         sql(" WHEN d.departement IN (")
         _liste_de_valeurs(sql, d.departements_demandeur)
@@ -206,10 +210,10 @@ def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], scor
         sql(" WHEN d.cour_appel_id = %s THEN 1", d.ressort_demandeur_id)
     if not d.departements_demandeur and d.ressort_demandeur_id is None:
         sql(" WHEN 1 = 0 THEN 0")
-    sql(" ELSE 2 END AS proximite, d.missions_en_cours, d.derniere_designation, d.nom, d.prenom")
+    sql(f" ELSE 2 END) * {2**40} + d.cle_charge AS cle, d.nom, d.prenom")
 
 
-ORDRE = "ORDER BY 2 DESC, 6, 7, 8, 9 NULLS FIRST, 3 DESC, 10, 11, 1"
+ORDRE = "ORDER BY 2 DESC, 6, 3 DESC, 7, 8, 1"
 
 
 def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:

@@ -18,6 +18,7 @@ its fiche and statement.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable
 
@@ -47,6 +48,17 @@ COPIES = (
     "derniere_designation",
 )
 DISPONIBILITE = ("etat_disponibilite", "indisponible_jusqu_au", "max_missions")
+_JOUR_0 = dt.date(1900, 1, 1)
+_MAX_MISSIONS = 2**20 - 1
+
+
+def cle_charge(missions_en_cours: int, derniere_designation: dt.date | None) -> int:
+    """Open missions, then last designation (never designated first, then the longest ago), as one
+    integer that sorts like the pair: missions × 2²⁰ + days since 1900 + 1 (0 when never)."""
+    jours = (derniere_designation - _JOUR_0).days + 1 if derniere_designation else 0
+    return min(missions_en_cours, _MAX_MISSIONS) * 2**20 + max(0, min(jours, 2**20 - 1))
+
+
 _CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifie_le", *COPIES)
 
 
@@ -74,12 +86,14 @@ def _document(ligne: tuple, disponibilite: tuple | None) -> DocumentExpert:
     """The document of one fiche from its ``_CHAMPS`` values and its availability statement."""
     pk, fines, profession, zone, modifie_le, *copies = ligne
     texte = _texte(fines, profession, zone)
+    valeurs = dict(zip(COPIES, copies, strict=True))
     return DocumentExpert(
         expert_id=pk,
         texte=texte,
         texte_normalise=normaliser(texte),
         source_modifie_le=modifie_le,
-        **dict(zip(COPIES, copies, strict=True)),
+        cle_charge=cle_charge(valeurs["missions_en_cours"], valeurs["derniere_designation"]),
+        **valeurs,
         **dict(zip(DISPONIBILITE, disponibilite or _SANS_DECLARATION, strict=True)),
     )
 
@@ -92,7 +106,7 @@ def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
         return 0
     dispo = _disponibilites([ligne[0] for ligne in lignes])
     documents = [_document(ligne, dispo.get(ligne[0])) for ligne in lignes]
-    champs = ["texte", "texte_normalise", "source_modifie_le", *(c.removesuffix("_id") for c in COPIES)]
+    champs = ["texte", "texte_normalise", "source_modifie_le", "cle_charge", *(c.removesuffix("_id") for c in COPIES)]
     if disponibilite_aussi:
         champs += DISPONIBILITE
     DocumentExpert.objects.bulk_create(
@@ -170,14 +184,20 @@ def reconstruire(lot: int = 5000) -> int:
 
 
 def _contenu(d: DocumentExpert) -> tuple:
-    return (d.texte, d.source_modifie_le, *(getattr(d, c) for c in COPIES), *(getattr(d, c) for c in DISPONIBILITE))
+    return (
+        d.texte,
+        d.source_modifie_le,
+        d.cle_charge,
+        *(getattr(d, c) for c in COPIES),
+        *(getattr(d, c) for c in DISPONIBILITE),
+    )
 
 
 def reindexer() -> int:
     """Full reconciliation (periodic task): every document that differs from what its fiche and
     the expert's statement give (a write that bypassed ``modifie_le``, a statement written
     outside ``services``), and every fiche without a document."""
-    champs = ["expert_id", "texte", "source_modifie_le", *COPIES, *DISPONIBILITE]
+    champs = ["expert_id", "texte", "source_modifie_le", "cle_charge", *COPIES, *DISPONIBILITE]
     actuels = {ligne[0]: ligne[1:] for ligne in DocumentExpert.objects.order_by().values_list(*champs).iterator(chunk_size=LOT)}
     dispo = _disponibilites(None)
     a_refaire: list[tuple] = []

@@ -68,6 +68,7 @@ class DocumentExpert(models.Model):
     echange_securise = models.BooleanField(default=False)
     missions_en_cours = models.PositiveIntegerField(default=0)
     derniere_designation = models.DateField(null=True)
+    cle_charge = models.BigIntegerField(default=0, help_text="Charge puis dernière désignation, en un entier (index.cle_charge).")
     etat_disponibilite = models.CharField(max_length=24, default="disponible")
     indisponible_jusqu_au = models.DateField(null=True)
     max_missions = models.PositiveSmallIntegerField(null=True)

@@ -55,9 +55,21 @@ def reconstruire_sqlite(schema_editor):
             cursor.execute(sql)
 
 
+# index.cle_charge: missions × 2²⁰ + days since 1900-01-01 + 1 (0 when never designated).
+CLE_CHARGE = {
+    "sqlite": "CAST(julianday(derniere_designation) - julianday('1900-01-01') AS INTEGER) + 1",
+    "postgresql": "(derniere_designation - DATE '1900-01-01') + 1",
+}
+
+
 def remplir(apps, schema_editor):
     for sql in REMPLIR:
         schema_editor.execute(sql)
+    jours = CLE_CHARGE[schema_editor.connection.vendor]
+    schema_editor.execute(
+        f"UPDATE {TABLE} SET cle_charge = (CASE WHEN missions_en_cours > 1048575 THEN 1048575 ELSE missions_en_cours END) "
+        f"* 1048576 + COALESCE({jours}, 0)"
+    )
     if schema_editor.connection.vendor == "sqlite":
         reconstruire_sqlite(schema_editor)
 
@@ -81,6 +93,11 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="comptes.organisation",
             ),
+        ),
+        migrations.AddField(
+            model_name="documentexpert",
+            name="cle_charge",
+            field=models.BigIntegerField(default=0, help_text="Charge puis dernière désignation, en un entier (index.cle_charge)."),
         ),
         migrations.AddField(
             model_name="documentexpert",
