@@ -48,6 +48,9 @@ class SelectRapide(forms.Select):
         return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(attrs), options)
 
 
+_COUR = ("id", "code", "nom", "type")
+
+
 class RechercheForm(FormulaireDsfr):
     texte = forms.CharField(
         label="La mission, en vos mots",
@@ -81,11 +84,16 @@ class RechercheForm(FormulaireDsfr):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["nomenclature"].choices = choix_nomenclature()  # type: ignore[attr-defined]
-        self.cours = {o.code: o for o in Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL).order_by("nom")}
-        self.fields["cour"].choices = [("", "Toutes")] + [(code, str(o)) for code, o in self.cours.items()]  # type: ignore[attr-defined]
+        # Read as values (36 rows, no model instance each); the one chosen becomes an instance.
+        self.cours = {
+            ligne[1]: ligne
+            for ligne in Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL).order_by("nom").values_list(*_COUR)
+        }
+        self.fields["cour"].choices = [("", "Toutes")] + [(code, ligne[2]) for code, ligne in self.cours.items()]  # type: ignore[attr-defined]
 
     def clean_cour(self) -> Organisation | None:
-        return self.cours.get(self.cleaned_data.get("cour") or "")
+        ligne = self.cours.get(self.cleaned_data.get("cour") or "")
+        return Organisation.from_db(Organisation.objects.db, list(_COUR), ligne) if ligne is not None else None
 
 
 def lire_page(valeur: object) -> int:

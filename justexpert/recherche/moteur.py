@@ -61,6 +61,11 @@ class Resultat:
     disponible: bool
     marque: str  # "" or why the expert cannot be solicited now
     niveau_competence: int
+    # What the result card shows, written once here rather than looked up field by field by the
+    # template (20 cards per page).
+    nom_complet: str = ""
+    uuid: str = ""
+    inscriptions: str = ""
 
 
 @dataclass
@@ -278,4 +283,17 @@ def _expliquer(
         raisons.append(f"Dernière désignation : {date_longue(e.derniere_designation)}")
     else:
         raisons.append("Jamais désigné sur la plateforme")
-    return Resultat(e, raisons, not marque, marque, e.niveau_competence)  # type: ignore[attr-defined]
+    inscriptions = " ; ".join(
+        f"{i.specialite.code} {i.specialite.libelle_affiche} ({i.liste.code})"
+        for i in e.inscriptions_actives  # type: ignore[attr-defined]
+    )
+    return Resultat(
+        e,
+        raisons,
+        not marque,
+        marque,
+        e.niveau_competence,
+        e.nom_complet,
+        str(e.uuid),
+        inscriptions,  # type: ignore[attr-defined]
+    )
