@@ -82,17 +82,14 @@ def rechercher(request: HttpRequest, filtres: Query[Filtres]) -> dict:
                 "nom": x.expert.nom,
                 "prenom": x.expert.prenom,
                 "departement": x.expert.departement,
-                "cour_appel": x.expert.cour_appel.code if x.expert.cour_appel else None,
+                "cour_appel": x.expert.cour_appel_code,
                 "disponible": x.disponible,
                 "marque": x.marque,
                 "niveau_competence": x.niveau_competence,
                 "missions_en_cours": x.expert.missions_en_cours,
                 "derniere_designation": x.expert.derniere_designation,
                 "raisons": x.raisons,
-                "inscriptions": [
-                    {"liste": i.liste.code, "code": i.specialite.code, "libelle": i.specialite.libelle}
-                    for i in x.expert.inscriptions_actives  # type: ignore[attr-defined]
-                ],
+                "inscriptions": [{"liste": i.liste, "code": i.code, "libelle": i.libelle} for i in x.expert.inscriptions_actives],
             }
             for x in r.resultats
         ],

@@ -16,21 +16,20 @@ number of queries whatever the filters.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.utils import timezone
 
-from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
+from justexpert.annuaire.models import ElementNomenclature, Inscription
 from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisation, Utilisateur
 from justexpert.lib.format import date_longue
 
 from . import classement, index
-from .models import EntreeThesaurus
+from .models import DocumentExpert, EntreeThesaurus
 from .texte import MAX_RACINES, racines, racines_et_mots
-
-# What a result shows and explains (page and API), read for the page's fiches only.
-CHAMPS_AFFICHES = ("uuid", "civilite", "nom", "prenom", "departement", "cour_appel", "missions_en_cours", "derniere_designation")
-CHAMPS_DOCUMENT = ("texte_normalise", "indisponible_jusqu_au", "max_missions")
 
 PAR_PAGE = 20
 MAX_RESULTATS = 400
@@ -55,8 +54,78 @@ class Criteres:
 
 
 @dataclass
+class InscriptionVue:
+    """An inscription in force as a result shows it."""
+
+    specialite_id: int
+    code: str
+    libelle: str
+    liste: str  # the list's code
+
+    @property
+    def libelle_affiche(self) -> str:
+        return self.libelle or "(libellé non renseigné)"
+
+
+@dataclass
+class Fiche:
+    """What a result shows and explains (page and API), read from the search document the ranking
+    read (the fiche's copy, at most ``RECHERCHE_FRAICHEUR_S`` old) and the fiche's identifier."""
+
+    COLONNES: ClassVar[tuple[str, ...]] = (
+        "expert_id",
+        "expert__uuid",
+        "nom",
+        "prenom",
+        "departement",
+        "cour_appel_id",
+        "cour_appel__code",
+        "cour_appel__nom",
+        "missions_en_cours",
+        "derniere_designation",
+        "texte_normalise",
+        "indisponible_jusqu_au",
+        "max_missions",
+    )
+    expert_id: int
+    expert__uuid: uuid.UUID
+    nom: str
+    prenom: str
+    departement: str
+    cour_appel_id: int | None
+    cour_appel__code: str | None
+    cour_appel__nom: str | None
+    missions_en_cours: int
+    derniere_designation: dt.date | None
+    texte_normalise: str
+    indisponible_jusqu_au: dt.date | None
+    max_missions: int | None
+    inscriptions_actives: list[InscriptionVue]
+
+    @property
+    def pk(self) -> int:
+        return self.expert_id
+
+    @property
+    def uuid(self) -> uuid.UUID:
+        return self.expert__uuid
+
+    @property
+    def cour_appel_code(self) -> str | None:
+        return self.cour_appel__code
+
+    @property
+    def cour_appel_nom(self) -> str | None:
+        return self.cour_appel__nom
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.nom.upper()} {self.prenom}".strip()
+
+
+@dataclass
 class Resultat:
-    expert: Expert
+    expert: Fiche
     raisons: list[str]
     disponible: bool
     marque: str  # "" or why the expert cannot be solicited now
@@ -211,89 +280,72 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         )
     debut = (page - 1) * PAR_PAGE
     cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
-    # The page's fiches, then their inscriptions in force: both queries run even for an empty page.
+    # The page's fiches (their documents: what the ranking read), then their inscriptions in
+    # force: both queries run even for an empty page. Read as values: no model instance is built.
     pks = list(cles) or [0]
-    # Only the columns shown and explained (a fiche's long texts are not read); the availability
-    # explained is the one the ranking read, the document's copy.
-    fiches = (
-        Expert.objects.filter(pk__in=pks)
-        .select_related("cour_appel", "document_recherche")
-        .only(*CHAMPS_AFFICHES, "cour_appel__code", "cour_appel__nom", *(f"document_recherche__{c}" for c in CHAMPS_DOCUMENT))
-    )
-    par_pk = {e.pk: e for e in fiches}
-    for fiche in par_pk.values():
-        fiche.inscriptions_actives = []  # type: ignore[attr-defined]
+    par_pk = {
+        ligne["expert_id"]: Fiche(**ligne, inscriptions_actives=[])
+        for ligne in DocumentExpert.objects.filter(expert_id__in=pks).values(*Fiche.COLONNES)
+    }
     inscriptions = (
         Inscription.objects.actives(jour)
         .filter(expert_id__in=pks)
-        .select_related("liste", "specialite")
-        .only("expert_id", "liste__code", "liste__nom", "specialite__code", "specialite__libelle", "specialite__ordre")
+        .order_by("liste__nom", "specialite__ordre")
+        .values_list("expert_id", "specialite_id", "specialite__code", "specialite__libelle", "liste__code")
     )
-    for i in inscriptions:
-        par_pk[i.expert_id].inscriptions_actives.append(i)  # type: ignore[attr-defined]
-    lignes = []
+    for expert_id, *inscription in inscriptions:
+        par_pk[expert_id].inscriptions_actives.append(InscriptionVue(*inscription))
+    resultats = []
     for pk, niveau, score_texte, indisponible, complet in cles.values():
-        e = par_pk.get(pk)
-        if e is None:  # deleted between the two queries
+        f = par_pk.get(pk)
+        if f is None:  # deleted between the two queries
             continue
-        e.niveau_competence, e.score_texte = niveau, score_texte  # type: ignore[attr-defined]
-        e.indisponible, e.complet = bool(indisponible), bool(complet)  # type: ignore[attr-defined]
-        lignes.append(e)
-    resultats = [_expliquer(e, stems, specialites, deps, ressort) for e in lignes]
+        resultats.append(_expliquer(f, niveau, score_texte, bool(indisponible), bool(complet), stems, specialites, deps, ressort))
     return Resultats(resultats, total, page, pages, messages, mots_ignores)
 
 
 def _expliquer(
-    e: Expert, stems: dict[str, str], specialites: dict[int, list[str]], deps: set[str], ressort: Organisation | None
+    e: Fiche,
+    niveau: int,
+    score_texte: float,
+    indisponible: bool,
+    complet: bool,
+    stems: dict[str, str],
+    specialites: dict[int, list[str]],
+    deps: set[str],
+    ressort: Organisation | None,
 ) -> Resultat:
     raisons: list[str] = []
     if stems:
-        par_spec = [i for i in e.inscriptions_actives if i.specialite_id in specialites]  # type: ignore[attr-defined]
+        par_spec = [i for i in e.inscriptions_actives if i.specialite_id in specialites]
         for i in par_spec[:3]:
             mots = ", ".join(dict.fromkeys(specialites[i.specialite_id]))
-            raisons.append(f"Compétence : inscrit en {i.specialite.code} {i.specialite.libelle_affiche} ({mots})")
-        doc = getattr(e, "document_recherche", None)
-        if doc is not None:
-            texte_doc = doc.texte_normalise or ""
-            trouves = [mot for s, mot in stems.items() if f" {s} " in texte_doc]
-            if not trouves and e.score_texte:  # type: ignore[attr-defined]
-                # PostgreSQL matched with its own dictionary: say so without guessing which word.
-                trouves = ["mots de la mission"]
-            if trouves:
-                raisons.append("Spécialités fines : " + ", ".join(trouves))
-    d = getattr(e, "document_recherche", None)
+            raisons.append(f"Compétence : inscrit en {i.code} {i.libelle_affiche} ({mots})")
+        trouves = [mot for s, mot in stems.items() if f" {s} " in e.texte_normalise]
+        if not trouves and score_texte:
+            # PostgreSQL matched with its own dictionary: say so without guessing which word.
+            trouves = ["mots de la mission"]
+        if trouves:
+            raisons.append("Spécialités fines : " + ", ".join(trouves))
     marque = ""
-    if e.indisponible:  # type: ignore[attr-defined]
-        if d is not None and d.indisponible_jusqu_au:
-            marque = f"Indisponible jusqu'au {date_longue(d.indisponible_jusqu_au)}"
+    if indisponible:
+        if e.indisponible_jusqu_au:
+            marque = f"Indisponible jusqu'au {date_longue(e.indisponible_jusqu_au)}"
         else:
             marque = "Indisponible (sans date de retour)"
-    elif e.complet:  # type: ignore[attr-defined]
-        maximum = d.max_missions if d is not None else "?"
-        marque = f"Complet : {e.missions_en_cours} mission(s) en cours pour un maximum de {maximum}"
+    elif complet:
+        marque = f"Complet : {e.missions_en_cours} mission(s) en cours pour un maximum de {e.max_missions}"
     raisons.append(marque or "Disponible")
     if e.departement and e.departement in deps:
         raisons.append(f"Proximité : même département ({e.departement})")
     elif ressort is not None and e.cour_appel_id == ressort.pk:
         raisons.append(f"Proximité : même ressort ({ressort.nom})")
     else:
-        raisons.append(f"Proximité : autre ressort ({e.cour_appel.nom if e.cour_appel else 'non renseigné'})")
+        raisons.append(f"Proximité : autre ressort ({e.cour_appel_nom or 'non renseigné'})")
     raisons.append(f"Charge : {e.missions_en_cours} mission(s) en cours")
     if e.derniere_designation:
         raisons.append(f"Dernière désignation : {date_longue(e.derniere_designation)}")
     else:
         raisons.append("Jamais désigné sur la plateforme")
-    inscriptions = " ; ".join(
-        f"{i.specialite.code} {i.specialite.libelle_affiche} ({i.liste.code})"
-        for i in e.inscriptions_actives  # type: ignore[attr-defined]
-    )
-    return Resultat(
-        e,
-        raisons,
-        not marque,
-        marque,
-        e.niveau_competence,
-        e.nom_complet,
-        str(e.uuid),
-        inscriptions,  # type: ignore[attr-defined]
-    )
+    inscriptions = " ; ".join(f"{i.code} {i.libelle_affiche} ({i.liste})" for i in e.inscriptions_actives)
+    return Resultat(e, raisons, not marque, marque, niveau, e.nom_complet, str(e.uuid), inscriptions)

@@ -252,3 +252,38 @@ def test_both_lists_of_a_cour_and_the_capped_total(monde, magistrat, orgs):
     r = moteur.rechercher(moteur.Criteres(cour=cour(orgs)), user=magistrat)
     assert not r.tronque and r.total == len(r.resultats) and r.titre.startswith(f"{r.total} expert")
     assert moteur.Resultats([], moteur.MAX_RESULTATS + 1, 1, moteur.MAX_PAGES).titre == "Plus de 400 experts correspondent"
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        {},
+        {"texte": "fissures <b>& « maison »", "cour": "PARIS", "departement": "75", "langue": "anglais"},
+        {"nomenclature": "C.2", "liste": "toutes", "matiere": "penale", "echange_securise": "on", "inclure_indisponibles": "on"},
+    ],
+)
+def test_search_form_renders_as_the_dsfr_templates(donnees, monde, magistrat):
+    """The search form is written in Python for speed (forms.rendu_direct): the same markup as the
+    dsfr field snippets, escaping included."""
+    import re
+
+    from justexpert.lib.formulaires import FormulaireDsfr
+    from justexpert.recherche.views import criteres_depuis
+
+    form, _, _ = criteres_depuis(donnees, magistrat)
+    assert not form.errors
+
+    def normal(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    direct = str(form)
+    assert "&lt;b&gt;&amp;" in direct or not donnees.get("texte")
+    assert normal(direct) == normal(FormulaireDsfr.render(form))
+
+
+def test_search_form_with_an_error_keeps_the_dsfr_error_markup(monde, magistrat):
+    from justexpert.recherche.views import criteres_depuis
+
+    form, _, avertissements = criteres_depuis({"liste": "aucune"}, magistrat)
+    assert form.errors and avertissements
+    assert "id_liste-desc-error" in str(form)
