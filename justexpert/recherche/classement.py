@@ -91,33 +91,17 @@ def _listes_de_type(sql: _Sql, type_: str) -> None:
 
 
 def _sur_les_listes(sql: _Sql, d: Demande, alias: str) -> None:
-    """Inscription ``alias`` on the lists searched (« both lists » with a cour: that cour's list, and
-    the national list for the experts of its ressort)."""
+    """Inscription ``alias`` on the lists searched (« both lists » with a cour has its own query:
+    ``_candidats``)."""
     if d.liste == Liste.NATIONALE:
         sql(f" AND {alias}.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
-    elif d.liste == Liste.TOUTES:
-        if d.cour_id is not None:
-            sql(f" AND ({alias}.liste_id = %s OR {alias}.liste_id IN ", d.cour_id)
-            _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
-            sql(
-                f" AND EXISTS (SELECT 1 FROM annuaire_expert x WHERE x.id = {alias}.expert_id AND x.cour_appel_id = %s))",
-                d.cour_id,
-            )
-    elif d.cour_id is not None:
+    elif d.liste == Liste.COUR and d.cour_id is not None:
         sql(f" AND {alias}.liste_id = %s", d.cour_id)
-    else:
+    elif d.liste == Liste.COUR:
         sql(f" AND {alias}.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_APPEL)
     _specialites_filtre(sql, d, alias)
-
-
-def _inscriptions(sql: _Sql, d: Demande, *, specialites: list[int] | None = None) -> None:
-    """``SELECT expert_id`` of the inscriptions in force on the lists searched (in ``specialites``)."""
-    sql("SELECT i.expert_id FROM annuaire_inscription i WHERE ")
-    _en_vigueur(sql, d, "i")
-    _sur_les_listes(sql, d, "i")
-    _specialites(sql, "i", specialites)
 
 
 def _specialites(sql: _Sql, alias: str, specialites: list[int] | None) -> None:
@@ -227,10 +211,20 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     par_ligne, par_ligne_p, score, score_p, correspondants, correspondants_p = (
         _textes(d) if texte else ("", [], "0.0", [], "", [])
     )
-    if d.competences:
+    # With a cour or a département, the inscriptions of the lists searched are read once and serve
+    # both parts (on « both lists », finding the national ones of a ressort is the costly step).
+    inscrits = bool(d.competences) and not pilote_texte
+    if inscrits:
+        sql("WITH inscrits AS MATERIALIZED (")
+        _candidats(sql, d, colonnes="i.expert_id, i.specialite_id")
+        sql("), competents AS MATERIALIZED (SELECT n.expert_id FROM inscrits n WHERE n.specialite_id IN (")
+        _liste_de_valeurs(sql, d.competences)
+        sql(")), premiers AS MATERIALIZED (")
+    elif d.competences:
         sql("WITH competents AS MATERIALIZED (")
         _candidats(sql, d, specialites=d.competences)
         sql("), premiers AS MATERIALIZED (")
+    if d.competences:
         # Part 1: the competent fiches (level 2, or 3 when the fine specialities match too).
         niveau = f"2 + (CASE WHEN {par_ligne} THEN 1 ELSE 0 END)" if texte else "2"
         _colonnes(sql, d, niveau, par_ligne_p if texte else [], score, score_p)
@@ -246,10 +240,13 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     if pilote_texte:
         sql(correspondants, *correspondants_p)
         sql(" AND EXISTS (")
-        _inscriptions(sql, d)
+        _candidats(sql, d)
         sql(" AND i.expert_id = d.expert_id)")
     else:
-        _parmi(sql, _candidats, d)
+        if inscrits:
+            _parmi(sql, "SELECT n.expert_id FROM inscrits n")
+        else:
+            _parmi(sql, _candidats, d)
         if texte:
             sql(f" AND {par_ligne}", *par_ligne_p)
     if d.competences:
@@ -275,16 +272,17 @@ def _parmi(sql: _Sql, sous_requete: Any, *args: Any) -> None:
     sql("))" if connection.vendor == "postgresql" else ")")
 
 
-def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None) -> None:
-    """``SELECT expert_id`` of the fiches on the lists searched (in ``specialites``): on « both
-    lists » with a cour, one uncorrelated list per branch, each read through its own index."""
+def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None, colonnes: str = "i.expert_id") -> None:
+    """``SELECT expert_id`` (or ``colonnes``) of the inscriptions in force of the fiches on the
+    lists searched (in ``specialites``): on « both lists » with a cour, one list per branch, each
+    read through its own index."""
     if d.liste == Liste.TOUTES and d.cour_id is not None:
-        sql("SELECT i.expert_id FROM annuaire_inscription i WHERE ")
+        sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id = %s", d.cour_id)
         _specialites_filtre(sql, d, "i")
         _specialites(sql, "i", specialites)
-        sql(" UNION SELECT i.expert_id FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
+        sql(f" UNION ALL SELECT {colonnes} FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
         sql("x.cour_appel_id = %s AND ", d.cour_id)
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id IN ")
@@ -292,7 +290,10 @@ def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None) -
         _specialites_filtre(sql, d, "i")
         _specialites(sql, "i", specialites)
     else:
-        _inscriptions(sql, d, specialites=specialites)
+        sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
+        _en_vigueur(sql, d, "i")
+        _sur_les_listes(sql, d, "i")
+        _specialites(sql, "i", specialites)
 
 
 def _specialites_filtre(sql: _Sql, d: Demande, alias: str) -> None:
