@@ -287,3 +287,18 @@ def test_search_form_with_an_error_keeps_the_dsfr_error_markup(monde, magistrat)
     form, _, avertissements = criteres_depuis({"liste": "aucune"}, magistrat)
     assert form.errors and avertissements
     assert "id_liste-desc-error" in str(form)
+
+
+def test_fast_select_renders_as_djangos_select():
+    import re
+
+    from django import forms
+
+    from justexpert.recherche.forms import SelectRapide
+
+    choix = [("", "Toutes"), ("C.2", "— C.2 Bâtiment <b> & « ' » \""), ('a"b', "x")]
+    for valeur in ("", "C.2", 'a"b', None):
+        attendu, obtenu = (
+            w(choices=choix, attrs={"class": "fr-select", "id": "id_n"}).render("n", valeur) for w in (forms.Select, SelectRapide)
+        )
+        assert re.sub(r">\s+<", "><", obtenu).strip() == re.sub(r">\s+<", "><", attendu).strip()
