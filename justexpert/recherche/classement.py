@@ -307,9 +307,15 @@ def _specialites_filtre(sql: _Sql, d: Demande, alias: str) -> None:
     sql(")")
 
 
-def classer(d: Demande, limite: int) -> list[tuple[int, int, float, int, int]]:
-    """(expert_id, level, score, unavailable, full) of the first ``limite`` fiches, in order."""
+def classer(d: Demande, limite: int) -> list[tuple]:
+    """The rows of the first ``limite`` fiches, in order: (expert_id, level, score, unavailable,
+    full, …) as the database returns them (``ligne`` reads one)."""
     texte, params = requete(d, limite)
     with connection.cursor() as curseur:
         curseur.execute(texte, params)
-        return [(int(r[0]), int(r[1]), float(r[2] or 0), int(r[3]), int(r[4])) for r in curseur.fetchall()]
+        return curseur.fetchall()
+
+
+def ligne(r: tuple) -> tuple[int, int, float, int, int]:
+    """(expert_id, level, score, unavailable, full) of a row of ``classer``."""
+    return int(r[0]), int(r[1]), float(r[2] or 0), int(r[3]), int(r[4])

@@ -279,7 +279,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
             "Précisez la recherche."
         )
     debut = (page - 1) * PAR_PAGE
-    cles = {ligne[0]: ligne for ligne in rang[debut : debut + PAR_PAGE]}
+    cles = {r[0]: r for r in map(classement.ligne, rang[debut : debut + PAR_PAGE])}
     # The page's fiches (their documents: what the ranking read), then their inscriptions in
     # force: both queries run even for an empty page. Read as values: no model instance is built.
     pks = list(cles) or [0]
