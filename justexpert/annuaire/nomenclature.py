@@ -161,6 +161,9 @@ def importer(
                 rapport.modifies += 1
             else:
                 rapport.inchanges += 1
+        if (rapport.crees or rapport.modifies) and not changements:
+            # Readers that cache the nomenclature (recherche) key it on this stamp.
+            v.save(update_fields=["importee_le"])
     return rapport
 
 

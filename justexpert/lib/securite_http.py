@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 CSP = (
     "default-src 'self'; "
@@ -40,3 +40,25 @@ class EnTetesSecuriteMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+class CaractereNulMiddleware:
+    """A NUL character in the query string (``%00``) is never legitimate input, and PostgreSQL
+    refuses it in any text comparison (the query then failed with a 500). The JSON API answers 422
+    with a French message, as for any invalid parameter; pages get the parameters without it
+    (their forms validate what is left)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        requete = request.META.get("QUERY_STRING", "")
+        if "%00" in requete or "\x00" in requete:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Un paramètre contient un caractère nul (%00), refusé."}, status=422)
+            propres = QueryDict(mutable=True)
+            for cle, valeurs in request.GET.lists():
+                propres.setlist(cle.replace("\x00", ""), [v.replace("\x00", "") for v in valeurs])
+            propres._mutable = False
+            request.GET = propres
+        return self.get_response(request)

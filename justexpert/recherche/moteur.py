@@ -21,9 +21,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.db.models import Max
 from django.utils import timezone
 
-from justexpert.annuaire.models import ElementNomenclature, Inscription
+from justexpert.annuaire.models import ElementNomenclature, Inscription, VersionNomenclature
 from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisation, Utilisateur
 from justexpert.lib.format import date_longue
 
@@ -176,9 +177,11 @@ _cache_nomenclature: dict[str, object] = {}
 
 def _libelles() -> list[tuple[int, str, set[str]]]:
     """(pk, code, stems of label + rubrique and branche labels) of every specialite; cached until
-    the nomenclature changes (the cache key costs one small query)."""
-    cle = ElementNomenclature.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if _cache_nomenclature.get("cle") != cle:
+    the nomenclature changes. The key (one small query) is the newest element and the newest
+    import of a version: ``nomenclature.importer`` stamps its version when it creates or relabels
+    an element."""
+    cle = tuple(VersionNomenclature.objects.aggregate(e=Max("elements__pk"), v=Max("importee_le")).values())
+    if "lignes" not in _cache_nomenclature or _cache_nomenclature.get("cle") != cle:
         lignes = []
         elements = {e.pk: e for e in ElementNomenclature.objects.only("pk", "code", "libelle", "parent_id", "niveau")}
         for e in elements.values():

@@ -302,3 +302,15 @@ def test_fast_select_renders_as_djangos_select():
             w(choices=choix, attrs={"class": "fr-select", "id": "id_n"}).render("n", valeur) for w in (forms.Select, SelectRapide)
         )
         assert re.sub(r">\s+<", "><", obtenu).strip() == re.sub(r">\s+<", "><", attendu).strip()
+
+
+def test_a_relabelled_specialite_is_matched_by_its_new_label(monde, magistrat, orgs):
+    """The specialite labels are cached per process; the key follows a relabelling import."""
+    from justexpert.annuaire import nomenclature
+
+    assert "Maçon" not in noms(magistrat, texte="géobéton", cour=cour(orgs))
+    nomenclature.importer(
+        "code,branch_code,branch_label,rubric_code,rubric_label,specialty_label\n" + "C.2.1,C,,C.2,Bâtiment,Géobéton\n",
+        version="2022",
+    )
+    assert noms(magistrat, texte="géobéton", cour=cour(orgs))[0] == "Maçon"
