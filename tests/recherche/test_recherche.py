@@ -314,3 +314,29 @@ def test_a_relabelled_specialite_is_matched_by_its_new_label(monde, magistrat, o
         version="2022",
     )
     assert noms(magistrat, texte="géobéton", cour=cour(orgs))[0] == "Maçon"
+
+
+def test_result_cards_render_as_their_template(monde, magistrat, orgs, expert):
+    """The cards are written in Python (views.carte) for speed: the same markup as
+    recherche/_carte.html, for an available and an unavailable expert, names with characters to escape."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from justexpert.recherche import services
+    from justexpert.recherche.models import EtatDisponibilite
+    from justexpert.recherche.views import carte
+    from tests.annuaire.conftest import lier
+
+    annuaire.modifier_fiche(monde["couvreur"], acteur=None, nom="Toit <b>& « ' »")
+    lier(monde["batisseur"], None, expert)
+    services.definir_disponibilite(monde["batisseur"], acteur=expert, etat=EtatDisponibilite.INDISPONIBLE)
+    r = moteur.rechercher(moteur.Criteres(texte="fissures toiture", cour=cour(orgs), inclure_indisponibles=True), user=magistrat)
+    assert {x.disponible for x in r.resultats} == {True, False}
+    assert any("TOIT &lt;B&gt;&amp; « &#x27; »" in carte(x) for x in r.resultats)
+
+    def normal(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    for x in r.resultats:
+        assert normal(carte(x)) == normal(render_to_string("recherche/_carte.html", {"x": x}))
