@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CSP = (
     "default-src 'self'; "
@@ -56,9 +57,7 @@ class CaractereNulMiddleware:
         if "%00" in requete or "\x00" in requete:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Un paramètre contient un caractère nul (%00), refusé."}, status=422)
-            propres = QueryDict(mutable=True)
-            for cle, valeurs in request.GET.lists():
-                propres.setlist(cle.replace("\x00", ""), [v.replace("\x00", "") for v in valeurs])
-            propres._mutable = False
-            request.GET = propres
+            paires = [(cle.replace("\x00", ""), v.replace("\x00", "")) for cle, valeurs in request.GET.lists() for v in valeurs]
+            request.META["QUERY_STRING"] = urlencode(paires)
+            request.__dict__.pop("GET", None)  # read again from the query string
         return self.get_response(request)
