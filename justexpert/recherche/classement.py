@@ -226,15 +226,24 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
         sql("WITH competents AS MATERIALIZED (")
         _candidats(sql, d, specialites=d.competences)
         sql("), premiers AS MATERIALIZED (")
-    if d.competences:
-        # Part 1: the competent fiches (level 2, or 3 when the fine specialities match too).
-        niveau = f"2 + (CASE WHEN {par_ligne} THEN 1 ELSE 0 END)" if texte else "2"
-        _colonnes(sql, d, niveau, par_ligne_p if texte else [], score, score_p)
-        sql(f" FROM {TABLE} d WHERE ")
-        # The competent fiches are candidates by construction (same lists).
-        _parmi(sql, "SELECT c.expert_id FROM competents c")
-        _filtres_fiche(sql, d)
-        sql(f" {ORDRE} LIMIT %s) SELECT * FROM premiers UNION ALL SELECT * FROM (", limite)
+    if d.competences:  # (competences come from the text: there is a text)
+        # Part 1: the competent fiches whose fine specialities match too (level 3), then the other
+        # competent fiches (level 2), limited to what level 3 left: when it fills the page set,
+        # the level-2 fiches are neither ranked nor sorted.
+        for nom, niveau, test, limite_sql in (
+            ("premiers", "3", par_ligne, "%s"),
+            ("seconds", "2", f"NOT ({par_ligne})", "(SELECT %s - count(*) FROM premiers)"),
+        ):
+            if nom == "seconds":
+                sql("), seconds AS MATERIALIZED (")
+            _colonnes(sql, d, niveau, [], score, score_p)
+            sql(f" FROM {TABLE} d WHERE ")
+            # The competent fiches are candidates by construction (same lists).
+            _parmi(sql, "SELECT c.expert_id FROM competents c")
+            sql(f" AND {test}", *par_ligne_p)
+            _filtres_fiche(sql, d)
+            sql(f" {ORDRE} LIMIT {limite_sql}", limite)
+        sql(") SELECT * FROM premiers UNION ALL SELECT * FROM seconds UNION ALL SELECT * FROM (")
     # Part 2 (or the whole query): the fiches matched by their fine specialities only (level 1),
     # or, without text, every candidate (level 0).
     _colonnes(sql, d, "1" if texte else "0", [], score, score_p)
@@ -255,7 +264,10 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
         sql(" AND d.expert_id NOT IN (SELECT c.expert_id FROM competents c)")
     _filtres_fiche(sql, d)
     if d.competences:
-        sql(f" {ORDRE} LIMIT (SELECT %s - count(*) FROM premiers)) autres {ORDRE}", limite)
+        sql(
+            f" {ORDRE} LIMIT (SELECT %s - (SELECT count(*) FROM premiers) - (SELECT count(*) FROM seconds))) autres {ORDRE}",
+            limite,
+        )
     else:
         sql(f" {ORDRE} LIMIT %s", limite)
     return sql.texte(), sql.params
