@@ -5,14 +5,13 @@ narrow row per fiche with the columns the ranking filters and sorts on, see ``in
 inscriptions in force through their covering indexes, and the text index (FTS5 on SQLite, GIN on
 PostgreSQL). It returns the first ``limite`` rows in the order described in ``moteur``.
 
-Why SQL and not the ORM: the order starts with the competence level, and every fiche inscribed in a
-matching specialite (level 2 or 3) comes before every fiche matched by its fine specialities only
-(level 1). The query is therefore two ordered, limited parts: the competent fiches, then the
-others, the second limited to what the first left (``LIMIT (SELECT … - count(*) …)``, 0 when the
-first part filled the page set, and then neither database reads it). A national search whose words
-match a specialite label never ranks the thousands of fiches that only share a word with the
-mission. Each part computes its text score once per row. The ORM cannot express the limited parts
-nor the CTE, and building the equivalent queryset cost more Python time than the query itself.
+Why SQL and not the ORM: the order starts with the competence level (3: inscribed in a matching
+specialite and the fine specialities match; 2: inscribed only; 1: the fine specialities only). The
+query is therefore ordered, limited parts, one per level, each limited to what the levels before
+it left (``LIMIT (SELECT … - count(*) …)``: 0 when they filled the page set, and then neither
+database reads that part). A national search whose words match a specialite label never ranks the
+thousands of fiches that only share a word with the mission. The ORM cannot express the limited
+parts nor the CTEs, and building the equivalent queryset cost more Python time than the query.
 
 Every SQL text is assembled from constant fragments; every value (dates, ids, words, codes) is a
 bound parameter. Words and stems are letters and digits only (``texte.racines_et_mots``).
@@ -82,8 +81,12 @@ def _liste_de_valeurs(sql: _Sql, valeurs: list[Any]) -> None:
 
 def _en_vigueur(sql: _Sql, d: Demande, alias: str) -> None:
     """Inscription ``alias`` in force on the day."""
-    sql(f"{alias}.statut IN (%s, %s) AND {alias}.debut <= %s AND ({alias}.fin IS NULL OR {alias}.fin >= %s)")
-    sql.params.extend([*STATUTS_ACTIFS, d.jour, d.jour])
+    sql(
+        f"{alias}.statut IN (%s, %s) AND {alias}.debut <= %s AND ({alias}.fin IS NULL OR {alias}.fin >= %s)",
+        *STATUTS_ACTIFS,
+        d.jour,
+        d.jour,
+    )
 
 
 def _listes_de_type(sql: _Sql, type_: str) -> None:
@@ -101,14 +104,19 @@ def _sur_les_listes(sql: _Sql, d: Demande, alias: str) -> None:
     elif d.liste == Liste.COUR:
         sql(f" AND {alias}.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_APPEL)
-    _specialites_filtre(sql, d, alias)
+    _specialites(sql, alias, d.specialites_filtre)
 
 
 def _specialites(sql: _Sql, alias: str, specialites: list[int] | None) -> None:
-    if specialites is not None:
-        sql(f" AND {alias}.specialite_id IN (")
-        _liste_de_valeurs(sql, specialites)
-        sql(")")
+    """Inscription ``alias`` in one of ``specialites`` (``None``: any; empty: none)."""
+    if specialites is None:
+        return
+    if not specialites:
+        sql(" AND 1 = 0")
+        return
+    sql(f" AND {alias}.specialite_id IN (")
+    _liste_de_valeurs(sql, specialites)
+    sql(")")
 
 
 def _textes(d: Demande) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
@@ -294,31 +302,20 @@ def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None, c
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id = %s", d.cour_id)
-        _specialites_filtre(sql, d, "i")
+        _specialites(sql, "i", d.specialites_filtre)
         _specialites(sql, "i", specialites)
         sql(f" UNION ALL SELECT {colonnes} FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
         sql("x.cour_appel_id = %s AND ", d.cour_id)
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
-        _specialites_filtre(sql, d, "i")
+        _specialites(sql, "i", d.specialites_filtre)
         _specialites(sql, "i", specialites)
     else:
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         _sur_les_listes(sql, d, "i")
         _specialites(sql, "i", specialites)
-
-
-def _specialites_filtre(sql: _Sql, d: Demande, alias: str) -> None:
-    if d.specialites_filtre is None:
-        return
-    if not d.specialites_filtre:
-        sql(" AND 1 = 0")
-        return
-    sql(f" AND {alias}.specialite_id IN (")
-    _liste_de_valeurs(sql, d.specialites_filtre)
-    sql(")")
 
 
 def classer(d: Demande, limite: int) -> list[tuple]:
