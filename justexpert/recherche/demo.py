@@ -9,7 +9,7 @@ from django.utils import timezone
 from justexpert.annuaire.models import Expert
 from justexpert.comptes.models import Utilisateur
 
-from . import services
+from . import index, services
 from .models import Disponibilite, EtatDisponibilite, Sollicitation, TypeProcedure
 
 
@@ -26,6 +26,7 @@ def charger(*, magistrat_email: str, expert_email: str) -> None:
             Disponibilite.objects.update_or_create(
                 expert=expert, defaults={"etat": etat, "jusqu_au": jusqu_au, "max_missions": maximum}
             )
+            index.disponibilite_changee(expert.pk)  # the search reads the statement from the document
     fiche = Expert.objects.filter(utilisateur__email=expert_email).first()
     magistrat = Utilisateur.objects.filter(email=magistrat_email).first()
     if fiche is None or magistrat is None or Sollicitation.objects.filter(expert=fiche).exists():

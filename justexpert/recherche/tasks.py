@@ -14,7 +14,8 @@ def expirer_sollicitations() -> int:
 
 @task()
 def reindexer() -> int:
-    """Catch fiche changes written without ``modifie_le`` (bulk updates of the CSV import)."""
+    """Repair the search documents after writes that bypassed ``modifie_le`` or the availability
+    service (a queryset update, the admin)."""
     from .index import reindexer as tout
 
     return tout()
