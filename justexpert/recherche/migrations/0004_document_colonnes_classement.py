@@ -62,6 +62,16 @@ CLE_CHARGE = {
 }
 
 
+def recreer_declencheurs(apps, schema_editor):
+    """SQLite, when this migration is reversed: the triggers of 0003 again, and the FTS5 index
+    rebuilt from the documents."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    fts = importlib.import_module("justexpert.recherche.migrations.0003_fts_sqlite")
+    for sql in fts.SUPPRIMER[:3] + [s for s in fts.CREER if not s.startswith("CREATE VIRTUAL TABLE")]:
+        schema_editor.execute(sql)
+
+
 def remplir(apps, schema_editor):
     for sql in REMPLIR:
         schema_editor.execute(sql)
@@ -82,6 +92,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Reversed last: the column removals rebuild the SQLite table and drop the FTS5 triggers.
+        migrations.RunPython(migrations.RunPython.noop, recreer_declencheurs, elidable=False),
         migrations.AddField(
             model_name="documentexpert",
             name="cour_appel",
@@ -97,7 +109,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="documentexpert",
             name="cle_charge",
-            field=models.BigIntegerField(default=0, help_text="Charge puis dernière désignation, en un entier (index.cle_charge)."),
+            field=models.BigIntegerField(
+                default=0, help_text="Charge puis dernière désignation, en un entier (index.cle_charge)."
+            ),
         ),
         migrations.AddField(
             model_name="documentexpert",
