@@ -3,7 +3,8 @@
 Protects against: script injection (a Content-Security-Policy without inline scripts: each page's
 own script tags carry a per-request nonce), framing (frame-ancestors 'none'), leaking one-time
 links through the Referer header (pages that set ``response["Referrer-Policy"]`` keep theirs) and
-cross-origin window access. Does not protect against a compromised static file on our own origin.
+cross-origin window access, and pages seen while logged in being kept by a browser or a proxy
+(``Cache-Control: no-store``). Does not protect against a compromised static file on our own origin.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class EnTetesSecuriteMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        utilisateur = getattr(request, "user", None)  # absent for static files (served before auth)
+        if utilisateur is not None and utilisateur.is_authenticated:
+            # What a logged-in person sees (court orders, medical files) is not kept by the
+            # browser or a proxy: the back button on a shared computer after logout shows nothing.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 

@@ -1,6 +1,6 @@
-"""Headers and sessions: CSP without inline script on every crawled page, HSTS and secure cookies
-with the production settings, no referrer from one-time links, framing refused, and every session
-of a disabled account or a struck-off expert ended at once."""
+"""Headers and sessions: CSP without inline script on every crawled page, no-store on those seen
+logged in, HSTS and secure cookies with the production settings, no referrer from one-time links,
+framing refused, and every session of a disabled account or a struck-off expert ended at once."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def test_every_crawled_page_has_a_strict_csp_and_only_nonced_scripts(monde):
                 problemes.append(f"{chemin}: X-Frame-Options {reponse.get('X-Frame-Options')!r}")
             if "html" not in reponse.get("Content-Type", "") or not reponse.corps:
                 continue
+            if acteur != "anonyme" and "no-store" not in reponse.get("Cache-Control", ""):
+                problemes.append(f"{chemin}: a page seen while logged in may be cached ({reponse.get('Cache-Control')!r})")
             pages += 1
             nonce = NONCE_CSP.search(csp)
             balises = Balises()
