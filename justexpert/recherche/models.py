@@ -77,6 +77,11 @@ class DocumentExpert(models.Model):
         return f"document {self.expert_id}"
 
 
+def codes_du_thesaurus(codes: str) -> list[str]:
+    """The nomenclature codes of a thesaurus entry (« C.2 C.5 » or « C.2, C.5 »)."""
+    return [c.strip().upper() for c in codes.replace(",", " ").split() if c.strip()]
+
+
 class EntreeThesaurus(models.Model):
     """An everyday word bridged to nomenclature codes (« fissure » → C.2). A code given at
     rubrique or branche level covers every specialite under it, in every nomenclature version."""
@@ -97,7 +102,7 @@ class EntreeThesaurus(models.Model):
 
     @property
     def liste_codes(self) -> list[str]:
-        return [c.strip().upper() for c in self.codes.replace(",", " ").split() if c.strip()]
+        return codes_du_thesaurus(self.codes)
 
 
 class TypeProcedure(models.TextChoices):

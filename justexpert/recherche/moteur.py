@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar
 
 from django.db.models import Max
@@ -29,7 +30,7 @@ from justexpert.comptes.models import ROLES_JUSTICE, Organisation, TypeOrganisat
 from justexpert.lib.format import date_longue
 
 from . import classement, index
-from .models import DocumentExpert, EntreeThesaurus
+from .models import EntreeThesaurus, codes_du_thesaurus
 from .texte import MAX_RACINES, racines, racines_et_mots
 
 PAR_PAGE = 20
@@ -196,9 +197,15 @@ def _libelles() -> list[tuple[int, str, set[str]]]:
     return _cache_nomenclature["lignes"]  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=4096)
+def _racines_entree(mot: str) -> tuple[str, ...]:
+    """Stems of a thesaurus word (the thesaurus is read on every search; its words rarely change)."""
+    return tuple(racines(mot))
+
+
 def specialites_du_texte(stems: dict[str, str], libelles: list[tuple[int, str, set[str]]]) -> dict[int, list[str]]:
     """specialite pk -> the user's words that led to it (label words, then thesaurus words)."""
-    entrees = list(EntreeThesaurus.objects.all())
+    entrees = list(EntreeThesaurus.objects.values_list("mot", "codes"))
     if not stems:
         return {}
     trouve: dict[int, list[str]] = {}
@@ -209,13 +216,14 @@ def specialites_du_texte(stems: dict[str, str], libelles: list[tuple[int, str, s
         if communs:
             trouve[pk] = communs
     # Thesaurus: entries whose stems all appear in the query (multi-word entries need every word).
-    for entree in entrees:
-        r = racines(entree.mot)
+    for mot_entree, codes in entrees:
+        r = _racines_entree(mot_entree)
         if r and all(s in stems for s in r):
+            liste_codes = codes_du_thesaurus(codes)
             for pk, code in codes_par_pk.items():
-                if any(code == c or code.startswith(c + ".") for c in entree.liste_codes):
+                if any(code == c or code.startswith(c + ".") for c in liste_codes):
                     trouve.setdefault(pk, [])
-                    mot = f"« {entree.mot} » (thésaurus)"
+                    mot = f"« {mot_entree} » (thésaurus)"
                     if mot not in trouve[pk]:
                         trouve[pk].append(mot)
     return trouve
@@ -283,21 +291,22 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         )
     debut = (page - 1) * PAR_PAGE
     cles = {r[0]: r for r in map(classement.ligne, rang[debut : debut + PAR_PAGE])}
-    # The page's fiches (their documents: what the ranking read), then their inscriptions in
-    # force: both queries run even for an empty page. Read as values: no model instance is built.
+    # The page's fiches (their documents: what the ranking read) with their inscriptions in force,
+    # in one query that runs even for an empty page; read as values, no model instance is built.
     pks = list(cles) or [0]
-    par_pk = {
-        ligne["expert_id"]: Fiche(**ligne, inscriptions_actives=[])
-        for ligne in DocumentExpert.objects.filter(expert_id__in=pks).values(*Fiche.COLONNES)
-    }
-    inscriptions = (
+    colonnes = [c if c in ("expert_id", "expert__uuid") else f"expert__document_recherche__{c}" for c in Fiche.COLONNES]
+    lignes = (
         Inscription.objects.actives(jour)
         .filter(expert_id__in=pks)
         .order_by("liste__nom", "specialite__ordre")
-        .values_list("expert_id", "specialite_id", "specialite__code", "specialite__libelle", "liste__code")
+        .values_list("specialite_id", "specialite__code", "specialite__libelle", "liste__code", *colonnes)
     )
-    for expert_id, *inscription in inscriptions:
-        par_pk[expert_id].inscriptions_actives.append(InscriptionVue(*inscription))
+    par_pk: dict[int, Fiche] = {}
+    for ligne in lignes:
+        fiche = par_pk.get(ligne[4])
+        if fiche is None:
+            fiche = par_pk[ligne[4]] = Fiche(*ligne[4:], inscriptions_actives=[])  # type: ignore[misc]
+        fiche.inscriptions_actives.append(InscriptionVue(*ligne[:4]))
     resultats = []
     for pk, niveau, score_texte, indisponible, complet in cles.values():
         f = par_pk.get(pk)
