@@ -2,8 +2,8 @@
 `justexpert.settings.production`, keys from the environment), a private throwaway PostgreSQL
 cluster (never the shared one), and the raw HTTP needed to stream a multipart deposit.
 
-The port helper and the server's shape come from tests/coffre/serveur.py (here with a chosen port
-and a number of workers); the cluster mirrors the one of tests/coffre/test_pannes.py, as a context
+The port helper and the gunicorn server (a chosen port, a number of workers) come from
+tests/coffre/serveur.py; the cluster mirrors the one of tests/coffre/test_pannes.py, as a context
 manager usable outside pytest.
 """
 
@@ -13,13 +13,11 @@ import base64
 import contextlib
 import http.client
 import os
-import queue
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,7 +27,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from tests.coffre.serveur import RACINE, port_libre
+from tests.coffre.serveur import RACINE, Serveur, port_libre
 
 __all__ = ["RACINE", "Serveur", "port_libre"]
 
@@ -92,58 +90,6 @@ def attendre(condition, delai: float = 30.0) -> None:
 
 def fichiers(dossier: Path) -> list[Path]:
     return [p for p in dossier.rglob("*") if p.is_file()] if dossier.exists() else []
-
-
-class Serveur:
-    """gunicorn (sync workers) on 127.0.0.1; ``worker`` is the pid of the last worker booted."""
-
-    def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 1) -> None:
-        self.port = port or port_libre()
-        self.lignes: queue.Queue[str] = queue.Queue()
-        self.processus = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "justexpert.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                str(workers),
-                "--timeout",
-                "120",
-            ],
-            cwd=RACINE,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self._lecteur = threading.Thread(target=self._lire, daemon=True)
-        self._lecteur.start()
-        self.workers = [self.attendre_worker() for _ in range(workers)]
-        self.worker = self.workers[-1]
-
-    def _lire(self) -> None:
-        assert self.processus.stderr is not None
-        for ligne in self.processus.stderr:
-            self.lignes.put(ligne)
-        self.lignes.put("")
-
-    def attendre_worker(self) -> int:
-        while True:
-            ligne = self.lignes.get(timeout=60)
-            if not ligne:
-                raise RuntimeError("gunicorn stopped")
-            if "Booting worker with pid:" in ligne:
-                return int(ligne.rsplit(":", 1)[1])
-
-    def arreter(self) -> None:
-        self.processus.terminate()
-        self.processus.wait(timeout=30)
-        self._lecteur.join(timeout=10)
-        if self.processus.stderr is not None:
-            self.processus.stderr.close()
 
 
 # --- HTTP ------------------------------------------------------------------------------------------

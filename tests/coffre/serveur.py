@@ -56,11 +56,25 @@ def preparer(env: dict[str, str]) -> str:
 
 
 class Serveur:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = port_libre()
+    """gunicorn (sync workers) on 127.0.0.1; ``worker`` is the pid of the last worker booted.
+    Shared with the fault tests and the load bench (tests/outils_processus.py)."""
+
+    def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 1) -> None:
+        self.port = port or port_libre()
         self.lignes: queue.Queue[str] = queue.Queue()
         self.processus = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "justexpert.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "120"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "justexpert.wsgi",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--timeout",
+                "120",
+            ],
             cwd=RACINE,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -69,7 +83,8 @@ class Serveur:
         )
         self._lecteur = threading.Thread(target=self._lire, daemon=True)
         self._lecteur.start()
-        self.worker = self.attendre_worker()
+        self.workers = [self.attendre_worker() for _ in range(workers)]
+        self.worker = self.workers[-1]
 
     def _lire(self) -> None:
         assert self.processus.stderr is not None
