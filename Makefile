@@ -66,7 +66,7 @@ test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
 lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --deploy
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/ruff format --check $(SOURCES)
-	$(VENV)/bin/mypy justexpert/lib justexpert/comptes justexpert/preuves justexpert/coffre
+	$(VENV)/bin/mypy justexpert/lib justexpert/comptes justexpert/preuves justexpert/coffre justexpert/recherche
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
