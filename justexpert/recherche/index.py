@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -66,10 +65,6 @@ def _texte(specialites_fines: str, profession: str, zone_intervention: str) -> s
     return "\n".join(filter(None, [specialites_fines, profession, zone_intervention]))
 
 
-def texte_de(expert: Expert) -> str:
-    return _texte(expert.specialites_fines, expert.profession, expert.zone_intervention)
-
-
 def _disponibilites(ids: list[int] | None) -> dict[int, tuple]:
     qs = Disponibilite.objects.order_by()
     if ids is not None:
@@ -82,20 +77,27 @@ def _disponibilites(ids: list[int] | None) -> dict[int, tuple]:
 _SANS_DECLARATION = (EtatDisponibilite.DISPONIBLE, None, None)
 
 
+def _contenu(ligne: tuple, disponibilite: tuple | None) -> tuple:
+    """What the document of one fiche holds (``_CHAMPS`` values and its availability statement),
+    in the order of ``_COLONNES``, the stems aside."""
+    pk, fines, profession, zone, modifie_le, *copies = ligne
+    valeurs = dict(zip(COPIES, copies, strict=True))
+    return (
+        _texte(fines, profession, zone),
+        modifie_le,
+        cle_charge(valeurs["missions_en_cours"], valeurs["derniere_designation"]),
+        *copies,
+        *(disponibilite or _SANS_DECLARATION),
+    )
+
+
+_COLONNES = ("texte", "source_modifie_le", "cle_charge", *COPIES, *DISPONIBILITE)
+
+
 def _document(ligne: tuple, disponibilite: tuple | None) -> DocumentExpert:
     """The document of one fiche from its ``_CHAMPS`` values and its availability statement."""
-    pk, fines, profession, zone, modifie_le, *copies = ligne
-    texte = _texte(fines, profession, zone)
-    valeurs = dict(zip(COPIES, copies, strict=True))
-    return DocumentExpert(
-        expert_id=pk,
-        texte=texte,
-        texte_normalise=normaliser(texte),
-        source_modifie_le=modifie_le,
-        cle_charge=cle_charge(valeurs["missions_en_cours"], valeurs["derniere_designation"]),
-        **valeurs,
-        **dict(zip(DISPONIBILITE, disponibilite or _SANS_DECLARATION, strict=True)),
-    )
+    valeurs = dict(zip(_COLONNES, _contenu(ligne, disponibilite), strict=True))
+    return DocumentExpert(expert_id=ligne[0], texte_normalise=normaliser(valeurs["texte"]), **valeurs)
 
 
 def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
@@ -115,17 +117,10 @@ def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
     return len(documents)
 
 
-def indexer(experts: Iterable[Expert]) -> int:
-    """Write the documents of ``experts`` (create or replace), availability included."""
-    ids = [e.pk for e in experts]
-    lignes = list(Expert.objects.filter(pk__in=ids).order_by().values_list(*_CHAMPS))
-    return _ecrire(lignes, disponibilite_aussi=True)
-
-
 def disponibilite_changee(expert_id: int) -> None:
     """Called in the transaction that writes the expert's statement: the document follows it (and
     is created if the fiche was not indexed yet)."""
-    indexer([Expert(pk=expert_id)])
+    _ecrire(list(Expert.objects.filter(pk=expert_id).values_list(*_CHAMPS)), disponibilite_aussi=True)
 
 
 def actualiser(force: bool = False) -> int:
@@ -183,27 +178,20 @@ def reconstruire(lot: int = 5000) -> int:
     return total
 
 
-def _contenu(d: DocumentExpert) -> tuple:
-    return (
-        d.texte,
-        d.source_modifie_le,
-        d.cle_charge,
-        *(getattr(d, c) for c in COPIES),
-        *(getattr(d, c) for c in DISPONIBILITE),
-    )
-
-
 def reindexer() -> int:
     """Full reconciliation (periodic task): every document that differs from what its fiche and
     the expert's statement give (a write that bypassed ``modifie_le``, a statement written
     outside ``services``), and every fiche without a document."""
-    champs = ["expert_id", "texte", "source_modifie_le", "cle_charge", *COPIES, *DISPONIBILITE]
-    actuels = {ligne[0]: ligne[1:] for ligne in DocumentExpert.objects.order_by().values_list(*champs).iterator(chunk_size=LOT)}
+    actuels = {
+        ligne[0]: ligne[1:]
+        for ligne in DocumentExpert.objects.order_by().values_list("expert_id", *_COLONNES).iterator(chunk_size=LOT)
+    }
     dispo = _disponibilites(None)
     a_refaire: list[tuple] = []
     total = 0
     for ligne in Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=LOT):
-        if actuels.get(ligne[0]) != _contenu(_document(ligne, dispo.get(ligne[0]))):
+        # Compared without the stems: no fiche is stemmed unless its document must be rewritten.
+        if actuels.get(ligne[0]) != _contenu(ligne, dispo.get(ligne[0])):
             a_refaire.append(ligne)
         if len(a_refaire) >= LOT:
             total += _ecrire(a_refaire, disponibilite_aussi=True)
