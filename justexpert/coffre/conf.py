@@ -44,6 +44,25 @@ def delai_orphelins() -> int:
     return valeur if valeur is not None else env_int("JUSTEXPERT_COFFRE_DELAI_ORPHELINS", 6 * 3600, minimum=0)
 
 
+def envoi_duree_max() -> int:
+    """Longest an upload may last, in seconds (default 2 h: 1 GiB at 150 kB/s). Keep it below
+    ``delai_orphelins()`` so the cleanup task never removes an upload still running."""
+    return getattr(settings, "ENVOI_DUREE_MAX", None) or env_int("JUSTEXPERT_ENVOI_DUREE_MAX", 2 * 3600, minimum=1)
+
+
+def envoi_debit_min() -> int:
+    """Slowest average pace accepted once the grace delay has passed, in bytes per second
+    (default 16 Kio/s, 128 kbit/s; 0 disables the rule)."""
+    valeur = getattr(settings, "ENVOI_DEBIT_MIN", None)
+    return valeur if valeur is not None else env_int("JUSTEXPERT_ENVOI_DEBIT_MIN", 16 * 1024, minimum=0)
+
+
+def envoi_delai_grace() -> int:
+    """Seconds before the pace rule applies (a connection may start slowly)."""
+    valeur = getattr(settings, "ENVOI_DELAI_GRACE", None)
+    return valeur if valeur is not None else env_int("JUSTEXPERT_ENVOI_DELAI_GRACE", 60, minimum=1)
+
+
 def backend() -> str:
     return getattr(settings, "STOCKAGE_BACKEND", "local")
 

@@ -13,6 +13,9 @@ Serving: ``reponse_telechargement(document, request)`` streams the plaintext dec
 as an attachment, with nosniff, no-store and a sandboxing Content-Security-Policy, and answers
 single byte ranges.
 
+Pace: an upload that lasts too long or trickles too slowly is cut with a French message (408),
+see ``rythme``; it is read in 64 KiB pieces so the rules are checked often.
+
 Owning modules check permissions before calling either.
 """
 
@@ -32,6 +35,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from . import conf, services
 from .models import Document
 from .noms import content_disposition
+from .rythme import Envoi, RefusRythme, surveillant
 from .services import Depot, DocumentIndisponible, RefusDepot
 
 logger = logging.getLogger(__name__)
@@ -40,6 +44,10 @@ logger = logging.getLogger(__name__)
 MARGE_MULTIPART = 64 * 1024
 CSP_TELECHARGEMENT = "sandbox; default-src 'none'; frame-ancestors 'none'"
 PLAGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Size of each read of the request body: small enough that the pace rules are checked every few
+# seconds even on a slow connection, large enough to cost nothing (1 GiB is 16,384 reads).
+LECTURE = 64 * 1024
+MESSAGE_INCOMPLET = "Le fichier n'a pas été reçu en entier : il n'a pas été enregistré."
 
 
 class FichierRecu(UploadedFile):
@@ -58,11 +66,12 @@ class FichierRecu(UploadedFile):
 class GestionnaireTeleversement(FileUploadHandler):
     """Django upload handler: one file, encrypted as it streams, never in memory or plaintext on disk."""
 
-    chunk_size = 1024 * 1024
+    chunk_size = LECTURE
 
-    def __init__(self, request: HttpRequest | None = None, *, champ: str = "fichier") -> None:
+    def __init__(self, request: HttpRequest | None = None, *, champ: str = "fichier", envoi: Envoi | None = None) -> None:
         super().__init__(request)
         self.champ = champ
+        self.envoi = envoi or Envoi()
         self.depots: list[Depot] = []
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: ANN001, N803 (Django API)
@@ -77,6 +86,7 @@ class GestionnaireTeleversement(FileUploadHandler):
         self.depots.append(Depot(file_name or "", taille_annoncee=content_length))
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.envoi.recevoir(len(raw_data), morceau=self.chunk_size)
         self.depots[-1].ecrire(raw_data)
         return None
 
@@ -148,53 +158,81 @@ def recevoir_depot(request: HttpRequest, *, champ: str = "fichier") -> Depot:
     longueur = _longueur(request)
     if longueur is not None and longueur > conf.taille_max() + MARGE_MULTIPART:
         raise services.refus_trop_gros()
-    if request.content_type == "application/octet-stream":
-        refus = verifier_csrf(request)  # the token comes in the X-CSRFToken header
-        if refus is not None:
-            raise RefusCsrf(refus)
-        if longueur is None:
-            raise RefusDepot("La taille du fichier doit être annoncée (en-tête Content-Length).", statut=411)
-        if longueur > conf.taille_max():
-            raise services.refus_trop_gros()
-        depot = Depot(unquote(request.headers.get("X-Nom-Fichier", "")), taille_annoncee=longueur)
-        try:
-            restant = longueur
-            while restant > 0:
-                morceau = request.read(min(services.MORCEAU, restant))
-                if not morceau:
-                    break
-                depot.ecrire(morceau)
-                restant -= len(morceau)
-            if restant:
-                raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.")
-            depot.terminer()
-        except (OSError, UnreadablePostError):
-            depot.abandonner()
-            raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.") from None
-        except RefusDepot:
-            depot.abandonner()
-            _vider(request)
-            raise
-        except BaseException:
-            depot.abandonner()
-            raise
-        return depot
+    envoi = Envoi(request.META.get("gunicorn.socket"))
+    surveillant.suivre(envoi)
+    try:
+        if request.content_type == "application/octet-stream":
+            return _recevoir_brut(request, envoi, longueur)
+        return _recevoir_formulaire(request, envoi, champ)
+    finally:
+        surveillant.oublier(envoi)
+
+
+def _refus_lecture(envoi: Envoi) -> RefusDepot:
+    """The body could not be read to its end: cut for its pace, or interrupted by the client."""
+    return RefusRythme(envoi.motif) if envoi.motif else RefusDepot(MESSAGE_INCOMPLET)
+
+
+def _recevoir_brut(request: HttpRequest, envoi: Envoi, longueur: int | None) -> Depot:
+    refus = verifier_csrf(request)  # the token comes in the X-CSRFToken header
+    if refus is not None:
+        raise RefusCsrf(refus)
+    if longueur is None:
+        raise RefusDepot("La taille du fichier doit être annoncée (en-tête Content-Length).", statut=411)
+    if longueur > conf.taille_max():
+        raise services.refus_trop_gros()
+    depot = Depot(unquote(request.headers.get("X-Nom-Fichier", "")), taille_annoncee=longueur)
+    try:
+        restant = longueur
+        while restant > 0:
+            morceau = request.read(min(LECTURE, restant))
+            if not morceau:
+                break
+            envoi.recevoir(len(morceau), morceau=LECTURE)
+            depot.ecrire(morceau)
+            restant -= len(morceau)
+        if restant:
+            raise _refus_lecture(envoi)
+        depot.terminer()
+    except (OSError, UnreadablePostError):
+        depot.abandonner()
+        raise _refus_lecture(envoi) from None
+    except RefusRythme:
+        depot.abandonner()  # the client is slow: do not read the rest
+        raise
+    except RefusDepot:
+        depot.abandonner()
+        _vider(request)
+        raise
+    except BaseException:
+        depot.abandonner()
+        raise
+    return depot
+
+
+def _recevoir_formulaire(request: HttpRequest, envoi: Envoi, champ: str) -> Depot:
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise RefusDepot("Requête invalide : envoyez le fichier par le formulaire.", statut=400)
-    gestionnaire = GestionnaireTeleversement(request, champ=champ)
+    gestionnaire = GestionnaireTeleversement(request, champ=champ, envoi=envoi)
     request.upload_handlers = [gestionnaire]
     try:
         request.FILES  # noqa: B018 (parses the body through our handler)
+    except RefusRythme:
+        gestionnaire.abandonner()
+        raise
     except RefusDepot:
         gestionnaire.abandonner()
         _vider(request)
         raise
     except (MultiPartParserError, UnreadablePostError, OSError, ValueError):
         gestionnaire.abandonner()
-        raise RefusDepot("Le fichier n'a pas été reçu en entier : il n'a pas été enregistré.") from None
+        raise _refus_lecture(envoi) from None
     except BaseException:
         gestionnaire.abandonner()
         raise
+    if envoi.motif:  # cut by the watchdog: the parser saw a body that simply ended
+        gestionnaire.abandonner()
+        raise RefusRythme(envoi.motif)
     refus = verifier_csrf(request)
     if refus is not None:
         gestionnaire.abandonner()

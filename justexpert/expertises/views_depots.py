@@ -134,17 +134,27 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     except RefusCsrf as refus:
         return refus.reponse
     except RefusDepot as refus:
+        if refus.statut == 503:
+            return service_indisponible(refus.message)
         form = DepotForm(_donnees(request), expertise=e, user=user, types=types)
         form.is_valid()
         form.add_error("fichier", refus.message)
         return _erreur(request, e, refus.statut, depot_form=form)
-    form = DepotForm(request.POST, expertise=e, user=user, types=types)
+    try:
+        # The form reads the case's parties and documents: the database may have gone away while
+        # the file streamed in. Nothing is recorded yet, so the stored object goes at once.
+        form = DepotForm(request.POST, expertise=e, user=user, types=types)
+        valide = form.is_valid()
+    except DatabaseError:
+        fichier.abandonner()
+        logger.exception("expertises: database unavailable while checking a deposit")
+        return service_indisponible(MESSAGE_BASE)
     type_demande = request.POST.get("type", "")
     regle = types_documents.regle(type_demande)
     if regle is not None and not mes & regle.deposants:
         fichier.abandonner()
         permissions.exiger(request, e, *regle.deposants)  # 403, logged
-    if not form.is_valid():
+    if not valide:
         fichier.abandonner()
         return _erreur(request, e, 400, depot_form=form)
     d = form.cleaned_data

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CSP = (
@@ -41,12 +42,23 @@ class EnTetesSecuriteMiddleware:
         response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        utilisateur = getattr(request, "user", None)  # absent for static files (served before auth)
-        if utilisateur is not None and utilisateur.is_authenticated:
+        if _connecte(request):
             # What a logged-in person sees (court orders, medical files) is not kept by the
             # browser or a proxy: the back button on a shared computer after logout shows nothing.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _connecte(request: HttpRequest) -> bool:
+    utilisateur = getattr(request, "user", None)  # absent for static files (served before auth)
+    if utilisateur is None:
+        return False
+    try:
+        return bool(utilisateur.is_authenticated)
+    except DatabaseError:
+        # The session or the user could not be read (the database is unreachable: this response
+        # is already the 503 page). Whoever it is, nothing of this answer is to be kept.
+        return True
 
 
 class CaractereNulMiddleware:

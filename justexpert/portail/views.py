@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.template import loader
 
 from justexpert.comptes.models import Role
 from justexpert.comptes.permissions import connecte, public
+from justexpert.lib.reponses import base_injoignable, json_indisponible, reponse_base_injoignable
 
 from .services import a_faire
 
@@ -112,5 +115,11 @@ def erreur_404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def erreur_500(request: HttpRequest) -> HttpResponse:
-    # No context processors, no database: the error may come from there.
+    """Every uncaught exception ends here (Django calls it inside its ``except`` block). An
+    unreachable database is a 503 in French, wherever it failed: the session or the user loaded by
+    a middleware before any view, a form, a view. No context processors, no database here."""
+    if base_injoignable(sys.exception()):
+        if request.path == "/sante/":
+            return json_indisponible({"base": "base de données injoignable"})
+        return reponse_base_injoignable(request)
     return HttpResponseServerError(loader.get_template("500.html").render({"titre": "Erreur"}))

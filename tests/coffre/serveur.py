@@ -55,26 +55,26 @@ def preparer(env: dict[str, str]) -> str:
     return manage(env, "shell", "-c", CREER_SESSION).strip().splitlines()[-1]
 
 
-class Serveur:
-    """gunicorn (sync workers) on 127.0.0.1; ``worker`` is the pid of the last worker booted.
-    Shared with the fault tests and the load bench (tests/outils_processus.py)."""
+CONFIG_PRODUCTION = RACINE / "deploy" / "gunicorn.conf.py"
 
-    def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 1) -> None:
+
+class Serveur:
+    """gunicorn on 127.0.0.1; ``worker`` is the pid of the last worker booted. Shared with the fault
+    tests and the load bench (tests/outils_processus.py).
+
+    ``production=True`` starts it exactly as documented (deploy/gunicorn.conf.py: threaded workers,
+    their number from JUSTEXPERT_WEB_WORKERS); otherwise ``workers`` sync workers."""
+
+    def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 1, production: bool = False) -> None:
         self.port = port or port_libre()
         self.lignes: queue.Queue[str] = queue.Queue()
+        if production:
+            workers = int(env.get("JUSTEXPERT_WEB_WORKERS", "2"))
+            options = ["-c", str(CONFIG_PRODUCTION), "-b", f"127.0.0.1:{self.port}"]
+        else:
+            options = ["justexpert.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "--timeout", "120"]
         self.processus = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "justexpert.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                str(workers),
-                "--timeout",
-                "120",
-            ],
+            [sys.executable, "-m", "gunicorn", *options],
             cwd=RACINE,
             env=env,
             stdout=subprocess.DEVNULL,
