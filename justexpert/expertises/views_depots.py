@@ -12,7 +12,7 @@ import logging
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -145,7 +145,7 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
         # the file streamed in. Nothing is recorded yet, so the stored object goes at once.
         form = DepotForm(request.POST, expertise=e, user=user, types=types)
         valide = form.is_valid()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         fichier.abandonner()
         logger.exception("expertises: database unavailable while checking a deposit")
         return service_indisponible(MESSAGE_BASE)

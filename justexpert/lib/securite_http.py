@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.db import DatabaseError
+from django.db import Error as ErreurBase
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CSP = (
@@ -55,7 +55,7 @@ def _connecte(request: HttpRequest) -> bool:
         return False
     try:
         return bool(utilisateur.is_authenticated)
-    except DatabaseError:
+    except ErreurBase:
         # The session or the user could not be read (the database is unreachable: this response
         # is already the 503 page). Whoever it is, nothing of this answer is to be kept.
         return True
