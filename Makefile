@@ -36,10 +36,10 @@ $(STAMP_DEV): $(STAMP) requirements-dev.txt
 install: $(STAMP) ## Crée l'environnement virtuel et installe les dépendances
 install-dev: $(STAMP_DEV) ## Installe aussi les outils de test et d'analyse
 
-chromium: ## Installe Chromium de Debian (tests navigateur) si absent
-	@command -v chromium >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 && command -v softhsm2-util >/dev/null 2>&1 && command -v pkcs11-tool >/dev/null 2>&1 && command -v certutil >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils softhsm2 opensc libnss3-tools fonts-dejavu-core; \
-	  else echo "Les tests ont besoin de chromium, poppler-utils, softhsm2, opensc et libnss3-tools : sudo apt-get install chromium poppler-utils softhsm2 opensc libnss3-tools"; exit 1; fi; }
+chromium: ## Installe les outils Debian des tests (Chromium, pdfsig, carte simulée, nginx) si absents
+	@command -v chromium >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 && command -v softhsm2-util >/dev/null 2>&1 && command -v pkcs11-tool >/dev/null 2>&1 && command -v certutil >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils softhsm2 opensc libnss3-tools fonts-dejavu-core nginx-light; \
+	  else echo "Les tests ont besoin de chromium, poppler-utils, softhsm2, opensc, libnss3-tools et nginx-light : sudo apt-get install chromium poppler-utils softhsm2 opensc libnss3-tools nginx-light"; exit 1; fi; }
 
 migrate: $(STAMP) ## Applique les migrations (SQLite par défaut)
 	$(PY) manage.py migrate --noinput
