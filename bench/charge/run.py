@@ -1,6 +1,7 @@
 """Load benchmark (issue 13, goal 2).
 
-A production-like instance (gunicorn with 4 sync workers on `justexpert.settings.production`,
+A production-like instance (gunicorn started as documented, deploy/gunicorn.conf.py: threaded
+workers, 2 × 32 threads by default, on `justexpert.settings.production`,
 PostgreSQL in a dedicated database `justexpert_bench_charge` created and dropped on the shared
 cluster, keys from the environment, a `manage.py db_worker` running) is driven from this second
 process on 127.0.0.1 by 50 concurrent users (threads, one keep-alive connection each, stdlib
@@ -18,7 +19,7 @@ size equal, `verifier_journal` passing) and dashboard_ratio = req/s of the case 
 minimal page (goal >= 0.3). Last line: JSON {"errors", "p95_ms" (per kind, milliseconds),
 "dashboard_ratio", ...}.
 
-Usage: python bench/charge/run.py [--requetes 1100] [--debit 250] [--utilisateurs 50] [--workers 4]
+Usage: python bench/charge/run.py [--requetes 1100] [--debit 250] [--utilisateurs 50] [--workers 2] [--threads 32]
        [--pg postgres://postgres@127.0.0.1:5432]
 """
 
@@ -229,7 +230,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requetes", type=int, default=1100, help="requests of the mixed phase (11 per round)")
     parser.add_argument("--utilisateurs", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="JUSTEXPERT_WEB_WORKERS (documented default: 2)")
+    parser.add_argument("--threads", type=int, default=32, help="JUSTEXPERT_WEB_THREADS (documented default: 32)")
     parser.add_argument("--debit", type=int, default=250, help="requests of each throughput phase")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
@@ -239,7 +241,13 @@ def main() -> None:
     psql(args.pg, f"create database {BASE}")
     serveur = worker = None
     try:
-        env = environnement_production(dossier / "donnees", f"{args.pg}/{BASE}", JUSTEXPERT_SITE_URL="http://127.0.0.1")
+        env = environnement_production(
+            dossier / "donnees",
+            f"{args.pg}/{BASE}",
+            JUSTEXPERT_SITE_URL="http://127.0.0.1",
+            JUSTEXPERT_WEB_WORKERS=str(args.workers),
+            JUSTEXPERT_WEB_THREADS=str(args.threads),
+        )
         debut = time.perf_counter()
         manage(env, "migrate", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -252,7 +260,7 @@ def main() -> None:
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker"], cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        serveur = Serveur(env, workers=args.workers)
+        serveur = Serveur(env, production=True)
         clients = [
             Client(serveur.port, monde["magistrat"][k], monde["agent"][k], monde["echanges"][k]) for k in range(args.utilisateurs)
         ]
@@ -344,6 +352,7 @@ def main() -> None:
                 "evidence_log_gapless": journal_ok,
                 "requests": envoyees[0],
                 "users": args.utilisateurs,
+                "server": f"gunicorn deploy/gunicorn.conf.py, gthread {args.workers} workers x {args.threads} threads",
             }
         )
     )
