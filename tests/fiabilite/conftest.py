@@ -1,5 +1,5 @@
-"""A production-like instance per test: gunicorn on `justexpert.settings.production`, keys from the
-environment, a migrated database copied from one prepared once per session (SQLite file, or a
+"""A production-like instance per test: gunicorn started as documented (deploy/gunicorn.conf.py) on
+`justexpert.settings.production`, keys from the environment, a migrated database copied from one prepared once per session (SQLite file, or a
 PostgreSQL template database when DATABASE_URL names PostgreSQL), and one agent in one PLEX folder.
 """
 
@@ -140,8 +140,10 @@ class Instance:
     def chemin_depot(self) -> str:
         return f"/echanges/{self.echange}/deposer/"
 
-    def demarrer(self, **options) -> Serveur:
-        self.serveur = Serveur(self.env, **options)
+    def demarrer(self, *, workers: int | None = None, **options) -> Serveur:
+        """gunicorn as documented (deploy/gunicorn.conf.py), ``workers`` threaded workers if given."""
+        env = {**self.env, "JUSTEXPERT_WEB_WORKERS": str(workers)} if workers else self.env
+        self.serveur = Serveur(env, production=True, **options)
         return self.serveur
 
     def arreter(self) -> None:

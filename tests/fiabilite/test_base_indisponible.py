@@ -71,7 +71,7 @@ def test_database_down_gives_the_french_503_to_everyone_everywhere_then_service_
         instance.session, instance.echange = plex["session"], plex["echange"]
         expert = cas["session"]
         chemin_depot = f"/expertises/{cas['expertise']}/documents/deposer/"
-        instance.demarrer(production=True)
+        instance.demarrer()
         try:
             assert get(instance.port, "/mon-compte/", expert)[0] == 200
 
@@ -125,4 +125,3 @@ def test_database_down_gives_the_french_503_to_everyone_everywhere_then_service_
             assert json.loads(corps_sante)["base"] == "ok"
         finally:
             instance.arreter()
-

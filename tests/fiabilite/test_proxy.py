@@ -27,7 +27,10 @@ from tests.outils_processus import RACINE, Multipart, attendre, cookies, fichier
 
 from .conftest import Instance
 
-pytestmark = [pytest.mark.lent, pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx missing: make chromium installs it")]
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx missing: make chromium installs it"),
+]
 
 MIO = 1024 * 1024
 CONFIGURATION = RACINE / "deploy" / "nginx" / "justexpert.conf"
@@ -157,7 +160,7 @@ def test_shipped_nginx_configuration_streams_uploads_and_limits_each_address(fab
         DJANGO_CSRF_TRUSTED_ORIGINS="https://justexpert.example",
         JUSTEXPERT_PROXIES_DE_CONFIANCE="127.0.0.1",
     )
-    instance.demarrer(production=True)
+    instance.demarrer()
     proxy = Proxy(tmp_path / "nginx", instance.port)
     resultat = proxy.verifier_configuration()
     assert resultat.returncode == 0, resultat.stderr

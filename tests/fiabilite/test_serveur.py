@@ -126,7 +126,7 @@ def navigation(instance: Instance, chemins: list[str], jusqua: threading.Event, 
 def test_documented_server_takes_a_slow_300_mb_upload_while_30_slow_clients_do_not_starve_a_browsing_user(fabrique):
     # The pace rule applies after 30 s here (60 s by default) so that the test sees it act.
     instance = fabrique(JUSTEXPERT_WEB_WORKERS="2", JUSTEXPERT_ENVOI_DELAI_GRACE="30")
-    instance.serveur = Serveur(instance.env, production=True)
+    instance.demarrer()
 
     grand: dict = {}
     fil_grand = threading.Thread(target=grand_depot, args=(instance, 300 * 1000 * 1000, 2 * 1000 * 1000, grand))
