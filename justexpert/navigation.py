@@ -38,6 +38,7 @@ MENU: tuple[Entree, ...] = (
     ),
     Entree("Échanges", "echanges:liste", frozenset({Role.AGENT, Role.INVITE})),
     Entree("Administration", "comptes:admin_utilisateurs", frozenset({Role.ADMINISTRATEUR})),
+    Entree("Greffes des expertises", "expertises:greffes", frozenset({Role.ADMINISTRATEUR})),
     Entree("Mon compte", "comptes:mon_compte"),
 )
 

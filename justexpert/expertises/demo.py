@@ -16,8 +16,8 @@ from justexpert.comptes import invitations
 from justexpert.comptes.models import Organisation, Utilisateur
 from justexpert.lib.temps import date_locale, maintenant
 
-from . import depots, participants, services
-from .models import Expertise, Qualite, QualitePartie, TypeDocument
+from . import depots, greffes, participants, services
+from .models import Expertise, GreffeParDefaut, Qualite, QualitePartie, TypeDocument
 
 
 def _secret(lien: str) -> str:
@@ -51,6 +51,9 @@ def charger(domaine: str = "demo.justexpert.fr") -> int:
     fiche = Expert.objects.get(utilisateur=expert)
     tj = Organisation.objects.get(code="TJ_PARIS")
     aujourd_hui = date_locale(maintenant(), tj.fuseau)
+    if not GreffeParDefaut.objects.filter(juridiction=tj).exists():
+        # The court's greffe follows the cases a magistrate opens without choosing a greffier.
+        greffes.definir(acteur=compte("admin"), juridiction=tj, greffiers=[greffier])
     crees = 0
     dossiers = [
         (

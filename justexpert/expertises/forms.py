@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -12,7 +13,7 @@ from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.lib.formulaires import FormulaireDsfr
 from justexpert.lib.temps import zone
 
-from . import permissions
+from . import greffes, permissions
 from .models import (
     Depot,
     Etat,
@@ -170,6 +171,8 @@ class DesignationForm(FormulaireDsfr):
         membres = Utilisateur.objects.filter(is_active=True, appartenances__organisation_id__in=ids).distinct()
         self.fields["magistrat"].queryset = membres.filter(appartenances__role=Role.MAGISTRAT)  # type: ignore[attr-defined]
         self.fields["greffiers"].queryset = membres.filter(appartenances__role=Role.GREFFIER)  # type: ignore[attr-defined]
+        # Shown above the form (the DSFR checkbox group has no help text).
+        self.aide_greffe = aide_greffe(Organisation.objects.filter(pk__in=ids).order_by("nom"))
         self.fields["fiche_expert"].queryset = experts_designables()  # type: ignore[attr-defined]
 
     def clean_numero_rg(self) -> str:
@@ -290,6 +293,30 @@ FORMULAIRES: dict[str, type[FormulaireDsfr]] = {
     "ordonner_complement": ComplementForm,
     "modifier_mission": MissionForm,
 }
+
+
+def aide_greffe(juridictions: Iterable[Organisation]) -> str:
+    """Says, before the form is sent, who follows the case if no greffier is ticked."""
+    parties = []
+    for j in juridictions:
+        noms = ", ".join(str(g) for g in greffes.par_defaut(j))
+        parties.append(f"{j} : {noms}" if noms else f"{j} : aucun greffe par défaut, cochez au moins un greffier")
+    return "Si vous n'en cochez aucun, le greffe par défaut de la juridiction suit l'expertise — " + " ; ".join(parties) + "."
+
+
+class GreffeParDefautForm(FormulaireDsfr):
+    greffiers = forms.ModelMultipleChoiceField(
+        label="Greffiers qui suivent par défaut les nouvelles expertises",
+        queryset=Utilisateur.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ils sont nommés sur chaque expertise ouverte sans greffier choisi ; en matière pénale, seuls ceux qui sont habilités.",
+        error_messages={"invalid_choice": "Choisissez des greffiers de la juridiction.", "invalid_pk_value": "Choix invalide."},
+    )
+
+    def __init__(self, *args: object, juridiction: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["greffiers"].queryset = greffes.greffiers_de(juridiction)  # type: ignore[attr-defined]
 
 
 def formulaire(nom: str, expertise: Expertise, data: object = None) -> FormulaireDsfr:

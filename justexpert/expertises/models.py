@@ -239,6 +239,20 @@ class Rappel(models.Model):
         ]
 
 
+class GreffeParDefaut(models.Model):
+    """The greffiers named on a new case of a juridiction when the designation names none, set by
+    the juridiction's administrator: a case always has a greffe to notify the expert and record the
+    consignation, so it can move."""
+
+    juridiction = models.OneToOneField("comptes.Organisation", on_delete=models.CASCADE, related_name="greffe_expertises")
+    greffiers = models.ManyToManyField("comptes.Utilisateur", related_name="+", blank=True)
+    modifie_le = models.DateTimeField(default=maintenant)
+    modifie_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Greffe des expertises — {self.juridiction}"
+
+
 # --- Documents of the case (part 2) --------------------------------------------------------------
 
 

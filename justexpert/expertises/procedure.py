@@ -216,6 +216,27 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+# Steps that cannot be undone: the page asks for a confirmation that states the consequence.
+CONSEQUENCES: dict[str, str] = {
+    "refuser": "Vous ne pourrez pas revenir sur ce refus : le magistrat désignera un autre expert.",
+    "recuser": "L'expert perd la mission et l'accès à l'expertise ; un autre expert devra être désigné.",
+    "remplacer": "L'expert actuel perd aussitôt l'accès à l'expertise ; le nouvel expert devra être notifié et accepter la mission.",
+    "constater_caducite": (
+        "La désignation de l'expert devient caduque (CPC 271) : les opérations ne pourront pas commencer, "
+        "sauf si le magistrat relève la caducité."
+    ),
+    "constater_conciliation": (
+        "L'expertise devient sans objet (CPC 281) : les opérations s'arrêtent définitivement ; "
+        "il ne restera qu'à fixer la rémunération de l'expert."
+    ),
+    "clore_dires": "Plus aucun dire ne pourra être déposé ; l'expert rédige ensuite son rapport définitif.",
+    "clore_observations": "Plus aucune observation ne pourra être déposée ; l'expert rédige ensuite son rapport définitif.",
+    "clore": (
+        "L'expertise sera close : plus aucun dépôt ni aucune étape ne sera possible, et le contenu de ses documents "
+        "sera détruit à la fin du délai de conservation (les preuves restent)."
+    ),
+}
+
 # Who is expected to act in each state, in plain words, for the case page and the lists.
 ATTENTE: dict[str, tuple[frozenset[str], str]] = {
     Etat.ORDONNEE: (frozenset({G, M}), "Le greffe notifie la désignation à l'expert."),

@@ -30,7 +30,7 @@ from justexpert.recherche.lecture import sollicitations_acceptees
 from justexpert.recherche.models import PROCEDURES_PENALES, Sollicitation
 from justexpert.recherche.models import TypeProcedure as TypeDemande
 
-from . import permissions, procedure
+from . import conditions, greffes, permissions, procedure
 from .models import (
     PROCEDURES_PAR_MATIERE,
     Etat,
@@ -221,6 +221,15 @@ def designer(
             raise RefusService(f"{g} n'est pas greffier de cette juridiction (habilité si l'affaire est pénale).")
     if acteur.a_role(Role.GREFFIER) and acteur not in greffiers and _membre(acteur, Role.GREFFIER, juridiction, matiere):
         greffiers.append(acteur)
+    if not greffiers:
+        # Without a greffier nobody notifies the expert or records the consignation: the case would be stuck.
+        greffiers = greffes.par_defaut(juridiction, matiere)
+    if not greffiers:
+        raise RefusService(
+            "Choisissez au moins un greffier : cette juridiction n'a pas de greffe par défaut pour les expertises"
+            + (" habilité en matière pénale" if matiere == Matiere.PENALE else "")
+            + " (son administrateur peut en désigner un)."
+        )
     sollicitation_ref = ""
     if sollicitation is not None:
         if not sollicitations_acceptees(acteur).filter(pk=sollicitation.pk).exists():
@@ -358,6 +367,9 @@ def _franchir(
                 if e.matiere in t.matieres
                 else f"« {t.libelle} » ne s'applique pas en matière {e.get_matiere_display().lower()}."
             )
+        raison = conditions.empechement(nom, e)
+        if raison:
+            raise RefusTransition(raison)
         avant = e.etat
         details = (appliquer(e) if appliquer else None) or {}
         if t.cible is not None:
@@ -469,10 +481,6 @@ def remplacer(*, acteur: Utilisateur, expertise: Expertise, fiche_expert: Expert
 
 def inviter_consignation(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
     def appliquer(e: Expertise) -> None:
-        if e.consignation_montant is None:
-            raise RefusTransition("Aucune provision n'a été fixée : l'expert peut commencer les opérations.")
-        if e.consignation_statut == StatutConsignation.CONSIGNEE:
-            raise RefusTransition("La provision est déjà consignée : l'expert peut commencer les opérations.")
         _jour_futur(e.consignation_date_limite, e, "la date limite de consignation")
         e.consignation_statut = StatutConsignation.A_CONSIGNER
 
@@ -488,23 +496,11 @@ def constater_consignation(*, acteur: Utilisateur, expertise: Expertise) -> Expe
 
 
 def demarrer(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
-    def appliquer(e: Expertise) -> None:
-        if e.est_penale:
-            if not e.urgence and e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
-                raise RefusTransition(
-                    "Les parties peuvent présenter leurs observations sur la décision jusqu'au "
-                    f"{date_longue(e.date_limite_observations)} (CPP 161-1) : les opérations commencent ensuite."
-                )
-        elif e.consignation_statut not in {StatutConsignation.SANS_OBJET, StatutConsignation.CONSIGNEE}:
-            raise RefusTransition("La provision n'est pas consignée : les opérations commencent après la consignation (CPC 267).")
-
-    return _franchir("demarrer", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    return _franchir("demarrer", acteur=acteur, expertise=expertise)
 
 
 def constater_caducite(*, acteur: Utilisateur | None, expertise: Expertise) -> Expertise:
     def appliquer(e: Expertise) -> None:
-        if e.consignation_date_limite is None or not est_echu(e.consignation_date_limite, e.fuseau):
-            raise RefusTransition("Le délai de consignation n'est pas expiré.")
         e.consignation_statut = StatutConsignation.NON_CONSIGNEE
 
     return _franchir("constater_caducite", acteur=acteur, expertise=expertise, appliquer=appliquer)
@@ -526,13 +522,7 @@ def ouvrir_dires(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | N
 
 
 def clore_dires(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
-    def appliquer(e: Expertise) -> None:
-        if e.date_limite_dires and not est_echu(e.date_limite_dires, e.fuseau):
-            raise RefusTransition(
-                f"Les parties peuvent adresser leurs dires jusqu'au {date_longue(e.date_limite_dires)} (CPC 276)."
-            )
-
-    return _franchir("clore_dires", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    return _franchir("clore_dires", acteur=acteur, expertise=expertise)
 
 
 def _delai_observations(e: Expertise, jour: dt.date | None) -> dt.date:
@@ -554,11 +544,7 @@ def deposer_rapport_provisoire(*, acteur: Utilisateur, expertise: Expertise, jou
 
 
 def clore_observations(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
-    def appliquer(e: Expertise) -> None:
-        if e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
-            raise RefusTransition(f"Les observations restent ouvertes jusqu'au {date_longue(e.date_limite_observations)}.")
-
-    return _franchir("clore_observations", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    return _franchir("clore_observations", acteur=acteur, expertise=expertise)
 
 
 def deposer_rapport(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
@@ -579,13 +565,7 @@ def constater_conciliation(*, acteur: Utilisateur, expertise: Expertise, motif: 
 
 
 def ouvrir_taxation(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
-    def appliquer(e: Expertise) -> None:
-        if e.etat == Etat.RAPPORT_DEPOSE and e.date_limite_observations and not est_echu(e.date_limite_observations, e.fuseau):
-            raise RefusTransition(
-                f"Les parties peuvent présenter leurs observations jusqu'au {date_longue(e.date_limite_observations)} (CPC 282, 284)."
-            )
-
-    return _franchir("ouvrir_taxation", acteur=acteur, expertise=expertise, appliquer=appliquer)
+    return _franchir("ouvrir_taxation", acteur=acteur, expertise=expertise)
 
 
 def taxer(*, acteur: Utilisateur, expertise: Expertise, montant: Decimal | None) -> Expertise:
@@ -605,17 +585,7 @@ def notifier_conclusions(*, acteur: Utilisateur, expertise: Expertise, jour: dt.
 
 
 def clore(*, acteur: Utilisateur, expertise: Expertise, motif: str = "") -> Expertise:
-    def appliquer(e: Expertise) -> None:
-        if (
-            e.etat == Etat.CONCLUSIONS_NOTIFIEES
-            and e.date_limite_observations
-            and not est_echu(e.date_limite_observations, e.fuseau)
-        ):
-            raise RefusTransition(
-                f"Les parties peuvent demander un complément ou une contre-expertise jusqu'au {date_longue(e.date_limite_observations)}."
-            )
-
-    return _franchir("clore", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+    return _franchir("clore", acteur=acteur, expertise=expertise, motif=motif)
 
 
 def proroger_delai(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | None, motif: str = "") -> Expertise:
@@ -659,8 +629,6 @@ def ordonner_complement(
 
 def constater_complement(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
     def appliquer(e: Expertise) -> None:
-        if e.consignation_statut != StatutConsignation.COMPLEMENT_A_CONSIGNER:
-            raise RefusTransition("Aucune consignation complémentaire n'est attendue.")
         e.consignation_statut = StatutConsignation.CONSIGNEE
 
     return _franchir("constater_complement", acteur=acteur, expertise=expertise, appliquer=appliquer)

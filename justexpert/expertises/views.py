@@ -11,16 +11,27 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib.confirmation import confirmation
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import participants, permissions, procedure, services
-from .forms import DesignationForm, FiltreForm, GreffierForm, InvitationForm, PartieForm, arguments, formulaire
+from . import conditions, greffes, participants, permissions, procedure, services
+from .forms import (
+    DesignationForm,
+    FiltreForm,
+    GreffeParDefautForm,
+    GreffierForm,
+    InvitationForm,
+    PartieForm,
+    arguments,
+    formulaire,
+)
 from .models import Etat, Expertise, Historique, Participant, Qualite
 
 PROCHE_JOURS = 15
@@ -191,14 +202,20 @@ def _detail(
     user = _user(request)
     mes = permissions.qualites(user, e)
     formulaires = formulaires or {}
+    # Every step offered is shown usable, or disabled with the reason the service would give.
     actions = [
-        {"transition": t, "form": formulaires.get(t.nom) or formulaire(t.nom, e)}
+        {
+            "transition": t,
+            "form": formulaires.get(t.nom) or formulaire(t.nom, e),
+            "empechement": conditions.empechement(t.nom, e),
+            "definitive": t.nom in procedure.CONSEQUENCES,
+        }
         for t in procedure.possibles(e.etat, e.matiere, mes)
         if t.nom not in PAR_DEPOT
     ]
     # A form that failed stays on the page with what was typed, even if the state moved meanwhile.
     actions += [
-        {"transition": procedure.TRANSITIONS[nom], "form": form}
+        {"transition": procedure.TRANSITIONS[nom], "form": form, "empechement": None, "definitive": False}
         for nom, form in formulaires.items()
         if nom not in {a["transition"].nom for a in actions}  # type: ignore[attr-defined]
     ]
@@ -269,6 +286,16 @@ def action(request: HttpRequest, reference: str, nom: str) -> HttpResponse:
         # The report is filed only with its signed PDF (views_depots.deposer checks the signature).
         form.add_error(None, "Déposez le rapport définitif signé dans « Documents » : le dépôt vaut dépôt du rapport.")
     elif form.is_valid():
+        if nom in procedure.CONSEQUENCES and not conditions.empechement(nom, e):
+            demande = confirmation(
+                request,
+                titre=t.libelle,
+                consequence=procedure.CONSEQUENCES[nom],
+                bouton=t.libelle,
+                retour=reverse("expertises:detail", args=[e.uuid]) + f"#action-{nom}",
+            )
+            if demande is not None:
+                return demande
         try:
             services.SERVICES[nom](acteur=user, expertise=e, **arguments(nom, form))
         except RefusService as exc:
@@ -395,4 +422,51 @@ def ajouter_greffier(request: HttpRequest, reference: str) -> HttpResponse:
         succes="Le greffier suit désormais l'expertise.",
         titre="Ajouter un greffier",
         bouton="Ajouter le greffier",
+    )
+
+
+# --- Default greffe of each juridiction (its administrator) -----------------------------------------
+
+
+@roles(Role.ADMINISTRATEUR)
+@require_GET
+def greffes_liste(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    juridictions = list(greffes.juridictions_administrees(user).order_by("type", "nom"))
+    lignes = [{"juridiction": j, "greffiers": greffes.par_defaut(j)} for j in juridictions]
+    return render(
+        request,
+        "expertises/greffes.html",
+        {
+            "titre": "Greffes des expertises",
+            "lignes": lignes,
+            "sans_greffe": sum(1 for ligne in lignes if not ligne["greffiers"]),
+        },
+    )
+
+
+@roles(Role.ADMINISTRATEUR)
+@require_http_methods(["GET", "POST"])
+def greffe_modifier(request: HttpRequest, juridiction: str) -> HttpResponse:
+    user = _user(request)
+    j = greffes.juridictions_administrees(user).filter(uuid=juridiction).first()
+    if j is None:
+        raise Http404
+    actuels = greffes.par_defaut(j)
+    form = GreffeParDefautForm(
+        request.POST if request.method == "POST" else None, juridiction=j, initial={"greffiers": [g.pk for g in actuels]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            greffes.definir(acteur=user, juridiction=j, greffiers=list(form.cleaned_data["greffiers"]))
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Le greffe par défaut des expertises de {j} est enregistré.")
+            return redirect("expertises:greffes")
+    return render(
+        request,
+        "expertises/greffe_modifier.html",
+        {"titre": f"Greffe des expertises — {j}", "juridiction": j, "form": form},
+        status=400 if form.errors else 200,
     )

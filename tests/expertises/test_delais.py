@@ -126,8 +126,9 @@ def test_caducite_happens_after_local_midnight_of_the_court(tribunal, expert, fi
     for code, fuseau in (("NOUMEA", "Pacific/Noumea"), ("CAYENNE", "America/Cayenne"), ("PARIS", "Europe/Paris")):
         tj = tribunal(code, fuseau)
         m = creer_utilisateur(f"magistrat.{code.lower()}@test.fr", (Role.MAGISTRAT, tj, [Habilitation.CONTROLE_EXPERTISES]))
+        g = creer_utilisateur(f"greffier.{code.lower()}@test.fr", (Role.GREFFIER, tj, []))
         cas[code] = _en_attente(
-            nouvelle_expertise(acteur=m, fiche=fiche_expert, juridiction=tj, numero_rg=code), dt.date(2026, 7, 15)
+            nouvelle_expertise(acteur=m, fiche=fiche_expert, juridiction=tj, numero_rg=code, greffiers=[g]), dt.date(2026, 7, 15)
         )
     # 15 July 13:30 UTC: past midnight in Nouméa only.
     assert services.traiter_echeances(instant("2026-07-15T13:30:00"))["caduques"] == 1

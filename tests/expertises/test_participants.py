@@ -126,10 +126,12 @@ def test_only_expert_and_greffe_invite(dossier, avocat_partie_a, magistrat):
             )
 
 
-def test_party_of_another_case_cannot_be_used(dossier, expert, magistrat, fiche_expert, orgs):
+def test_party_of_another_case_cannot_be_used(dossier, expert, magistrat, greffier, fiche_expert, orgs):
     from .conftest import nouvelle_expertise
 
-    autre = nouvelle_expertise(acteur=magistrat, fiche=fiche_expert, juridiction=orgs["TJ_PARIS"], numero_rg="26/00099")
+    autre = nouvelle_expertise(
+        acteur=magistrat, fiche=fiche_expert, juridiction=orgs["TJ_PARIS"], numero_rg="26/00099", greffiers=[greffier]
+    )
     with pytest.raises(RefusService, match="n'appartient pas"):
         participants.inviter_participant(
             acteur=expert, expertise=dossier, email="x@test.fr", qualite=Qualite.AVOCAT, partie=parties(autre)[0]

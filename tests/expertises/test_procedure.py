@@ -172,7 +172,7 @@ def test_civil_case_from_designation_to_taxation(
     assert "Toitures" not in mailoutbox[0].body and "toiture" not in mailoutbox[0].body  # no party, no mission
     e = services.accepter(acteur=expert, expertise=e)
     e = services.inviter_consignation(acteur=greffier, expertise=e)
-    with pytest.raises(RefusTransition, match="pas expiré"):
+    with pytest.raises(RefusTransition, match="après la date limite de consignation"):
         services.constater_caducite(acteur=greffier, expertise=e)
     e = services.constater_consignation(acteur=greffier, expertise=e)
     assert e.etat == Etat.EN_COURS and e.consignation_statut == StatutConsignation.CONSIGNEE

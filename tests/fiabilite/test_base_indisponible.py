@@ -42,9 +42,10 @@ nomenclature.importer((DATA / "nomenclature-2022-fragment.csv").read_bytes(), ve
 orgs = {o.code: o for o in Organisation.objects.all()}
 magistrat = creer_utilisateur("magistrat@fiabilite.test", (Role.MAGISTRAT, orgs["TJ_PARIS"], []))
 greffier = creer_utilisateur("greffier@fiabilite.test", (Role.GREFFIER, orgs["PARIS"], []))
+greffier_tj = creer_utilisateur("greffier.tj@fiabilite.test", (Role.GREFFIER, orgs["TJ_PARIS"], []))
 expert = creer_utilisateur("expert@fiabilite.test", (Role.EXPERT, None, []))
 fiche = fiche_pour(expert, orgs, "Durand", greffier)
-e = nouvelle_expertise(acteur=magistrat, fiche=fiche, juridiction=orgs["TJ_PARIS"])
+e = nouvelle_expertise(acteur=magistrat, fiche=fiche, juridiction=orgs["TJ_PARIS"], greffiers=[greffier_tj])
 s = SessionStore()
 s["_auth_user_id"] = str(expert.pk)
 s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
