@@ -386,7 +386,7 @@ def _message(c: Candidature, *, acteur: Utilisateur, corps: str, instruction: bo
 def demander_complements(candidature: Candidature, *, acteur: Utilisateur, texte: str) -> Candidature:
     texte = (texte or "").strip()
     if not texte:
-        raise RegleNonRespectee("Précisez les compléments demandés.")
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["demander_complements"])
     with transaction.atomic():
         c, _ = _transition(candidature, "demander_complements", acteur=acteur, motif=texte)
         m = _message(c, acteur=acteur, corps=texte, instruction=True, demande=True)
@@ -411,7 +411,7 @@ def apporter_complements(candidature: Candidature, *, acteur: Utilisateur, texte
 
 def enregistrer_avis_parquet(candidature: Candidature, *, acteur: Utilisateur, texte: str) -> Candidature:
     if not (texte or "").strip():
-        raise RegleNonRespectee("Saisissez l'avis du parquet.")
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["enregistrer_avis_parquet"])
     with transaction.atomic():
         c, _ = _transition(candidature, "enregistrer_avis_parquet", acteur=acteur, avis_parquet=texte.strip())
     return c
@@ -419,7 +419,7 @@ def enregistrer_avis_parquet(candidature: Candidature, *, acteur: Utilisateur, t
 
 def enregistrer_avis_commission(candidature: Candidature, *, acteur: Utilisateur, texte: str) -> Candidature:
     if not (texte or "").strip():
-        raise RegleNonRespectee("Saisissez l'avis motivé de la commission.")
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["enregistrer_avis_commission"])
     with transaction.atomic():
         c, _ = _transition(candidature, "enregistrer_avis_commission", acteur=acteur, avis_commission=texte.strip())
     return c
@@ -483,7 +483,7 @@ def accepter(candidature: Candidature, *, acteur: Utilisateur, motifs: str = "")
 def refuser(candidature: Candidature, *, acteur: Utilisateur, motifs: str) -> Candidature:
     motifs = (motifs or "").strip()
     if not motifs:
-        raise RegleNonRespectee("Un refus doit être motivé : saisissez les motifs de la décision.")
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["refuser"])
     with transaction.atomic():
         maintenant = timezone.now()
         c, _ = _transition(

@@ -19,6 +19,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib.confirmation import confirmation
 from justexpert.preuves import services as preuves
 
 from . import exports, permissions, services, workflow
@@ -217,7 +218,14 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
     for r in workflow.possibles(c.etat, c.type, role or ""):
         if r.transition == "deposer":
             continue  # deposit goes through the form (it saves first)
-        actions.append({"transition": r.transition, "libelle": r.libelle, "champ": CHAMP_TEXTE.get(r.transition)})
+        actions.append(
+            {
+                "transition": r.transition,
+                "libelle": r.libelle,
+                "champ": CHAMP_TEXTE.get(r.transition),
+                "definitive": r.transition in workflow.CONSEQUENCES,
+            }
+        )
     return render(
         request,
         "candidatures/detail.html",
@@ -252,6 +260,19 @@ def action(request: HttpRequest, uuid: str, transition: str) -> HttpResponse:
         c = permissions.candidature_a_instruire(user, uuid)
     form = TexteForm(request.POST)
     texte = form.cleaned_data["texte"] if form.is_valid() else ""
+    if transition in workflow.TEXTE_OBLIGATOIRE and not texte.strip():
+        messages.error(request, workflow.TEXTE_OBLIGATOIRE[transition])
+        return redirect("candidatures:detail", uuid=c.uuid)
+    if transition in workflow.CONSEQUENCES and workflow.regle(transition, c.etat, c.type) is not None:
+        demande = confirmation(
+            request,
+            titre=workflow.LIBELLES[transition],
+            consequence=workflow.CONSEQUENCES[transition],
+            bouton=workflow.LIBELLES[transition],
+            retour=reverse("candidatures:detail", kwargs={"uuid": c.uuid}),
+        )
+        if demande is not None:
+            return demande
     try:
         c = services.executer(c, transition, acteur=user, texte=texte)
     except RefusService as refus:

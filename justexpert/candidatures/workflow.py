@@ -70,6 +70,31 @@ _REGLES: list[Regle] = [
     *[Regle("retirer", "Retirer ma candidature", e, Etat.RETIREE, CANDIDAT) for e in (Etat.BROUILLON, *AVANT_DECISION)],
 ]
 
+# Decisions that cannot be undone here: the page asks for a confirmation that states the consequence.
+CONSEQUENCES: dict[str, str] = {
+    "accepter": (
+        "L'inscription sera écrite sur la liste et le candidat notifié, avec les voies de recours : "
+        "la décision ne pourra plus être modifiée ici."
+    ),
+    "refuser": (
+        "Le candidat sera notifié du refus et de ses motifs, avec les voies de recours : la décision ne pourra plus être modifiée ici."
+    ),
+    "classer_sans_suite": "La candidature sera close sans décision et le candidat notifié : elle ne pourra plus être instruite.",
+    "retirer": (
+        "Votre candidature sera retirée : elle ne pourra plus être instruite ni reprise. "
+        "Pour vous porter candidat à nouveau, il faudra en créer une nouvelle."
+    ),
+}
+
+# Transitions that need their text (the refusal's reasons, the opinion...): checked before anything,
+# including the confirmation.
+TEXTE_OBLIGATOIRE: dict[str, str] = {
+    "demander_complements": "Précisez les compléments demandés.",
+    "enregistrer_avis_parquet": "Saisissez l'avis du parquet.",
+    "enregistrer_avis_commission": "Saisissez l'avis motivé de la commission.",
+    "refuser": "Un refus doit être motivé : saisissez les motifs de la décision.",
+}
+
 TABLE: dict[tuple[str, str, str], Regle] = {}
 for _r in _REGLES:
     for _t in _r.types:

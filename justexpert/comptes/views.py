@@ -13,11 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from justexpert.lib.confirmation import confirmation
 from justexpert.lib.formulaires import FormulaireDsfr
 
 from . import certificats, invitations, services
@@ -340,6 +341,19 @@ def admin_reinitialiser_totp(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def admin_desactiver(request: HttpRequest, uuid: str) -> HttpResponse:
     cible = get_object_or_404(Utilisateur, uuid=uuid)
+    if cible.is_active:
+        demande = confirmation(
+            request,
+            titre=f"Désactiver le compte de {cible}",
+            consequence=(
+                f"{cible} ne pourra plus se connecter : ses sessions sont fermées et ses jetons d'accès révoqués. "
+                "Seul un administrateur technique pourra réactiver le compte."
+            ),
+            bouton="Désactiver le compte",
+            retour=reverse("comptes:admin_utilisateur", kwargs={"uuid": cible.uuid}),
+        )
+        if demande is not None:
+            return demande
     try:
         services.desactiver_compte(request, acteur=cast(Utilisateur, request.user), utilisateur=cible)  # type: ignore[arg-type]
     except RefusService as exc:

@@ -22,6 +22,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, refuser, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib.confirmation import confirmation
 from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
@@ -222,6 +223,19 @@ def supprimer(request: HttpRequest, reference: str) -> HttpResponse:
     fichier = permissions.fichier_pour(_user(request), reference)
     if not permissions.peut_supprimer(_user(request), fichier):
         refuser(request, "echange_supprimer", fichier=str(fichier.uuid))
+    if not fichier.termine:
+        demande = confirmation(
+            request,
+            titre=f"Supprimer « {fichier.nom} »",
+            consequence=(
+                "Son contenu sera détruit aussitôt : personne ne pourra plus le télécharger. "
+                "La trace du dépôt et des téléchargements reste dans l'échange."
+            ),
+            bouton="Supprimer le fichier",
+            retour=reverse("echanges:detail", kwargs={"reference": fichier.echange.uuid}),
+        )
+        if demande is not None:
+            return demande
     try:
         services.supprimer_fichier(acteur=_user(request), fichier=fichier)
     except RefusService as exc:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from justexpert.annuaire.models import Inscription
-from justexpert.candidatures import services
+from justexpert.candidatures import services, workflow
 from justexpert.candidatures.models import Candidature, CompteRenduActivite, Etat, Piece, TypeCandidature
 from justexpert.coffre.models import Document
 from justexpert.preuves.models import Evenement
@@ -67,7 +67,7 @@ def test_permission_matrix_on_every_url_of_a_file(client, request, dossier, qui)
     connecter(client, user)
     obtenus = []
     for methode, url in urls_du_dossier(dossier):
-        reponse = getattr(client, methode)(url)
+        reponse = client.post(url, {"confirme": "oui"}) if methode == "post" else client.get(url)
         obtenus.append(reponse.status_code)
         dossier.refresh_from_db()
     assert obtenus == ATTENDUS[qui]
@@ -249,7 +249,7 @@ def test_acceptance_writes_the_inscription_visible_on_the_fiche(
     amener_a_la_decision(dossier, instructeur)
     connecter(client, instructeur)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("candidatures:action", args=[dossier.uuid, "accepter"]))
+        client.post(reverse("candidatures:action", args=[dossier.uuid, "accepter"]), {"confirme": "oui"})
     dossier.refresh_from_db()
     assert dossier.etat == Etat.ACCEPTEE and dossier.expert is not None
     inscription = Inscription.objects.get(expert=dossier.expert)
@@ -271,7 +271,9 @@ def test_refusal_needs_reasons_and_notifies_with_the_appeal_notice(
     dossier.refresh_from_db()
     assert dossier.etat == Etat.AVIS_PARQUET
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("candidatures:action", args=[dossier.uuid, "refuser"]), {"texte": "Activité insuffisante."})
+        client.post(
+            reverse("candidatures:action", args=[dossier.uuid, "refuser"]), {"texte": "Activité insuffisante.", "confirme": "oui"}
+        )
     dossier.refresh_from_db()
     assert dossier.etat == Etat.REFUSEE and dossier.notifie_le is not None
     assert "Activité insuffisante." in mail.outbox[-1].body and "Cour de cassation" in mail.outbox[-1].body
@@ -352,3 +354,33 @@ def test_national_list_files_go_to_the_cour_de_cassation(expert, fiche_expert, i
     services.passer_en_instruction(c, acteur=instructeur_cassation)
     with pytest.raises(services.RegleNonRespectee):
         services.enregistrer_avis_parquet(c, acteur=instructeur, texte="x")
+
+
+@pytest.mark.parametrize(
+    ("transition", "qui"),
+    [("accepter", "instructeur"), ("refuser", "instructeur"), ("classer_sans_suite", "instructeur"), ("retirer", "candidat")],
+)
+def test_each_decision_asks_first_with_its_consequence_and_does_nothing_before(
+    client, request, dossier, instructeur, transition, qui
+):
+    amener_a_la_decision(dossier, instructeur)
+    connecter(client, request.getfixturevalue(qui))
+    url = reverse("candidatures:action", args=[dossier.uuid, transition])
+    donnees = {"texte": "Motifs de la décision."}
+    reponse = client.post(url, donnees)
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    assert "Cette action est définitive" in page and workflow.CONSEQUENCES[transition] in page
+    assert 'name="texte" value="Motifs de la décision."' in page  # what was typed goes with the confirmation
+    dossier.refresh_from_db()
+    assert dossier.etat == Etat.AVIS_PARQUET
+    client.post(url, {**donnees, "confirme": "oui"})
+    dossier.refresh_from_db()
+    assert dossier.etat != Etat.AVIS_PARQUET
+
+
+def test_refusal_without_reasons_is_told_before_any_confirmation(client, dossier, instructeur):
+    amener_a_la_decision(dossier, instructeur)
+    connecter(client, instructeur)
+    reponse = client.post(reverse("candidatures:action", args=[dossier.uuid, "refuser"]), {"texte": " "}, follow=True)
+    assert "Un refus doit être motivé" in texte(reponse) and "Cette action est définitive" not in texte(reponse)

@@ -101,14 +101,14 @@ def test_user_may_hold_several_roles_and_habilitations_can_be_changed(client, ad
 def test_deactivation_ends_sessions_and_blocks_login(client, administrateur, expert):
     session_expert = _login(client.__class__(), "expert@test.fr")
     _login(client, "admin@test.fr")
-    client.post(reverse("comptes:admin_desactiver", args=[expert.uuid]))
+    client.post(reverse("comptes:admin_desactiver", args=[expert.uuid]), {"confirme": "oui"})
     assert session_expert.get(reverse("portail:tableau_de_bord")).status_code == 302
     assert _login(client.__class__(), "expert@test.fr").get(reverse("portail:tableau_de_bord")).status_code == 302
 
 
 def test_administrator_cannot_deactivate_themselves(client, administrateur):
     _login(client, "admin@test.fr")
-    reponse = client.post(reverse("comptes:admin_desactiver", args=[administrateur.uuid]), follow=True)
+    reponse = client.post(reverse("comptes:admin_desactiver", args=[administrateur.uuid]), {"confirme": "oui"}, follow=True)
     assert "propre compte" in texte(reponse)
     administrateur.refresh_from_db()
     assert administrateur.is_active

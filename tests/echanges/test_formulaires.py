@@ -174,6 +174,22 @@ def test_wrong_methods_are_405(client_agent, civil):
 
 def test_deleting_twice_is_a_clear_message(client_agent, civil):
     url = reverse("echanges:supprimer", args=[civil.fichier.uuid])
-    client_agent.post(url)
-    reponse = client_agent.post(url, follow=True)
+    client_agent.post(url, {"confirme": "oui"})
+    reponse = client_agent.post(url, {"confirme": "oui"}, follow=True)
     assert "supprimé" in texte(reponse)
+
+
+def test_file_deletion_asks_first_with_its_consequence_and_does_nothing_before(client_agent, civil):
+    url = reverse("echanges:supprimer", args=[civil.fichier.uuid])
+    page = texte(client_agent.get(reverse("echanges:detail", args=[civil.echange.uuid])))
+    assert 'Supprimer<span class="fr-sr-only"> rapport-civil.pdf</span>…' in page
+    reponse = client_agent.post(url)
+    assert reponse.status_code == 200
+    confirmation = texte(reponse)
+    assert "Cette action est définitive" in confirmation and "Son contenu sera détruit aussitôt" in confirmation
+    assert reverse("echanges:detail", args=[civil.echange.uuid]) in confirmation  # Annuler goes back
+    civil.fichier.refresh_from_db()
+    assert not civil.fichier.termine
+    assert client_agent.post(url, {"confirme": "oui"}).status_code == 302
+    civil.fichier.refresh_from_db()
+    assert civil.fichier.termine

@@ -261,7 +261,7 @@ def test_download_after_expiry_is_refused_and_the_task_destroys_the_content(clie
 
 def test_deleted_file_is_destroyed_and_traced(client, civil, agent, invite):
     client.force_login(agent)
-    assert client.post(reverse("echanges:supprimer", args=[civil.fichier.uuid])).status_code == 302
+    assert client.post(reverse("echanges:supprimer", args=[civil.fichier.uuid]), {"confirme": "oui"}).status_code == 302
     fichier = Fichier.objects.get(pk=civil.fichier.pk)
     assert fichier.supprime_par == agent and fichier.evenement_fin.type == "echanges.fichier_supprime"
     assert Document.objects.get(pk=fichier.document_id).est_detruit

@@ -50,7 +50,10 @@ def test_penal_case_takes_only_the_habilitated_default_greffiers(
 def test_designation_form_says_who_follows_the_case_when_no_greffier_is_ticked(client, magistrat, orgs, greffe_paris, greffier):
     client.force_login(magistrat)
     page = texte(client.get(reverse("expertises:nouvelle")))
-    assert f"Si vous n'en cochez aucun, le greffe par défaut de la juridiction suit l'expertise — {orgs['TJ_PARIS']} : {greffier}" in page
+    assert (
+        f"Si vous n'en cochez aucun, le greffe par défaut de la juridiction suit l'expertise — {orgs['TJ_PARIS']} : {greffier}"
+        in page
+    )
 
 
 def test_designation_form_warns_when_the_juridiction_has_no_default_greffe(client, magistrat, orgs):

@@ -88,6 +88,8 @@ class Session:
         self.client.cookies.clear()
         if self.cookie:
             self.client.cookies[settings.SESSION_COOKIE_NAME] = self.cookie
+        if methode == "post" and donnees is None:
+            donnees = {"confirme": "oui"}  # the matrix checks who may act, past any confirmation step
         with transaction.atomic():
             reponse = getattr(self.client, methode)(chemin, donnees or {})
             # Streamed downloads are read inside the transaction (they may log as they go).

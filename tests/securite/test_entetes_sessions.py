@@ -145,7 +145,7 @@ def test_disabling_an_account_ends_all_its_sessions_and_tokens(db, expert, admin
     a, b, secret = _deux_sessions_et_un_jeton(expert)
     admin = Client()
     admin.force_login(administrateur)
-    assert admin.post(reverse("comptes:admin_desactiver", args=[expert.uuid])).status_code == 302
+    assert admin.post(reverse("comptes:admin_desactiver", args=[expert.uuid]), {"confirme": "oui"}).status_code == 302
     assert _sessions_de(expert) == 0
     for c in (a, b):
         reponse = c.get(reverse("portail:tableau_de_bord"))
