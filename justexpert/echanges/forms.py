@@ -103,16 +103,15 @@ class DepotForm(FormulaireDsfr):
         required=False,
         help_text="Tout type accepté par la plateforme, 1 Gio au plus.",
     )
-    jours = forms.IntegerField(
-        label="Disponible pendant (jours)",
-        min_value=DUREE_MIN_JOURS,
-        max_value=DUREE_MAX_JOURS,
+    # A list of the allowed durations: the page cannot offer a value the service refuses.
+    jours = forms.TypedChoiceField(
+        label="Disponible pendant",
+        choices=[(n, f"{n} jour" + ("s" if n > 1 else "")) for n in range(DUREE_MIN_JOURS, DUREE_MAX_JOURS + 1)],
+        coerce=int,
         initial=7,
         help_text=f"De {DUREE_MIN_JOURS} à {DUREE_MAX_JOURS} jours ; ensuite le contenu est détruit, la trace reste.",
         error_messages={
             "required": "Indiquez combien de jours le fichier reste disponible.",
-            "invalid": "Saisissez un nombre entier de jours.",
-            "min_value": f"Le fichier doit rester disponible au moins {DUREE_MIN_JOURS} jour.",
-            "max_value": f"Le fichier peut rester disponible {DUREE_MAX_JOURS} jours au plus.",
+            "invalid_choice": f"Choisissez une durée de {DUREE_MIN_JOURS} à {DUREE_MAX_JOURS} jours.",
         },
     )

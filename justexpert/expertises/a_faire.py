@@ -12,7 +12,7 @@ from django.urls import reverse
 from justexpert.comptes.models import Utilisateur
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
-from . import permissions, procedure
+from . import conditions, permissions, procedure
 from .models import Depot, Etat, Ouverture, Participant
 from .services import echeances
 
@@ -78,6 +78,12 @@ def a_faire_expertises(user: Utilisateur) -> list[Element]:
             continue
         miennes = [ech for ech in echeances(e) if mes & ech.qualites]
         ech = miennes[0] if miennes else None
+        # When every step this person could take to move the case on is not possible yet, say why
+        # and who must act, rather than asking them to act.
+        en_avant = [t for t in procedure.possibles(e.etat, e.matiere, mes) if procedure.en_avant(t)]
+        raisons = [conditions.empechement(t.nom, e) for t in en_avant]
+        if en_avant and all(raisons):
+            phrase = f"en attente — {raisons[0]}"
         items.append(
             Element(
                 f"Expertise {reference} ({e.get_etat_display().lower()}) : {phrase}",

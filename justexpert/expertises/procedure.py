@@ -216,6 +216,18 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+# Transitions fired by depositing their document (views_depots): the pré-rapport opens the dires,
+# the signed rapport files the report, the ordonnance de taxe closes the case.
+PAR_DEPOT = {"ouvrir_dires": "le pré-rapport", "deposer_rapport": "le rapport définitif signé", "taxer": "l'ordonnance de taxe"}
+# Outcomes off the normal path of a case (a step towards them is not "moving the case forward").
+ISSUES_ANORMALES = frozenset({Etat.REFUSEE, Etat.RECUSEE, Etat.SANS_OBJET, Etat.CADUQUE})
+
+
+def en_avant(t: Transition) -> bool:
+    """A step that moves the case along its normal path (not an incident, a refusal, an end)."""
+    return t.cible is not None and t.cible not in ISSUES_ANORMALES and t.nom != "remplacer"
+
+
 # Steps that cannot be undone: the page asks for a confirmation that states the consequence.
 CONSEQUENCES: dict[str, str] = {
     "refuser": "Vous ne pourrez pas revenir sur ce refus : le magistrat désignera un autre expert.",

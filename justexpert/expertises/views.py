@@ -184,9 +184,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Transitions fired by depositing their document (views_depots): the pré-rapport opens the dires,
-# the signed rapport files the report, the ordonnance de taxe closes the case.
-PAR_DEPOT = {"ouvrir_dires": "le pré-rapport", "deposer_rapport": "le rapport définitif signé", "taxer": "l'ordonnance de taxe"}
+PAR_DEPOT = procedure.PAR_DEPOT
 
 
 def _detail(

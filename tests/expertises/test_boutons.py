@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from justexpert.expertises import conditions, permissions, procedure
 from justexpert.expertises.models import Etat, Expertise, Matiere, StatutConsignation
-from justexpert.expertises.views import PAR_DEPOT
+from justexpert.expertises.procedure import PAR_DEPOT
 from tests.conftest import texte
 
 from .conftest import dans
@@ -174,3 +174,17 @@ def test_caducite_is_not_offered_before_the_deadline(client, dossier, greffier):
     page = texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
     assert "constater_caducite" in BOUTON_INACTIF.findall(page)
     assert "constater_caducite" not in BOUTON_ACTIF.findall(page)
+
+
+def test_a_faire_says_what_blocks_the_case_and_who_must_act(dossier, expert, greffier):
+    from justexpert.expertises.a_faire import a_faire_expertises
+
+    _preparer(dossier, Etat.ACCEPTEE, "a_venir")
+    rg = f"Expertise RG {dossier.numero_rg} (acceptée par l'expert)"
+    pour_expert = [i.libelle for i in a_faire_expertises(expert) if i.libelle.startswith(rg)]
+    assert pour_expert == [
+        f"{rg} : en attente — La provision n'est pas consignée : les opérations commencent après la consignation "
+        "(CPC 267). Le greffe invite les parties à consigner, puis constate la consignation."
+    ]
+    pour_greffe = [i.libelle for i in a_faire_expertises(greffier) if i.libelle.startswith(rg)]
+    assert pour_greffe == [f"{rg} : {procedure.ATTENTE[Etat.ACCEPTEE][1]}"]
