@@ -19,6 +19,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
 from justexpert.preuves import services as preuves
 
@@ -174,15 +175,19 @@ def piece_deposer(request: HttpRequest, uuid: str) -> HttpResponse:
             client_id=request.POST.get("identifiant_envoi", "") or request.headers.get("X-Identifiant-Envoi", ""),
         )
     except RefusCsrf as refus:
-        return refus.reponse
+        return envoi.echec({envoi.GENERAL: [refus.message]}, 403) if envoi.par_script(request) else refus.reponse
     except RefusDepot as refus:
+        if envoi.par_script(request):
+            return envoi.echec({"fichier" if refus.statut != 503 else envoi.GENERAL: [refus.message]}, refus.statut)
         messages.error(request, refus.message)
         return redirect(retour, uuid=c.uuid)
     except RefusService as refus:
+        if envoi.par_script(request):
+            return envoi.echec({envoi.GENERAL: [str(refus)]}, 400)
         messages.error(request, str(refus))
         return redirect(retour, uuid=c.uuid)
     messages.success(request, f"Pièce « {piece.document.nom} » déposée. Son accusé de dépôt est disponible.")
-    return redirect(retour, uuid=c.uuid)
+    return envoi.reussite(request, reverse(retour, kwargs={"uuid": c.uuid}))
 
 
 @connecte

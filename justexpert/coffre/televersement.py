@@ -73,6 +73,9 @@ class GestionnaireTeleversement(FileUploadHandler):
         self.champ = champ
         self.envoi = envoi or Envoi()
         self.depots: list[Depot] = []
+        # A file refused for its type or content: the rest of the form is still read (and the
+        # file's bytes discarded), so the page can show the refusal with what was chosen kept.
+        self.refus: RefusDepot | None = None
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: ANN001, N803 (Django API)
         if content_length and content_length > conf.taille_max() + MARGE_MULTIPART:
@@ -81,18 +84,38 @@ class GestionnaireTeleversement(FileUploadHandler):
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):  # noqa: ANN001
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
-        if field_name != self.champ or self.depots:
+        if field_name != self.champ or self.depots or self.refus:
             raise RefusDepot("Envoyez un seul fichier à la fois.")
-        self.depots.append(Depot(file_name or "", taille_annoncee=content_length))
+        try:
+            self.depots.append(Depot(file_name or "", taille_annoncee=content_length))
+        except RefusDepot as refus:
+            if refus.statut != 400:
+                raise
+            self.refus = refus
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.envoi.recevoir(len(raw_data), morceau=self.chunk_size)
-        self.depots[-1].ecrire(raw_data)
+        if self.refus is not None:
+            return None
+        try:
+            self.depots[-1].ecrire(raw_data)
+        except RefusDepot as refus:
+            if refus.statut != 400:  # too large, storage full or down: stop reading now
+                raise
+            self.refus = refus  # the Depot removed what it had written
         return None
 
-    def file_complete(self, file_size: int) -> FichierRecu:
+    def file_complete(self, file_size: int) -> FichierRecu | None:
+        if self.refus is not None:
+            return None
         depot = self.depots[-1]
-        depot.terminer()
+        try:
+            depot.terminer()
+        except RefusDepot as refus:
+            if refus.statut != 400:
+                raise
+            self.refus = refus
+            return None
         return FichierRecu(depot, self.champ)
 
     def upload_interrupted(self) -> None:
@@ -237,6 +260,9 @@ def _recevoir_formulaire(request: HttpRequest, envoi: Envoi, champ: str) -> Depo
     if refus is not None:
         gestionnaire.abandonner()
         raise RefusCsrf(refus)
+    if gestionnaire.refus is not None:  # the other fields were read: request.POST holds them
+        gestionnaire.abandonner()
+        raise gestionnaire.refus
     termines = [d for d in gestionnaire.depots if d.termine]
     if not termines or len(termines) != len(gestionnaire.depots):
         gestionnaire.abandonner()

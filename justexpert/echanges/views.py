@@ -22,6 +22,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.permissions import connecte, refuser, roles
 from justexpert.comptes.services import RefusService
+from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import services as preuves
@@ -155,8 +156,10 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         depot = recevoir_depot(request)
     except RefusCsrf as exc:
-        return exc.reponse
+        return envoi.echec({envoi.GENERAL: [exc.message]}, 403) if envoi.par_script(request) else exc.reponse
     except RefusDepot as exc:
+        if envoi.par_script(request):
+            return envoi.echec({"fichier" if exc.statut != 503 else envoi.GENERAL: [exc.message]}, exc.statut)
         form = DepotForm(data=_post_recu(request))
         form.is_valid()
         form.add_error("fichier", exc.message)
@@ -164,14 +167,20 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     form = DepotForm(data=request.POST)
     if not form.is_valid():
         depot.abandonner()
+        if envoi.par_script(request):
+            return envoi.echec(envoi.erreurs_de(form), 400)
         form.add_error("fichier", "Le fichier n'a pas été enregistré : corrigez la durée puis choisissez-le de nouveau.")
         return _detail(request, echange, form=form, status=400)
     try:
         fichier = services.deposer(acteur=_user(request), echange=echange, depot=depot, jours=form.cleaned_data["jours"])
     except RefusService as exc:
+        if envoi.par_script(request):
+            return envoi.echec({envoi.GENERAL: [str(exc)]}, 400)
         form.add_error(None, str(exc))
         return _detail(request, echange, form=form, status=400)
     except RefusDepot as exc:
+        if envoi.par_script(request):
+            return envoi.echec({"fichier" if exc.statut != 503 else envoi.GENERAL: [exc.message]}, exc.statut)
         if exc.statut == 503:  # the database is unavailable: the folder page cannot be rendered
             return _service_indisponible(exc.message)
         form.add_error("fichier", exc.message)
@@ -180,9 +189,11 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
         # Lost before or during the commit: the stored object, if any, is removed by coffre's
         # cleanup task once no row names it (docs/coffre.md).
         logger.exception("echanges: database unavailable while recording a deposit")
+        if envoi.par_script(request):
+            return envoi.echec({envoi.GENERAL: [MESSAGE_BASE]}, 503)
         return _service_indisponible(MESSAGE_BASE)
     messages.success(request, f"« {fichier.nom} » est déposé ; les autres participants sont avisés par courriel.")
-    return redirect("echanges:detail", echange.uuid)
+    return envoi.reussite(request, reverse("echanges:detail", kwargs={"reference": echange.uuid}))
 
 
 _service_indisponible = service_indisponible

@@ -26,6 +26,7 @@ from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_t
 from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.permissions import connecte
 from justexpert.comptes.services import RefusService
+from justexpert.lib import envoi
 from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import accuses
 from justexpert.preuves import services as preuves
@@ -132,8 +133,10 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         fichier = recevoir_depot(request)
     except RefusCsrf as refus:
-        return refus.reponse
+        return envoi.echec({envoi.GENERAL: [refus.message]}, 403) if envoi.par_script(request) else refus.reponse
     except RefusDepot as refus:
+        if envoi.par_script(request):
+            return envoi.echec({"fichier" if refus.statut != 503 else envoi.GENERAL: [refus.message]}, refus.statut)
         if refus.statut == 503:
             return service_indisponible(refus.message)
         form = DepotForm(_donnees(request), expertise=e, user=user, types=types)
@@ -148,7 +151,9 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
     except (DatabaseError, InterfaceError):
         fichier.abandonner()
         logger.exception("expertises: database unavailable while checking a deposit")
-        return service_indisponible(MESSAGE_BASE)
+        return (
+            envoi.echec({envoi.GENERAL: [MESSAGE_BASE]}, 503) if envoi.par_script(request) else service_indisponible(MESSAGE_BASE)
+        )
     type_demande = request.POST.get("type", "")
     regle = types_documents.regle(type_demande)
     if regle is not None and not mes & regle.deposants:
@@ -156,6 +161,8 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
         permissions.exiger(request, e, *regle.deposants)  # 403, logged
     if not valide:
         fichier.abandonner()
+        if envoi.par_script(request):
+            return envoi.echec(envoi.erreurs_de(form), 400)
         return _erreur(request, e, 400, depot_form=form)
     d = form.cleaned_data
     try:
@@ -173,23 +180,29 @@ def deposer(request: HttpRequest, reference: str) -> HttpResponse:
             montant=d.get("montant"),
         )
     except RefusDepot as refus:
+        if envoi.par_script(request):
+            return envoi.echec({"fichier" if refus.statut != 503 else envoi.GENERAL: [refus.message]}, refus.statut)
         if refus.statut == 503:  # the database is unavailable: the case page cannot be rendered
             return service_indisponible(refus.message)
         form.add_error("fichier", refus.message)
         return _erreur(request, e, refus.statut, depot_form=form)
     except RefusService as refus:
+        if envoi.par_script(request):
+            return envoi.echec({envoi.GENERAL: [str(refus)]}, 400)
         form.add_error(None, str(refus))
         e.refresh_from_db()
         return _erreur(request, e, 400, depot_form=form)
     except DatabaseError:
         # Lost before or during the commit: coffre's cleanup task removes an object no row names.
         logger.exception("expertises: database unavailable while recording a deposit")
-        return service_indisponible(MESSAGE_BASE)
+        return (
+            envoi.echec({envoi.GENERAL: [MESSAGE_BASE]}, 503) if envoi.par_script(request) else service_indisponible(MESSAGE_BASE)
+        )
     suite = " Il est signalé comme reçu après la date limite des dires (CPC 276)." if depot.en_retard else ""
     messages.success(
         request, f"« {depot.libelle} » déposé. Son accusé de dépôt est disponible dans la liste des documents.{suite}"
     )
-    return redirect(reverse("expertises:detail", args=[e.uuid]) + "#documents")
+    return envoi.reussite(request, reverse("expertises:detail", args=[e.uuid]) + "#documents")
 
 
 @connecte

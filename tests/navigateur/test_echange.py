@@ -97,3 +97,46 @@ def test_agent_invites_a_person_who_enrols_downloads_and_answers(
         expect(trace).to_contain_text("rapport-enquete.txt")
         expect(trace).to_contain_text("Camille Enquêteur")
         axe.verifier(agent)
+
+
+def test_deposit_form_checks_the_file_then_shows_progress_with_the_button_disabled(
+    navigateur: Browser, monde_demo: str, axe: VerificateurAxe
+) -> None:
+    from justexpert.comptes.models import Organisation, Utilisateur
+    from justexpert.echanges import services
+    from justexpert.echanges.models import Fichier, Matiere
+
+    agent = Utilisateur.objects.get(email=AGENT)
+    echange = services.creer_echange(
+        acteur=agent, titre="Envoi suivi", juridiction=Organisation.objects.get(code="TJ_PARIS"), matiere=Matiere.CIVILE
+    )
+    with nouvelle_page(navigateur, nom="echange-progression") as page:
+        se_connecter(page, monde_demo, AGENT)
+        page.goto(f"{monde_demo}/echanges/{echange.uuid}/")
+        bouton = page.get_by_role("button", name="Déposer", exact=True)
+        fichier = page.get_by_label(re.compile(r"^\s*Fichier"))
+        # A type the platform refuses is stopped in the browser, before any byte is sent.
+        fichier.set_input_files({"name": "programme.exe", "mimeType": "application/octet-stream", "buffer": b"MZ" * 10})
+        bouton.click()
+        expect(page.locator(".fr-error-text")).to_contain_text("Ce type de fichier n'est pas accepté")
+        assert not Fichier.objects.filter(echange=echange).exists()
+        # A slow connection: progress and the time left are shown, the button cannot be clicked twice.
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 300_000},
+        )
+        page.get_by_label(re.compile(r"Disponible pendant")).select_option("12")
+        fichier.set_input_files(
+            {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b"0" * 1_500_000 + b"\n%%EOF\n"}
+        )
+        bouton.click()
+        expect(page.get_by_role("status").filter(has_text="Envoi en cours")).to_be_visible()
+        expect(bouton).to_be_disabled()
+        expect(page.locator("progress")).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text="« rapport.pdf » est déposé")).to_be_visible(timeout=60_000)
+        axe.verifier(page)
+        assert page.erreurs_console == []  # type: ignore[attr-defined]
+    fichier_depose = Fichier.objects.get(echange=echange)
+    assert (fichier_depose.disponible_jusqu_au - fichier_depose.depose_le).days == 12
