@@ -39,6 +39,10 @@ def action(page: Page, bouton: str, texte: str | None = None, champ: str | None 
     if texte is not None and champ is not None:
         page.locator(f"#texte-{champ}").fill(texte)
     page.get_by_role("button", name=bouton).click()
+    confirmer = page.get_by_role("button", name=re.compile(r"^Confirmer : "))
+    if bouton.endswith("…"):  # a definitive decision: the confirmation page states its consequence first
+        expect(page.get_by_text("Cette action est définitive")).to_be_visible()
+        confirmer.click()
     expect(page.get_by_role("status").filter(has_text="fait")).to_be_visible()
 
 
@@ -130,7 +134,7 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
         se_connecter(page, base, INSTRUCTEUR)
         page.goto(f"{base}/candidatures/{candidature.uuid}/")
         action(page, "Enregistrer l'avis du parquet", "Avis favorable.", "enregistrer_avis_parquet")
-        action(page, "Enregistrer la décision : acceptée")
+        action(page, "Enregistrer la décision : acceptée…")
         expect(page.locator("#etat-candidature")).to_have_text("Acceptée")
         axe.verifier(page)
         page.get_by_role("link", name=re.compile("Voir la fiche de LEROY Sacha")).click()

@@ -76,12 +76,19 @@ def _deposer(page: Page, type_: str, fichier: Path, **champs: str) -> None:
     for libelle, valeur in champs.items():
         formulaire.get_by_label(re.compile(libelle)).fill(valeur)
     formulaire.get_by_label("Fichier").set_input_files(str(fichier))
-    formulaire.get_by_role("button", name="Déposer").click()
-    expect(page.get_by_text("déposé. Son accusé de dépôt est disponible")).to_be_visible()
+    # The upload script sends the form, then reloads the case page with the message.
+    with page.expect_navigation():
+        formulaire.get_by_role("button", name="Déposer").click()
+    expect(
+        page.get_by_text(re.compile(rf"« {re.escape(type_)}[^»]* » déposé\. Son accusé de dépôt est disponible"))
+    ).to_be_visible()
 
 
-def _action(page: Page, libelle: str) -> None:
-    page.get_by_role("button", name=libelle).click()
+def _action(page: Page, libelle: str, *, definitive: bool = False) -> None:
+    page.get_by_role("button", name=libelle + ("…" if definitive else ""), exact=True).click()
+    if definitive:  # the confirmation page states the consequence first
+        expect(page.get_by_text("Cette action est définitive")).to_be_visible()
+        page.get_by_role("button", name=re.compile(r"^Confirmer : ")).click()
     expect(page.get_by_text(f"« {libelle} » : c'est fait.")).to_be_visible()
 
 
@@ -163,7 +170,7 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
         expert.locator("#deposer").get_by_label(re.compile("Dire auquel vous répondez")).select_option(index=1)
         _deposer(expert, "Réponse à un dire", _fichier(tmp_path, "reponse-dire-1.txt", "Réponse au dire n° 1.\n"))
         expect(expert.locator("#documents")).to_contain_text("répondu")
-        _action(expert, "Clore la phase des dires")
+        _action(expert, "Clore la phase des dires", definitive=True)
         _deposer(expert, "Rapport définitif", rapport)  # type: ignore[arg-type]
         expect(expert.locator("#documents")).to_contain_text("Alix Durand (démo)")
         _deposer(expert, "Demande de rémunération", _fichier(tmp_path, "etat-de-frais.txt", "Honoraires : 2 400 €.\n"))

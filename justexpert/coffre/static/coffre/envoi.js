@@ -105,7 +105,14 @@
         try { reponse = JSON.parse(xhr.responseText); } catch (err) { reponse = null; }
         if (xhr.status === 200 && reponse && reponse.url) {
           etat.textContent = "Document enregistré.";
-          window.location.assign(reponse.url);
+          var cible = new URL(reponse.url, window.location.href);
+          if (cible.pathname + cible.search === window.location.pathname + window.location.search) {
+            // Same page (only the anchor differs): assigning would just scroll, so reload it.
+            window.location.hash = cible.hash;
+            window.location.reload();
+          } else {
+            window.location.assign(cible.href);
+          }
           return;
         }
         bouton.disabled = false;
