@@ -423,7 +423,10 @@ def retirer_appartenance(request: HttpRequest, *, acteur: Utilisateur, appartena
 
 
 def terminer_sessions(utilisateur: Utilisateur) -> int:
-    """End every open session of a user (deactivation, factor reset, radiation)."""
+    """End every open session of a user and revoke their personal API tokens (deactivation, factor
+    reset, password reset, suspension or radiation): a token carries its owner's rights, so it must
+    not outlive a change of them. Returns the number of sessions ended."""
+    revoquer_jetons(utilisateur)
     fin = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(utilisateur.pk):
@@ -445,17 +448,29 @@ def desactiver_compte(request: HttpRequest, *, acteur: Utilisateur, utilisateur:
 # --- Personal access tokens for the API --------------------------------------------------------
 
 PREFIXE_JETON = "je_"
+DUREES_JETON = (30, 90, 365)  # days; a token always expires
 
 
-def creer_jeton(*, acteur: Utilisateur, nom: str, jours: int = 90) -> tuple[JetonAcces, str]:
+def creer_jeton(*, acteur: Utilisateur, nom: str, jours: int = 90, request: HttpRequest | None = None) -> tuple[JetonAcces, str]:
     """Create a token; returns it with its secret (shown once, never stored in clear)."""
+    nom = nom.strip()
+    if not nom:
+        raise RefusService("Donnez un nom au jeton (par exemple le logiciel qui l'utilisera).")
+    if len(nom) > 100:
+        raise RefusService("Le nom du jeton ne dépasse pas 100 caractères.")
+    if jours not in DUREES_JETON:
+        raise RefusService("Durée de validité non proposée.")
     secret = PREFIXE_JETON + secrets.token_urlsafe(32)
-    jeton = JetonAcces.objects.create(
-        utilisateur=acteur,
-        nom=nom[:100],
-        empreinte=hashlib.sha256(secret.encode()).hexdigest(),
-        expire_le=timezone.now() + dt.timedelta(days=jours),
-    )
+    with transaction.atomic():
+        jeton = JetonAcces.objects.create(
+            utilisateur=acteur,
+            nom=nom,
+            empreinte=hashlib.sha256(secret.encode()).hexdigest(),
+            expire_le=timezone.now() + dt.timedelta(days=jours),
+        )
+        journaliser(
+            EvenementSecurite.JETON_CREE, request=request, utilisateur=acteur, acteur=acteur, details={"jeton": str(jeton.uuid)}
+        )
     return jeton, secret
 
 
@@ -474,7 +489,21 @@ def utilisateur_du_jeton(secret: str) -> Utilisateur | None:
     return jeton.utilisateur
 
 
-def revoquer_jeton(*, acteur: Utilisateur, jeton: JetonAcces) -> None:
+def revoquer_jeton(*, acteur: Utilisateur, jeton: JetonAcces, request: HttpRequest | None = None) -> None:
+    """The owner revokes one of their tokens (at once: the next API call with it gets 401)."""
     if jeton.utilisateur_id != acteur.pk:
         raise RefusService("Ce jeton ne vous appartient pas.")
-    JetonAcces.objects.filter(pk=jeton.pk, revoque_le__isnull=True).update(revoque_le=timezone.now())
+    with transaction.atomic():
+        if JetonAcces.objects.filter(pk=jeton.pk, revoque_le__isnull=True).update(revoque_le=timezone.now()):
+            journaliser(
+                EvenementSecurite.JETON_REVOQUE,
+                request=request,
+                utilisateur=acteur,
+                acteur=acteur,
+                details={"jeton": str(jeton.uuid)},
+            )
+
+
+def revoquer_jetons(utilisateur: Utilisateur) -> int:
+    """Revoke every token of a user still in force (called with the end of their sessions)."""
+    return JetonAcces.objects.filter(utilisateur=utilisateur, revoque_le__isnull=True).update(revoque_le=timezone.now())

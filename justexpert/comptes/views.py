@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -30,9 +31,10 @@ from .forms import (
     CompteInviteForm,
     ConnexionForm,
     InscriptionForm,
+    JetonForm,
     RechercheUtilisateurForm,
 )
-from .models import Appartenance, CourrielDemo, EvenementSecurite, JournalSecurite, Utilisateur
+from .models import Appartenance, CourrielDemo, EvenementSecurite, JetonAcces, JournalSecurite, Utilisateur
 from .permissions import administrateur, connecte, public
 from .services import RefusService, Resultat
 
@@ -210,6 +212,7 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
             "titre": "Mon compte",
             "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),
             "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),
+            "jetons_actifs": user.jetons.filter(revoque_le__isnull=True, expire_le__gt=timezone.now()).count(),
             "certificat": certificats.certificat_courant(user),
             "anciens_certificats": user.certificats.filter(remplace_le__isnull=False),
             "form_certificat": form,
@@ -249,6 +252,48 @@ def second_facteur_activer(request: HttpRequest) -> HttpResponse:
             "next": request.GET.get("next", ""),
         },
     )
+
+
+# --- My personal API tokens ---------------------------------------------------------------------
+
+
+@connecte
+def jetons(request: HttpRequest) -> HttpResponse:
+    """List, create (the secret is shown once, in this very answer) and revoke one's own tokens."""
+    user = cast(Utilisateur, request.user)
+    form = JetonForm(request.POST or None)
+    nouveau = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            jeton, secret = services.creer_jeton(
+                acteur=user, nom=form.cleaned_data["nom"], jours=form.cleaned_data["jours"], request=request
+            )
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            nouveau = {"jeton": jeton, "secret": secret}
+            form = JetonForm()
+    return render(
+        request,
+        "comptes/jetons.html",
+        {
+            "titre": "Mes jetons d'accès à l'API",
+            "form": form,
+            "nouveau": nouveau,
+            "jetons": user.jetons.all(),
+            "maintenant": timezone.now(),
+        },
+    )
+
+
+@connecte
+@require_POST
+def revoquer_jeton(request: HttpRequest, uuid: str) -> HttpResponse:
+    user = cast(Utilisateur, request.user)
+    jeton = get_object_or_404(JetonAcces, uuid=uuid, utilisateur=user)  # another person's token: 404
+    services.revoquer_jeton(acteur=user, jeton=jeton, request=request)
+    messages.success(request, f"Le jeton « {jeton.nom} » est révoqué : il ne donne plus accès à l'API.")
+    return redirect("comptes:jetons")
 
 
 # --- Administration (role administrateur) ------------------------------------------------------
