@@ -47,6 +47,10 @@ migrate: $(STAMP) ## Applique les migrations (SQLite par défaut)
 demo: migrate ## Charge le monde de démonstration
 	$(PY) manage.py charger_demo
 
+# Absolute links (mails included, which the worker sends) follow the address served. The evidence
+# log keeps the name development always gave it, whatever the port: its signed notes carry it.
+run worker: export JUSTEXPERT_SITE_URL ?= http://$(HOST):$(PORT)
+run worker: export JUSTEXPERT_PREUVES_ORIGINE ?= 127.0.0.1:8000/preuves
 run: demo ## Installe, migre, charge la démo et sert http://127.0.0.1:8000 avec un worker
 	@echo "Justexpert sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)"
 	@trap 'kill 0' EXIT INT TERM; \
@@ -71,6 +75,7 @@ lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --dep
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DATABASE_URL=$(PG_URL) DJANGO_ALLOWED_HOSTS=justexpert.example \
+	  JUSTEXPERT_SITE_URL=https://justexpert.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=justexpert.settings.production
 
 bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -132,6 +132,11 @@ class FormulaireReinitialisation(FormulaireDsfr, PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):  # type: ignore[no-untyped-def]
         from django.template import loader
 
+        # The link starts with SITE_URL, as every other absolute link: never with the Host header
+        # of the request (a forged Host would send the reset token to another site).
+        context["lien"] = services.lien_absolu(
+            reverse("comptes:reinitialisation_confirmer", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        )
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
         services.envoyer_courriel(sujet=sujet, corps=corps, destinataires=[to_email])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(Exception):
@@ -72,6 +73,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def site_url(name: str, value: str) -> str:
+    """The public address of the platform (scheme and host, optional port, no path): every absolute
+    link — mails sent by the worker, which has no request, included — starts with it."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigurationError(f"{name}={value!r}: expected the public address, e.g. https://justexpert.example (no path).")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def generated_secret(path: Path, *, nbytes: int = 50) -> str:

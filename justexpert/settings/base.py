@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the platform writes (SQLite file, documents, generated development keys) lives here,
@@ -21,7 +21,9 @@ DEBUG = False
 DEMO = env_bool("JUSTEXPERT_DEMO", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = (env_str("JUSTEXPERT_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The one source of absolute links (mails are sent by the worker, which has no request). Development
+# default: the address of `make run`, which passes its own HOST and PORT; production requires it.
+SITE_URL = site_url("JUSTEXPERT_SITE_URL", env_str("JUSTEXPERT_SITE_URL") or "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
