@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core import signing
@@ -277,11 +278,17 @@ def reinitialiser_totp(request: HttpRequest, *, acteur: Utilisateur, utilisateur
 
 def inscrire_candidat(request: HttpRequest, *, email: str, mot_de_passe: str, prenom: str, nom: str) -> Utilisateur | None:
     """Self sign-up (candidates only). Returns None when the address is taken: the page says the same
-    thing either way ("check your mailbox") and the owner of the address gets a notice instead."""
+    thing either way ("check your mailbox") and the owner of the address gets a notice instead.
+
+    Both paths do the same work — one password hash, one security-log row, one queued mail — so the
+    time of the answer does not tell whether the address has an account either (the hash dominates:
+    ~300 ms with Argon2; without it, a known address answered in a few milliseconds)."""
     email = email.strip().lower()
+    hache = make_password(mot_de_passe)  # before the look-up, on both paths
     with transaction.atomic():
         existant = Utilisateur.objects.filter(email__iexact=email).first()
         if existant is not None:
+            journaliser(EvenementSecurite.INSCRIPTION_ADRESSE_CONNUE, request=request, utilisateur=existant, email=email)
             envoyer_courriel(
                 sujet="Justexpert : tentative de création de compte",
                 corps=(
@@ -291,7 +298,8 @@ def inscrire_candidat(request: HttpRequest, *, email: str, mot_de_passe: str, pr
                 destinataires=[email],
             )
             return None
-        user = Utilisateur.objects.create_user(email, mot_de_passe, prenom=prenom.strip(), nom=nom.strip())
+        user = Utilisateur(email=email, password=hache, prenom=prenom.strip(), nom=nom.strip())
+        user.save()
         Appartenance.objects.create(utilisateur=user, role=Role.CANDIDAT)
         journaliser(EvenementSecurite.COMPTE_CREE, request=request, utilisateur=user, details={"role": Role.CANDIDAT})
         envoyer_verification(user)
