@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from justexpert.lib.reseau import adresse_client
+
 from .models import (
     Appartenance,
     CodeSecours,
@@ -52,15 +54,9 @@ class RefusService(Exception):
 
 
 def adresse_ip(request: HttpRequest | None) -> str | None:
-    """Client address; the proxy's X-Forwarded-For is believed only from configured proxies."""
-    if request is None:
-        return None
-    remote = request.META.get("REMOTE_ADDR") or None
-    if remote and remote in settings.PROXIES_DE_CONFIANCE:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or remote
-    return remote
+    """Client address; the proxy's X-Forwarded-For is believed only from configured proxies (the
+    same address throttling counts: justexpert.lib.reseau)."""
+    return adresse_client(request)
 
 
 def journaliser(

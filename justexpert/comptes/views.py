@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from justexpert.lib.formulaires import FormulaireDsfr
+from justexpert.lib.limitation.decorateurs import champ, limiter
 
 from . import certificats, invitations, services
 from .forms import (
@@ -56,6 +57,7 @@ def _suite(request: HttpRequest) -> str:
 
 
 @public
+@limiter("connexion", cible=champ("email"))
 def connexion(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_suite(request))
@@ -100,6 +102,7 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@limiter("inscription", cible=champ("email"))
 def inscription(request: HttpRequest) -> HttpResponse:
     form = InscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +150,7 @@ class FormulaireNouveauMotDePasse(FormulaireDsfr, SetPasswordForm):
 
 
 @method_decorator(public, name="dispatch")
+@method_decorator(limiter("reinitialisation", cible=champ("email")), name="dispatch")
 class Reinitialisation(auth_views.PasswordResetView):
     form_class = FormulaireReinitialisation
     template_name = "comptes/reinitialisation.html"
@@ -439,6 +443,7 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 @public
+@limiter("invitation", cible=lambda request: request.session.get(SESSION_INVITATION))
 def invitation_ouverte(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(SESSION_INVITATION, "")
     try:

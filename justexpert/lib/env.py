@@ -75,6 +75,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_limite(name: str, default: str) -> tuple[int, int]:
+    """A throttling limit written ``REQUESTS/SECONDS`` (``10/3600``: ten requests an hour)."""
+    value = (env_str(name) or default).strip()
+    nombre, _, secondes = value.partition("/")
+    try:
+        limite = (int(nombre), int(secondes))
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r}: expected REQUESTS/SECONDS, e.g. 10/3600.") from None
+    if limite[0] < 1 or limite[1] < 1:
+        raise ConfigurationError(f"{name}={value!r}: both numbers must be at least 1.")
+    return limite
+
+
 def site_url(name: str, value: str) -> str:
     """The public address of the platform (scheme and host, optional port, no path): every absolute
     link — mails sent by the worker, which has no request, included — starts with it."""
