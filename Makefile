@@ -64,6 +64,13 @@ worker: $(STAMP) ## Lance seulement le worker des tâches de fond
 test: $(STAMP_DEV) chromium ## Lance toute la suite (SQLite, ou DATABASE_URL si défini)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# The suite's property and fuzz tests are derandomized (same answer twice on one commit); this run
+# draws new random examples, ten times as many, and prints how to replay any failure.
+FUZZ_TESTS := tests/securite/test_api_schemathesis.py tests/securite/test_saisies_hostiles.py tests/coffre/test_noms.py \
+  tests/preuves/test_merkle.py tests/expertises/test_formulaires.py tests/recherche/test_recherche.py
+fuzz: $(STAMP_DEV) ## Tests de propriétés et de robustesse (API, formulaires) avec de nouveaux exemples aléatoires, dix fois plus
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -n $(TEST_WORKERS) $(FUZZ_TESTS) $(PYTEST_ARGS)
+
 test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
 	DATABASE_URL=$(PG_URL) $(MAKE) test
 
@@ -97,4 +104,4 @@ lock: $(STAMP_DEV) ## Régénère requirements*.txt depuis requirements*.in
 clean: ## Supprime l'environnement virtuel et les données locales (var/)
 	rm -rf $(VENV) var
 
-.PHONY: help install install-dev chromium migrate demo run worker test test-postgres lint bench audit lock clean sauvegarde restauration-essai
+.PHONY: help install install-dev chromium migrate demo run worker test fuzz test-postgres lint bench audit lock clean sauvegarde restauration-essai
