@@ -47,10 +47,13 @@ migrate: $(STAMP) ## Applique les migrations (SQLite par défaut)
 demo: migrate ## Charge le monde de démonstration
 	$(PY) manage.py charger_demo
 
-# Absolute links (mails included, which the worker sends) follow the address served. The evidence
-# log keeps the name development always gave it, whatever the port: its signed notes carry it.
-run worker: export JUSTEXPERT_SITE_URL ?= http://$(HOST):$(PORT)
+# Absolute links (mails included, which the worker sends) follow the address served, unless
+# JUSTEXPERT_SITE_URL is given. The evidence log then keeps the name development always gave it,
+# whatever the port: its signed notes carry it.
+ifndef JUSTEXPERT_SITE_URL
+run worker: export JUSTEXPERT_SITE_URL = http://$(HOST):$(PORT)
 run worker: export JUSTEXPERT_PREUVES_ORIGINE ?= 127.0.0.1:8000/preuves
+endif
 run: demo ## Installe, migre, charge la démo et sert http://127.0.0.1:8000 avec un worker
 	@echo "Justexpert sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)"
 	@trap 'kill 0' EXIT INT TERM; \

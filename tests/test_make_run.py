@@ -35,8 +35,8 @@ def faux_venv(tmp_path) -> tuple[Path, Path]:
     return tmp_path / "venv", journal
 
 
-def _make(venv: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUSTEXPERT_", "DJANGO_", "MAKE"))}
+def _make(venv: Path, *args: str, **extra: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUSTEXPERT_", "DJANGO_", "MAKE"))} | extra
     # Own session: the recipe's `trap 'kill 0'` ends its own process group, not the test's.
     subprocess.run(  # noqa: S603
         ["make", "-s", f"VENV={venv}", *args],
@@ -67,3 +67,12 @@ def test_make_worker_alone_gets_the_same_address(faux_venv):
     _make(venv, "worker", "PORT=8124")
     (appel,) = journal.read_text().splitlines()
     assert "db_worker | http://127.0.0.1:8124 |" in appel
+
+
+def test_an_address_given_in_the_environment_is_kept_as_it_is(faux_venv):
+    """Behind a proxy or on a named host: links use the address given; the log name is untouched
+    (it follows that address, as before)."""
+    venv, journal = faux_venv
+    _make(venv, "worker", JUSTEXPERT_SITE_URL="https://demo.justexpert.example")
+    (appel,) = journal.read_text().splitlines()
+    assert appel == "manage.py db_worker | https://demo.justexpert.example | "
