@@ -47,6 +47,13 @@ migrate: $(STAMP) ## Applique les migrations (SQLite par défaut)
 demo: migrate ## Charge le monde de démonstration
 	$(PY) manage.py charger_demo
 
+# Absolute links (mails included, which the worker sends) follow the address served, unless
+# JUSTEXPERT_SITE_URL is given. The evidence log then keeps the name development always gave it,
+# whatever the port: its signed notes carry it.
+ifndef JUSTEXPERT_SITE_URL
+run worker: export JUSTEXPERT_SITE_URL = http://$(HOST):$(PORT)
+run worker: export JUSTEXPERT_PREUVES_ORIGINE ?= 127.0.0.1:8000/preuves
+endif
 run: demo ## Installe, migre, charge la démo et sert http://127.0.0.1:8000 avec un worker
 	@echo "Justexpert sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)"
 	@trap 'kill 0' EXIT INT TERM; \
@@ -60,6 +67,13 @@ worker: $(STAMP) ## Lance seulement le worker des tâches de fond
 test: $(STAMP_DEV) chromium ## Lance toute la suite (SQLite, ou DATABASE_URL si défini)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# The suite's property and fuzz tests are derandomized (same answer twice on one commit); this run
+# draws new random examples, ten times as many, and prints how to replay any failure.
+FUZZ_TESTS := tests/securite/test_api_schemathesis.py tests/securite/test_saisies_hostiles.py tests/coffre/test_noms.py \
+  tests/preuves/test_merkle.py tests/expertises/test_formulaires.py tests/recherche/test_recherche.py
+fuzz: $(STAMP_DEV) ## Tests de propriétés et de robustesse (API, formulaires) avec de nouveaux exemples aléatoires, dix fois plus
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -n $(TEST_WORKERS) $(FUZZ_TESTS) $(PYTEST_ARGS)
+
 test-postgres: ## Lance la suite sur PostgreSQL ($(PG_URL))
 	DATABASE_URL=$(PG_URL) $(MAKE) test
 
@@ -71,6 +85,7 @@ lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --dep
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DATABASE_URL=$(PG_URL) DJANGO_ALLOWED_HOSTS=justexpert.example \
+	  JUSTEXPERT_SITE_URL=https://justexpert.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=justexpert.settings.production
 
 bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)
@@ -92,4 +107,4 @@ lock: $(STAMP_DEV) ## Régénère requirements*.txt depuis requirements*.in
 clean: ## Supprime l'environnement virtuel et les données locales (var/)
 	rm -rf $(VENV) var
 
-.PHONY: help install install-dev chromium migrate demo run worker test test-postgres lint bench audit lock clean sauvegarde restauration-essai
+.PHONY: help install install-dev chromium migrate demo run worker test fuzz test-postgres lint bench audit lock clean sauvegarde restauration-essai

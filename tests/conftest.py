@@ -1,14 +1,32 @@
-"""Shared fixtures: named actors (STYLE.md) and organisations."""
+"""Shared fixtures: named actors (STYLE.md) and organisations; the hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from justexpert.comptes import organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
 
 MOT_DE_PASSE = "mot-de-passe-de-test-2026"
+
+# Property and fuzz tests (hypothesis, schemathesis) give the same answer twice on the same commit:
+# by default every example is derived from the test itself (derandomize), with no example database
+# carried between runs. `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws new random examples, ten times
+# as many, and prints the seed of any failure so that it can be replayed.
+FACTEUR_FUZZ = 10
+hypothesis_settings.register_profile("deterministe", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True, max_examples=100 * FACTEUR_FUZZ)
+PROFIL_HYPOTHESIS = os.environ.get("HYPOTHESIS_PROFILE", "deterministe")
+hypothesis_settings.load_profile(PROFIL_HYPOTHESIS)
+
+
+def exemples(n: int) -> int:
+    """A test's number of examples: ``n`` in the deterministic suite, more under `make fuzz`."""
+    return n * FACTEUR_FUZZ if PROFIL_HYPOTHESIS == "fuzz" else n
 
 
 @pytest.fixture

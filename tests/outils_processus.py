@@ -52,6 +52,7 @@ def environnement_production(dossier: Path, database_url: str, **extra: str) -> 
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        JUSTEXPERT_SITE_URL="http://127.0.0.1",
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         DATABASE_URL=database_url,
         JUSTEXPERT_DATA_DIR=str(dossier),

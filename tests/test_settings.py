@@ -67,6 +67,20 @@ def test_production_refuses_sqlite_unless_asked():
     assert resultat.returncode != 0 and "PostgreSQL" in resultat.stderr
 
 
+FORT = {"DATABASE_URL": "postgres://u@127.0.0.1/x", "DJANGO_SECRET_KEY": "k" * 30 + "abcdefghijklmnopqrstuvwxyz"}
+
+
+def test_production_refuses_to_start_without_its_public_address():
+    """Every absolute link (mails sent by the worker included) starts with JUSTEXPERT_SITE_URL: no
+    development default in production."""
+    resultat = _check_production(FORT)
+    assert resultat.returncode != 0 and "ConfigurationError: JUSTEXPERT_SITE_URL must be set" in resultat.stderr
+    for mauvaise in ("justexpert.example", "ftp://justexpert.example", "https://justexpert.example/chemin", "https://"):
+        resultat = _check_production({**FORT, "JUSTEXPERT_SITE_URL": mauvaise})
+        assert resultat.returncode != 0 and "expected the public address" in resultat.stderr, mauvaise
+    assert _check_production({**FORT, "JUSTEXPERT_SITE_URL": "https://justexpert.example/"}).returncode == 0
+
+
 def test_production_settings_pass_check_deploy_without_warning():
     resultat = subprocess.run(
         [
@@ -88,6 +102,7 @@ def test_production_settings_pass_check_deploy_without_warning():
             "DJANGO_SECRET_KEY": "Zq8" + "x7Kp2mN9vB4cR6tY1uI3oP5aS0dF8gH2jK4lL6zX9cV1bN3mQ" * 2,
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/justexpert",
             "DJANGO_ALLOWED_HOSTS": "justexpert.example",
+            "JUSTEXPERT_SITE_URL": "https://justexpert.example",
         },
     )
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr

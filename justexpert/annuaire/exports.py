@@ -8,7 +8,6 @@ Rows are ordered by branche, rubrique, specialite (natural order of the codes), 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict, dataclass
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from justexpert.comptes.models import Organisation
 from justexpert.lib.format import date_longue
+from justexpert.lib.tableur import csv_texte
 
 from .models import Inscription
 
@@ -93,12 +93,8 @@ def titre(liste: Organisation, annee: int) -> str:
 
 
 def liste_csv(liste: Organisation, annee: int) -> str:
-    sortie = io.StringIO()
-    writer = csv.writer(sortie, lineterminator="\n")
-    writer.writerow(COLONNES)
-    for ligne in lignes(liste, annee):
-        writer.writerow([getattr(ligne, c) for c in COLONNES])
-    return sortie.getvalue()
+    """The public list as CSV; names come from candidates, so cells are neutralised (lib.tableur)."""
+    return csv_texte(COLONNES, ([getattr(ligne, c) for c in COLONNES] for ligne in lignes(liste, annee)), fin_de_ligne="\n")
 
 
 def liste_json(liste: Organisation, annee: int) -> str:

@@ -443,9 +443,9 @@ def changer_statut(
         )
         _journaliser_preuve(f"statut.{nouveau}", acteur=acteur, inscription=inscription)
         compte = inscription.expert.utilisateur
-        if nouveau == StatutInscription.RADIE and compte is not None:
-            # A struck-off expert's open sessions end at once (ASVS 7.4.2): they log in again and
-            # see what their account still allows.
+        if nouveau in (StatutInscription.RADIE, StatutInscription.SUSPENDU) and compte is not None:
+            # A struck-off or suspended expert's open sessions and personal API tokens end at once
+            # (ASVS 7.4.2): they log in again and see what their account still allows.
             terminer_sessions(compte)
     return inscription
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from justexpert.comptes.models import Organisation
+from justexpert.lib.tableur import csv_texte
 
 from .models import Candidature, Etat, TypeCandidature
 
@@ -58,17 +58,8 @@ def _ligne(c: Candidature) -> list[str]:
 
 
 def csv_candidatures(qs: Any) -> str:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon)
-    ecrivain.writerow(COLONNES)
-    for c in qs.order_by("specialite__code", "nom", "prenom"):
-        ecrivain.writerow([_securiser(v) for v in _ligne(c)])
-    return tampon.getvalue()
-
-
-def _securiser(valeur: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + valeur if valeur[:1] in ("=", "+", "-", "@") else valeur
+    """Names and texts come from candidates: cells are neutralised against formulas (lib.tableur)."""
+    return csv_texte(COLONNES, (_ligne(c) for c in qs.order_by("specialite__code", "nom", "prenom")))
 
 
 def sceller_pdf(pdf: bytes) -> bytes:

@@ -136,3 +136,19 @@ class CertificatForm(FormulaireDsfr):
         if fichier.size > self.TAILLE_MAX:
             raise forms.ValidationError("Ce fichier est trop gros pour un certificat (64 Kio au plus).")
         return fichier.read()
+
+
+class JetonForm(FormulaireDsfr):
+    nom = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Pour le reconnaître dans la liste, par exemple le logiciel qui l'utilisera.",
+        error_messages={"required": "Donnez un nom au jeton.", "max_length": "100 caractères au plus."},
+    )
+    jours = forms.TypedChoiceField(
+        label="Durée de validité",
+        coerce=int,
+        choices=[(30, "30 jours"), (90, "90 jours"), (365, "1 an")],
+        initial=90,
+        error_messages={"invalid_choice": "Choisissez une des durées proposées."},
+    )

@@ -252,6 +252,9 @@ class EvenementSecurite(models.TextChoices):
     COMPTE_DESACTIVE = "compte_desactive", "Compte désactivé"
     APPARTENANCE_MODIFIEE = "appartenance_modifiee", "Rôle ou habilitation modifié"
     CERTIFICAT_ENREGISTRE = "certificat_enregistre", "Certificat de carte enregistré"
+    JETON_CREE = "jeton_cree", "Jeton d'accès à l'API créé"
+    JETON_REVOQUE = "jeton_revoque", "Jeton d'accès à l'API révoqué"
+    INSCRIPTION_ADRESSE_CONNUE = "inscription_adresse_connue", "Création de compte demandée pour une adresse déjà inscrite"
 
 
 class JournalSecurite(models.Model):

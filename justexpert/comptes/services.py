@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core import signing
@@ -22,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from justexpert.lib.reseau import adresse_client
 
 from .models import (
     Appartenance,
@@ -51,15 +54,9 @@ class RefusService(Exception):
 
 
 def adresse_ip(request: HttpRequest | None) -> str | None:
-    """Client address; the proxy's X-Forwarded-For is believed only from configured proxies."""
-    if request is None:
-        return None
-    remote = request.META.get("REMOTE_ADDR") or None
-    if remote and remote in settings.PROXIES_DE_CONFIANCE:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or remote
-    return remote
+    """Client address; the proxy's X-Forwarded-For is believed only from configured proxies (the
+    same address throttling counts: justexpert.lib.reseau)."""
+    return adresse_client(request)
 
 
 def journaliser(
@@ -277,11 +274,17 @@ def reinitialiser_totp(request: HttpRequest, *, acteur: Utilisateur, utilisateur
 
 def inscrire_candidat(request: HttpRequest, *, email: str, mot_de_passe: str, prenom: str, nom: str) -> Utilisateur | None:
     """Self sign-up (candidates only). Returns None when the address is taken: the page says the same
-    thing either way ("check your mailbox") and the owner of the address gets a notice instead."""
+    thing either way ("check your mailbox") and the owner of the address gets a notice instead.
+
+    Both paths do the same work — one password hash, one security-log row, one queued mail — so the
+    time of the answer does not tell whether the address has an account either (the hash dominates:
+    ~300 ms with Argon2; without it, a known address answered in a few milliseconds)."""
     email = email.strip().lower()
+    hache = make_password(mot_de_passe)  # before the look-up, on both paths
     with transaction.atomic():
         existant = Utilisateur.objects.filter(email__iexact=email).first()
         if existant is not None:
+            journaliser(EvenementSecurite.INSCRIPTION_ADRESSE_CONNUE, request=request, utilisateur=existant, email=email)
             envoyer_courriel(
                 sujet="Justexpert : tentative de création de compte",
                 corps=(
@@ -291,7 +294,8 @@ def inscrire_candidat(request: HttpRequest, *, email: str, mot_de_passe: str, pr
                 destinataires=[email],
             )
             return None
-        user = Utilisateur.objects.create_user(email, mot_de_passe, prenom=prenom.strip(), nom=nom.strip())
+        user = Utilisateur(email=email, password=hache, prenom=prenom.strip(), nom=nom.strip())
+        user.save()
         Appartenance.objects.create(utilisateur=user, role=Role.CANDIDAT)
         journaliser(EvenementSecurite.COMPTE_CREE, request=request, utilisateur=user, details={"role": Role.CANDIDAT})
         envoyer_verification(user)
@@ -423,7 +427,10 @@ def retirer_appartenance(request: HttpRequest, *, acteur: Utilisateur, appartena
 
 
 def terminer_sessions(utilisateur: Utilisateur) -> int:
-    """End every open session of a user (deactivation, factor reset, radiation)."""
+    """End every open session of a user and revoke their personal API tokens (deactivation, factor
+    reset, password reset, suspension or radiation): a token carries its owner's rights, so it must
+    not outlive a change of them. Returns the number of sessions ended."""
+    revoquer_jetons(utilisateur)
     fin = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(utilisateur.pk):
@@ -445,17 +452,29 @@ def desactiver_compte(request: HttpRequest, *, acteur: Utilisateur, utilisateur:
 # --- Personal access tokens for the API --------------------------------------------------------
 
 PREFIXE_JETON = "je_"
+DUREES_JETON = (30, 90, 365)  # days; a token always expires
 
 
-def creer_jeton(*, acteur: Utilisateur, nom: str, jours: int = 90) -> tuple[JetonAcces, str]:
+def creer_jeton(*, acteur: Utilisateur, nom: str, jours: int = 90, request: HttpRequest | None = None) -> tuple[JetonAcces, str]:
     """Create a token; returns it with its secret (shown once, never stored in clear)."""
+    nom = nom.strip()
+    if not nom:
+        raise RefusService("Donnez un nom au jeton (par exemple le logiciel qui l'utilisera).")
+    if len(nom) > 100:
+        raise RefusService("Le nom du jeton ne dépasse pas 100 caractères.")
+    if jours not in DUREES_JETON:
+        raise RefusService("Durée de validité non proposée.")
     secret = PREFIXE_JETON + secrets.token_urlsafe(32)
-    jeton = JetonAcces.objects.create(
-        utilisateur=acteur,
-        nom=nom[:100],
-        empreinte=hashlib.sha256(secret.encode()).hexdigest(),
-        expire_le=timezone.now() + dt.timedelta(days=jours),
-    )
+    with transaction.atomic():
+        jeton = JetonAcces.objects.create(
+            utilisateur=acteur,
+            nom=nom,
+            empreinte=hashlib.sha256(secret.encode()).hexdigest(),
+            expire_le=timezone.now() + dt.timedelta(days=jours),
+        )
+        journaliser(
+            EvenementSecurite.JETON_CREE, request=request, utilisateur=acteur, acteur=acteur, details={"jeton": str(jeton.uuid)}
+        )
     return jeton, secret
 
 
@@ -474,7 +493,21 @@ def utilisateur_du_jeton(secret: str) -> Utilisateur | None:
     return jeton.utilisateur
 
 
-def revoquer_jeton(*, acteur: Utilisateur, jeton: JetonAcces) -> None:
+def revoquer_jeton(*, acteur: Utilisateur, jeton: JetonAcces, request: HttpRequest | None = None) -> None:
+    """The owner revokes one of their tokens (at once: the next API call with it gets 401)."""
     if jeton.utilisateur_id != acteur.pk:
         raise RefusService("Ce jeton ne vous appartient pas.")
-    JetonAcces.objects.filter(pk=jeton.pk, revoque_le__isnull=True).update(revoque_le=timezone.now())
+    with transaction.atomic():
+        if JetonAcces.objects.filter(pk=jeton.pk, revoque_le__isnull=True).update(revoque_le=timezone.now()):
+            journaliser(
+                EvenementSecurite.JETON_REVOQUE,
+                request=request,
+                utilisateur=acteur,
+                acteur=acteur,
+                details={"jeton": str(jeton.uuid)},
+            )
+
+
+def revoquer_jetons(utilisateur: Utilisateur) -> int:
+    """Revoke every token of a user still in force (called with the end of their sessions)."""
+    return JetonAcces.objects.filter(utilisateur=utilisateur, revoque_le__isnull=True).update(revoque_le=timezone.now())

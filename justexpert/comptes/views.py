@@ -14,12 +14,14 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.formulaires import FormulaireDsfr
+from justexpert.lib.limitation.decorateurs import champ, limiter
 
 from . import certificats, invitations, services
 from .forms import (
@@ -31,9 +33,10 @@ from .forms import (
     CompteInviteForm,
     ConnexionForm,
     InscriptionForm,
+    JetonForm,
     RechercheUtilisateurForm,
 )
-from .models import Appartenance, CourrielDemo, EvenementSecurite, JournalSecurite, Utilisateur
+from .models import Appartenance, CourrielDemo, EvenementSecurite, JetonAcces, JournalSecurite, Utilisateur
 from .permissions import administrateur, connecte, public
 from .services import RefusService, Resultat
 
@@ -55,6 +58,7 @@ def _suite(request: HttpRequest) -> str:
 
 
 @public
+@limiter("connexion", cible=champ("email"))
 def connexion(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_suite(request))
@@ -99,6 +103,7 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@limiter("inscription", cible=champ("email"))
 def inscription(request: HttpRequest) -> HttpResponse:
     form = InscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,6 +136,11 @@ class FormulaireReinitialisation(FormulaireDsfr, PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):  # type: ignore[no-untyped-def]
         from django.template import loader
 
+        # The link starts with SITE_URL, as every other absolute link: never with the Host header
+        # of the request (a forged Host would send the reset token to another site).
+        context["lien"] = services.lien_absolu(
+            reverse("comptes:reinitialisation_confirmer", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        )
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
         services.envoyer_courriel(sujet=sujet, corps=corps, destinataires=[to_email])
@@ -141,6 +151,7 @@ class FormulaireNouveauMotDePasse(FormulaireDsfr, SetPasswordForm):
 
 
 @method_decorator(public, name="dispatch")
+@method_decorator(limiter("reinitialisation", cible=champ("email")), name="dispatch")
 class Reinitialisation(auth_views.PasswordResetView):
     form_class = FormulaireReinitialisation
     template_name = "comptes/reinitialisation.html"
@@ -211,6 +222,7 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
             "titre": "Mon compte",
             "appartenances": user.appartenances.select_related("organisation").prefetch_related("habilitations"),
             "codes_restants": user.codes_secours.filter(utilise_le__isnull=True).count(),
+            "jetons_actifs": user.jetons.filter(revoque_le__isnull=True, expire_le__gt=timezone.now()).count(),
             "certificat": certificats.certificat_courant(user),
             "anciens_certificats": user.certificats.filter(remplace_le__isnull=False),
             "form_certificat": form,
@@ -250,6 +262,48 @@ def second_facteur_activer(request: HttpRequest) -> HttpResponse:
             "next": request.GET.get("next", ""),
         },
     )
+
+
+# --- My personal API tokens ---------------------------------------------------------------------
+
+
+@connecte
+def jetons(request: HttpRequest) -> HttpResponse:
+    """List, create (the secret is shown once, in this very answer) and revoke one's own tokens."""
+    user = cast(Utilisateur, request.user)
+    form = JetonForm(request.POST or None)
+    nouveau = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            jeton, secret = services.creer_jeton(
+                acteur=user, nom=form.cleaned_data["nom"], jours=form.cleaned_data["jours"], request=request
+            )
+        except RefusService as exc:
+            form.add_error(None, str(exc))
+        else:
+            nouveau = {"jeton": jeton, "secret": secret}
+            form = JetonForm()
+    return render(
+        request,
+        "comptes/jetons.html",
+        {
+            "titre": "Mes jetons d'accès à l'API",
+            "form": form,
+            "nouveau": nouveau,
+            "jetons": user.jetons.all(),
+            "maintenant": timezone.now(),
+        },
+    )
+
+
+@connecte
+@require_POST
+def revoquer_jeton(request: HttpRequest, uuid: str) -> HttpResponse:
+    user = cast(Utilisateur, request.user)
+    jeton = get_object_or_404(JetonAcces, uuid=uuid, utilisateur=user)  # another person's token: 404
+    services.revoquer_jeton(acteur=user, jeton=jeton, request=request)
+    messages.success(request, f"Le jeton « {jeton.nom} » est révoqué : il ne donne plus accès à l'API.")
+    return redirect("comptes:jetons")
 
 
 # --- Administration (role administrateur) ------------------------------------------------------
@@ -403,6 +457,7 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 @public
+@limiter("invitation", cible=lambda request: request.session.get(SESSION_INVITATION))
 def invitation_ouverte(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(SESSION_INVITATION, "")
     try:

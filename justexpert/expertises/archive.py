@@ -10,7 +10,6 @@ Documents whose content was purged appear in the list only.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from justexpert.coffre import services as coffre
+from justexpert.lib.tableur import csv_texte
 from justexpert.lib.temps import zone
 from justexpert.preuves import services as preuves
 
@@ -64,27 +64,36 @@ def nom_entree(n: int, depot: Depot) -> str:
 
 
 def liste_accuses(depots: list[Depot], fuseau: str) -> bytes:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";")
-    ecrivain.writerow(
-        ["n", "type", "fichier", "déposé le", "qualité du déposant", "sha256", "événement", "index du journal", "accusé", "état"]
+    """The list of receipts in the ZIP; file names come from depositors, so cells are neutralised
+    against formulas (lib.tableur)."""
+    entetes = [
+        "n",
+        "type",
+        "fichier",
+        "déposé le",
+        "qualité du déposant",
+        "sha256",
+        "événement",
+        "index du journal",
+        "accusé",
+        "état",
+    ]
+    lignes = (
+        [
+            n,
+            d.libelle,
+            nom_entree(n, d) if d.document.detruit_le is None else d.document.nom,
+            timezone.localtime(d.depose_le, zone(fuseau)).strftime("%d/%m/%Y %H:%M:%S"),
+            d.get_qualite_display(),
+            d.document.sha256,
+            d.evenement.uuid,
+            d.evenement.index,
+            f"accuses/{n:03d}-depot.json",
+            "contenu détruit (conservation échue)" if d.document.detruit_le else ("tardif" if d.en_retard else ""),
+        ]
+        for n, d in enumerate(depots, 1)
     )
-    for n, d in enumerate(depots, 1):
-        ecrivain.writerow(
-            [
-                n,
-                d.libelle,
-                nom_entree(n, d) if d.document.detruit_le is None else d.document.nom,
-                timezone.localtime(d.depose_le, zone(fuseau)).strftime("%d/%m/%Y %H:%M:%S"),
-                d.get_qualite_display(),
-                d.document.sha256,
-                d.evenement.uuid,
-                d.evenement.index,
-                f"accuses/{n:03d}-depot.json",
-                "contenu détruit (conservation échue)" if d.document.detruit_le else ("tardif" if d.en_retard else ""),
-            ]
-        )
-    return ("\ufeff" + tampon.getvalue()).encode()
+    return ("\ufeff" + csv_texte(entetes, lignes, separateur=";")).encode()
 
 
 def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:

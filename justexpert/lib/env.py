@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(Exception):
@@ -72,6 +73,34 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_limite(name: str, default: str) -> tuple[int, int]:
+    """A throttling limit written ``REQUESTS/SECONDS`` (``10/3600``: ten requests an hour)."""
+    value = (env_str(name) or default).strip()
+    nombre, _, secondes = value.partition("/")
+    try:
+        limite = (int(nombre), int(secondes))
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r}: expected REQUESTS/SECONDS, e.g. 10/3600.") from None
+    if limite[0] < 1 or limite[1] < 1:
+        raise ConfigurationError(f"{name}={value!r}: both numbers must be at least 1.")
+    return limite
+
+
+def site_url(name: str, value: str) -> str:
+    """The public address of the platform (scheme and host, optional port, no path): every absolute
+    link — mails sent by the worker, which has no request, included — starts with it."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigurationError(f"{name}={value!r}: expected the public address, e.g. https://justexpert.example (no path).")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def generated_secret(path: Path, *, nbytes: int = 50) -> str:

@@ -401,7 +401,8 @@ def lire_accuse(texte: str | bytes) -> dict:
     """Parse a receipt; raise PreuveInvalide with a French message when it is not one."""
     try:
         accuse = json.loads(texte)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deeper than the interpreter's stack ("[" * 1000), never a receipt.
         raise PreuveInvalide("le fichier n'est pas un JSON lisible") from None
     if not isinstance(accuse, dict) or accuse.get("format") != FORMAT_ACCUSE:
         raise PreuveInvalide(f"ce fichier n'est pas un accusé Justexpert (format attendu : {FORMAT_ACCUSE})")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 
 from asn1crypto import tsp
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from justexpert.lib.limitation.decorateurs import limiter, reponse_429_texte
 
 from . import conf, horodatage, services
 from .forms import VerificationForm
@@ -26,6 +29,7 @@ def public(view):  # type: ignore[no-untyped-def]
 
 
 @public
+@limiter("verification")
 def verifier(request: HttpRequest) -> HttpResponse:
     form = VerificationForm(request.POST, request.FILES) if request.method == "POST" else VerificationForm()
     rapport = None
@@ -49,11 +53,18 @@ TAILLE_MAX_REQUETE = 4096  # an RFC 3161 request is ~100 bytes; refuse anything 
 def horodater(request: HttpRequest) -> HttpResponse:
     """The built-in (non-qualified) authority over HTTP, for the experts' signing tool in dev/demo.
 
-    Served only when no external authority is configured (settings.TSA_URL empty): production
-    points the tool at the qualified authority itself.
+    Served only in development and demonstration (DEBUG or DEMO) and when no external authority is
+    configured (settings.TSA_URL empty). In production the built-in authority, when allowed at all,
+    serves the platform itself in-process: it is not a public endpoint, and the signing tool points
+    at the qualified authority.
     """
-    if conf.tsa_url():
+    if conf.tsa_url() or not (settings.DEBUG or settings.DEMO):
         raise Http404
+    return _horodater(request)
+
+
+@limiter("horodatage", reponse=reponse_429_texte)
+def _horodater(request: HttpRequest) -> HttpResponse:
     if request.content_type != "application/timestamp-query":
         return HttpResponse("Content-Type attendu : application/timestamp-query", status=415, content_type="text/plain")
     longueur = int(request.headers.get("Content-Length") or 0)

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from justexpert.comptes.models import ROLES_JUSTICE, Utilisateur
 
@@ -68,7 +68,12 @@ def rechercher(request: HttpRequest, filtres: Query[Filtres]) -> dict:
     donnees = {k: v for k, v in filtres.dict().items() if v not in (None, False, "")}
     if filtres.cour is not None:
         donnees["cour"] = filtres.cour
-    _, criteres, avertissements = criteres_depuis(donnees, user)
+    form, criteres, avertissements = criteres_depuis(donnees, user)
+    invalides = [nom for nom in form.errors if nom in form.fields]
+    if invalides:
+        # The page ignores an invalid filter with a message; the API refuses it (422), as any
+        # parameter of the wrong type or shape: a program must not get results for another search.
+        raise ValidationError([{"type": "valeur_inconnue", "loc": ["query", nom]} for nom in invalides])
     criteres.page = lire_page(filtres.page)
     r = moteur.rechercher(criteres, user=user)
     return {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_limite, env_list, env_str, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the platform writes (SQLite file, documents, generated development keys) lives here,
@@ -21,7 +21,9 @@ DEBUG = False
 DEMO = env_bool("JUSTEXPERT_DEMO", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = (env_str("JUSTEXPERT_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The one source of absolute links (mails are sent by the worker, which has no request). Development
+# default: the address of `make run`, which passes its own HOST and PORT; production requires it.
+SITE_URL = site_url("JUSTEXPERT_SITE_URL", env_str("JUSTEXPERT_SITE_URL") or "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "ninja",
+    "justexpert.lib.limitation",
     "justexpert.comptes",
     "justexpert.preuves",
     "justexpert.coffre",
@@ -131,6 +134,24 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 VERROUILLAGE_ECHECS_COMPTE = env_int("JUSTEXPERT_ECHECS_COMPTE", 5, minimum=1)
 VERROUILLAGE_ECHECS_ADRESSE = env_int("JUSTEXPERT_ECHECS_ADRESSE", 20, minimum=1)
 VERROUILLAGE_FENETRE_SECONDES = env_int("JUSTEXPERT_VERROUILLAGE_SECONDES", 15 * 60, minimum=60)
+# Throttling of public endpoints (justexpert/lib/limitation, docs/limitation.md): rule → scope →
+# (requests, seconds), counted in the database, shared by every process and server. "client" is the
+# client's address, "cible" the account or invitation aimed at. JUSTEXPERT_LIMITE_<RULE>_<SCOPE>
+# overrides one, e.g. JUSTEXPERT_LIMITE_REINITIALISATION_CIBLE=3/3600.
+_LIMITES_DEFAUT = {
+    "connexion": {"client": "30/300", "cible": "10/900"},
+    "inscription": {"client": "10/3600", "cible": "3/3600"},
+    "reinitialisation": {"client": "10/3600", "cible": "3/3600"},
+    "invitation": {"client": "20/3600", "cible": "10/3600"},
+    "verification": {"client": "30/60"},
+    "horodatage": {"client": "60/60"},
+}
+LIMITES = {
+    regle: {
+        portee: env_limite(f"JUSTEXPERT_LIMITE_{regle.upper()}_{portee.upper()}", defaut) for portee, defaut in portees.items()
+    }
+    for regle, portees in _LIMITES_DEFAUT.items()
+}
 # Second factor mandatory for staff roles and experts (certificate login counts as strong).
 MFA_OBLIGATOIRE = env_bool("JUSTEXPERT_MFA_OBLIGATOIRE", True)
 JOURNAL_SECURITE_JOURS = env_int("JUSTEXPERT_JOURNAL_SECURITE_JOURS", 365, minimum=30)
@@ -189,6 +210,7 @@ LOGGING = {
 # Periodic tasks enqueued by `manage.py planificateur`: (dotted path, period in seconds).
 TACHES_PERIODIQUES = [
     ("justexpert.comptes.tasks.purger_journal_securite", 24 * 3600),
+    ("justexpert.lib.limitation.tasks.purger_compteurs", 3600),
     ("justexpert.portail.tasks.surveiller", 5 * 60),
     ("justexpert.coffre.tasks.nettoyer_orphelins", 3600),
 ]

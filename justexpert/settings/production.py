@@ -4,7 +4,7 @@
 (CI runs it).
 """
 
-from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_required
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_required, site_url
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -15,6 +15,10 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ConfigurationError("DJANGO_SECRET_KEY must be at least 50 random characters.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env_bool("JUSTEXPERT_SQLITE_EN_PRODUCTION", False):
     raise ConfigurationError("Production expects DATABASE_URL=postgres://… (PostgreSQL).")
+
+# Absolute links in mails (reset, invitations, notifications) come from here only, never from a
+# request's Host header.
+SITE_URL = site_url("JUSTEXPERT_SITE_URL", env_required("JUSTEXPERT_SITE_URL"))
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # The reverse proxy terminates TLS and says so in this header.

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from justexpert.expertises.forms import FORMULAIRES
 from justexpert.expertises.models import Etat, Expertise
-from tests.conftest import texte
+from tests.conftest import exemples, texte
 
 from .conftest import dans, parties
 
@@ -221,7 +221,7 @@ def test_list_filters_accept_garbage(client, dossier, magistrat):
         assert client.get(reverse("expertises:liste"), params).status_code == 200
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=exemples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     valeurs=st.fixed_dictionaries(
         {

@@ -228,7 +228,8 @@ def test_unreachable_timestamp_authority_records_the_deposit_pending_then_the_re
 
         # The authority comes back (the built-in one served over HTTP by another process, same
         # key): the periodic retry completes the receipt.
-        env_tsa = {**instance.env, "JUSTEXPERT_TSA_URL": ""}
+        # (Its HTTP endpoint is served only in demonstration: production never makes it public.)
+        env_tsa = {**instance.env, "JUSTEXPERT_TSA_URL": "", "JUSTEXPERT_DEMO": "1"}
         autorite = Serveur(env_tsa, port=port_tsa)
         try:
             # A generous delay: the first answer of a fresh worker may be slow on a loaded machine.

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from justexpert.preuves import merkle
 from justexpert.preuves.verificateur import PreuveInvalide, verifier_coherence, verifier_inclusion
+from tests.conftest import exemples
 
 VECTEURS = Path(__file__).parent / "vectors"
 
@@ -99,7 +100,7 @@ class Stockage:
         return {n: self.noeuds[n] for n in noeuds}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=exemples(150), deadline=None)
 @given(st.lists(st.binary(max_size=8), min_size=1, max_size=70), st.data())
 def test_random_trees_match_the_naive_implementation(feuilles, data):
     stock = Stockage(feuilles)

@@ -77,7 +77,7 @@ def _texte(contenu: bytes) -> str:
     return subprocess.run([shutil.which("pdftotext"), "-", "-"], input=contenu, capture_output=True, check=True).stdout.decode()  # noqa: S603
 
 
-def test_built_in_authority_answers_rfc3161_over_http_only_without_external_authority(client, settings):
+def test_built_in_authority_answers_rfc3161_over_http_only_without_external_authority(client, settings, db):
     from asn1crypto import tsp
     from django.urls import reverse
 

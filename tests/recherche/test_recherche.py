@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from justexpert.annuaire import services as annuaire
 from justexpert.recherche import moteur
 from justexpert.recherche.models import EntreeThesaurus
-from tests.conftest import texte
+from tests.conftest import exemples, texte
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_page_beyond_the_last_shows_the_last_page_with_a_message(monde, client, 
     assert "voici la dernière page" in page
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=exemples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_free_text_is_accepted(monde, magistrat, orgs, saisie):
     moteur.rechercher(moteur.Criteres(texte=saisie, cour=cour(orgs)), user=magistrat)

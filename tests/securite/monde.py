@@ -24,6 +24,7 @@ from justexpert.coffre import services as coffre
 from justexpert.coffre.services import Depot
 from justexpert.comptes import invitations, organisations
 from justexpert.comptes.models import Appartenance, Habilitation, Organisation, Role, Utilisateur
+from justexpert.comptes.services import creer_jeton
 from justexpert.echanges import services as echanges
 from justexpert.echanges.models import Matiere as MatiereEchange
 from justexpert.echanges.models import Participant as ParticipantEchange
@@ -334,6 +335,7 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["jeton_verification"] = {"jeton": "invalide"}
     m.objets["reinitialisation"] = {"uidb64": "MQ", "token": "set-password"}
     m.objets["invitation"] = {"secret": "secret-inconnu"}
+    m.objets["jeton"] = {"uuid": creer_jeton(acteur=u["expert"], nom="logiciel du cabinet")[0].uuid}
     m.objets["aucun"] = {}
     return m
 

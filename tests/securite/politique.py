@@ -86,6 +86,8 @@ POLITIQUE: dict[str, R] = {
     "comptes:reinitialisation_terminee": R("aucun", sinon=200, anonyme=200),
     "comptes:mon_compte": R("aucun", sinon=200),
     "comptes:second_facteur_activer": R("aucun", sinon=200),
+    "comptes:jetons": R("aucun", sinon=200),
+    "comptes:revoquer_jeton": R("jeton", {302: "expert"}, sinon=404, methode="post"),
     "comptes:admin_utilisateurs": R("aucun", {200: "administrateur"}, sinon=403),
     "comptes:admin_creer": R("aucun", {200: "administrateur"}, sinon=403),
     "comptes:admin_utilisateur": R("compte", {200: "administrateur"}, sinon=403),

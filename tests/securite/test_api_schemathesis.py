@@ -19,8 +19,11 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from justexpert.comptes.services import creer_jeton
+from tests.conftest import PROFIL_HYPOTHESIS, exemples
 
-EXEMPLES = 12
+# Derandomized (tests/conftest.py): the same cases on every run of the same commit; `make fuzz`
+# draws new ones, ten times as many.
+EXEMPLES = exemples(12)
 # positive_data_acceptance wants 2xx for any schema-valid input; domain rules (an unknown court
 # code, a hash that is not hexadecimal) refuse some of it with a documented 4xx, on purpose.
 WSGI = get_wsgi_application()
@@ -102,3 +105,25 @@ def test_huge_tree_sizes_are_422_never_500(db):
         f"/api/v1/preuves/inclusion?hash_feuille={'0' * 64}&taille={enorme}",
     ):
         assert client.get(chemin).status_code == 422, chemin
+
+
+@pytest.mark.skipif(PROFIL_HYPOTHESIS == "fuzz", reason="make fuzz draws new cases on purpose")
+def test_generated_cases_are_the_same_on_every_run(db):
+    """CI gives the same answer twice: schemathesis draws its cases through hypothesis, whose
+    profile derives every example from the test itself (no seed from the clock, no database)."""
+    (operation,) = [op for op in _operations() if op.label == "GET /api/v1/experts/recherche"]
+
+    def tirer(mode: GenerationMode) -> list[str]:
+        vus: list[str] = []
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=EXEMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        def un_cas(case) -> None:
+            vus.append(repr(sorted((case.query or {}).items())))
+
+        un_cas()
+        return vus
+
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        premier = tirer(mode)
+        assert len(premier) > 1 and tirer(mode) == premier

@@ -83,6 +83,7 @@ def _reglages_production() -> dict:
         "DJANGO_SECRET_KEY": "k" * 30 + "Zq8#pL2@vX9!mN4$wR7^tY1&uI6*oP3(",
         "DATABASE_URL": "postgres://u@127.0.0.1/x",
         "DJANGO_ALLOWED_HOSTS": "justexpert.example",
+        "JUSTEXPERT_SITE_URL": "https://justexpert.example",
     }
     sortie = subprocess.run(
         [sys.executable, "-c", code], cwd=RACINE, env=env, capture_output=True, text=True, timeout=60, check=True

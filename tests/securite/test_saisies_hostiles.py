@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from justexpert.candidatures import services as candidatures
 from justexpert.candidatures.models import Candidature, TypeCandidature
+from tests.conftest import exemples
 
 from . import acces
 from .politique import POLITIQUE
 
-EXEMPLES = 15
+EXEMPLES = exemples(15)
 REGLAGES = settings(max_examples=EXEMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 PIEGES = [
