@@ -221,12 +221,20 @@ def construire(*, canari: str = "") -> Monde:
     )
     pa, _pb = list(pe.parties.order_by("id"))
     _inscrire(pe, u["expert"], u["avocat_penal"], Qualite.AVOCAT, pa)
+    # Its greffier is nobody of the matrix: no actor is named on that case but its expert and lawyer.
+    greffier_autre = creer_utilisateur("greffier.autre@test.fr", (Role.GREFFIER, o["TJ_PARIS"], []))
     autre = _expertise(
-        acteur=u["magistrat"], fiche=fiche_autre, juridiction=o["TJ_PARIS"], numero_rg="26/00077", mission="Autre mission."
+        acteur=u["magistrat"],
+        fiche=fiche_autre,
+        juridiction=o["TJ_PARIS"],
+        greffiers=[greffier_autre],
+        numero_rg="26/00077",
+        mission="Autre mission.",
     )
     aa, _ab = list(autre.parties.order_by("id"))
     _inscrire(autre, u["autre_expert"], u["avocat_autre"], Qualite.AVOCAT, aa)
     cible = Participant.objects.get(expertise=civ, utilisateur=u["partie_b"])
+    m.objets["juridiction_paris"] = {"juridiction": o["TJ_PARIS"].uuid}
     m.objets["expertise_civile"] = {"reference": civ.uuid}
     m.objets["expertise_penale"] = {"reference": pe.uuid}
     m.objets["expertise_civile_action"] = {"reference": civ.uuid, "nom": "notifier"}

@@ -43,7 +43,10 @@ def _suspendre(monde):
 def _desactiver_puis_reactiver(monde):
     admin = Client()
     admin.force_login(monde.acteurs["administrateur"])
-    assert admin.post(reverse("comptes:admin_desactiver", args=[monde.acteurs["expert"].uuid])).status_code == 302
+    assert (
+        admin.post(reverse("comptes:admin_desactiver", args=[monde.acteurs["expert"].uuid]), {"confirme": "oui"}).status_code
+        == 302
+    )
     # Reactivation (technical administration) does not bring the tokens back.
     Utilisateur.objects.filter(pk=monde.acteurs["expert"].pk).update(is_active=True)
 
