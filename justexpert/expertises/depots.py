@@ -153,7 +153,9 @@ def deposer(
         verdict = verdict_rapport(acteur, fichier) if type_ == TypeDocument.RAPPORT else None
         if verdict is not None and verdict.statut != signatures.Statut.VALIDE:
             raise RefusService(
-                "Le rapport n'est pas accepté : " + ("; ".join(verdict.motifs) or f"signature {verdict.libelle}") + "."
+                "Le rapport n'est pas accepté : "
+                + ("; ".join(verdict.motifs) or f"signature {verdict.libelle}")
+                + ". Pour le signer avec la carte enregistrée sur votre compte : « Comment signer son rapport », sous le formulaire de dépôt."
             )
         with transaction.atomic():
             e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", views_depots.notifications, name="notifications"),
     path("<uuid:reference>/documents/deposer/", views_depots.deposer, name="deposer"),
     path("<uuid:reference>/documents/convoquer/", views_depots.convoquer, name="convoquer"),
+    path("<uuid:reference>/documents/signer-demo/", views_depots.signer_demo, name="signer_demo"),
     path("<uuid:reference>/documents/<uuid:document>/", views_depots.telecharger, name="telecharger"),
     path("<uuid:reference>/accuses/<uuid:evenement>.<str:format>", views_depots.accuse, name="accuse"),
     path("<uuid:reference>/contradictoire/", views_depots.contradictoire, name="contradictoire"),

@@ -11,7 +11,9 @@ import json
 import logging
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db import DatabaseError, InterfaceError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,14 +23,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.coffre import conf as coffre_conf
+from justexpert.coffre.noms import content_disposition
 from justexpert.coffre.services import MESSAGE_BASE, RefusDepot, taille_lisible
-from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement
+from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement, verifier_csrf
 from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.permissions import connecte
 from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.reponses import service_indisponible
-from justexpert.preuves import accuses
+from justexpert.preuves import accuses, carte_demo
 from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
 
@@ -103,6 +106,10 @@ def contexte_documents(
         "voit_contradictoire": bool(mes & COUR),
         "taille_max": taille_lisible(coffre_conf.taille_max()),
         "lecture_seule": e.etat == Etat.CLOSE,
+        # The signed report: the three steps and the guide next to the form; in demonstration, the
+        # demo card signs the PDF (preuves/carte_demo.py).
+        "signe_rapport": any(t == TypeDocument.RAPPORT for t, _ in types),
+        "carte_demo": settings.DEMO,
     }
 
 
@@ -372,3 +379,41 @@ def notifications(request: HttpRequest) -> HttpResponse:
         {"titre": "Notifications des expertises", "form": form, "bouton": "Enregistrer", "retour": None},
         status=400 if form.errors else 200,
     )
+
+
+class _EnMemoire(MemoryFileUploadHandler):
+    """Keeps the PDF to sign in memory up to the demo card's limit (never on disk)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: ANN001, N803 (Django API)
+        self.activated = content_length <= carte_demo.TAILLE_MAX + 64 * 1024
+
+
+@connecte
+@csrf_exempt  # checked below, once the in-memory upload handler is in place
+@require_POST
+def signer_demo(request: HttpRequest, reference: str) -> HttpResponse:
+    """Demonstration only: return the uploaded PDF signed with the demo expert's card."""
+    if not settings.DEMO:
+        raise Http404
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.EXPERT)
+    request.upload_handlers = [_EnMemoire(request)]
+    refus_csrf = verifier_csrf(request)
+    if refus_csrf is not None:
+        return refus_csrf
+    fichier = request.FILES.get("pdf")
+    try:
+        if fichier is None:
+            raise carte_demo.RefusCarteDemo("Choisissez le PDF du rapport à signer.")
+        if fichier.size > carte_demo.TAILLE_MAX:
+            raise carte_demo.RefusCarteDemo("Ce PDF dépasse 20 Mo : la carte de démonstration ne signe que des PDF plus petits.")
+        signe = carte_demo.signer_pdf(fichier.read())
+    except carte_demo.RefusCarteDemo as refus:
+        messages.error(request, str(refus))
+        return redirect(reverse("expertises:detail", args=[e.uuid]) + "#signature-rapport")
+    nom = (fichier.name or "rapport.pdf").rsplit(".", 1)[0] + "-signe.pdf"
+    reponse = HttpResponse(signe, content_type="application/pdf")
+    reponse["Content-Disposition"] = content_disposition(nom)
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse

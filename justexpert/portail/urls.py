@@ -11,4 +11,6 @@ urlpatterns = [
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("sante/", views.sante, name="sante"),
+    path("aide/signature/", views.aide_signature, name="aide_signature"),
+    path("aide/signature/signer.py", views.outil_signature, name="outil_signature"),
 ]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
 
 from justexpert.comptes.models import Role
 from justexpert.comptes.permissions import connecte, public
@@ -123,3 +127,46 @@ def erreur_500(request: HttpRequest) -> HttpResponse:
             return json_indisponible({"base": "base de données injoignable"})
         return reponse_base_injoignable(request)
     return HttpResponseServerError(loader.get_template("500.html").render({"titre": "Erreur"}))
+
+
+# --- Help pages -------------------------------------------------------------------------------------
+
+GUIDE_SIGNATURE = settings.BASE_DIR / "docs" / "guide-signature-expert.md"
+OUTIL_SIGNATURE = settings.BASE_DIR / "tools" / "signer.py"
+
+
+@lru_cache(maxsize=4)
+def _guide_html(chemin: Path, _modifie: float) -> str:
+    """The guide rendered once per version of the file (raw HTML in it is not allowed through)."""
+    moteur = MarkdownIt("commonmark", {"html": False}).enable("table")
+    html = moteur.render(chemin.read_text(encoding="utf-8"))
+    # The page has its own title: the guide's headings go one level down.
+    for n in (3, 2, 1):
+        html = html.replace(f"<h{n}>", f"<h{n + 1}>").replace(f"</h{n}>", f"</h{n + 1}>")
+    return html
+
+
+@public
+def aide_signature(request: HttpRequest) -> HttpResponse:
+    """How an expert signs the rapport définitif with their card: three steps, then the full guide
+    (docs/guide-signature-expert.md, one source for the repository and the platform)."""
+    from justexpert.preuves import conf as preuves_conf
+
+    tsa = preuves_conf.tsa_url() or (f"{settings.SITE_URL.rstrip('/')}/preuves/horodatage/" if settings.DEMO else "")
+    return render(
+        request,
+        "portail/aide_signature.html",
+        {
+            "titre": "Signer son rapport avec sa carte d'expert",
+            "guide": mark_safe(_guide_html(GUIDE_SIGNATURE, GUIDE_SIGNATURE.stat().st_mtime)),  # noqa: S308 (our own file, HTML escaped by the renderer)
+            "tsa": tsa,
+        },
+    )
+
+
+@public
+def outil_signature(request: HttpRequest) -> HttpResponse:
+    reponse = HttpResponse(OUTIL_SIGNATURE.read_bytes(), content_type="text/x-python; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="signer.py"'
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse

@@ -74,6 +74,8 @@ POLITIQUE: dict[str, R] = {
     "portail:donnees_personnelles": R("aucun", sinon=200, anonyme=200),
     "portail:accessibilite": R("aucun", sinon=200, anonyme=200),
     "portail:sante": R("aucun", sinon=200, anonyme=200),
+    "portail:aide_signature": R("aucun", sinon=200, anonyme=200),
+    "portail:outil_signature": R("aucun", sinon=200, anonyme=200),
     "comptes:connexion": R("aucun", sinon=302, anonyme=200),
     "comptes:connexion_certificat": R("aucun", sinon=403, anonyme=403),
     "comptes:second_facteur": R("aucun", sinon=302),
@@ -303,6 +305,12 @@ POLITIQUE: dict[str, R] = {
     ),
     "expertises:deposer@penal": R(
         "expertise_penale", {400: "expert magistrat_penal avocat_penal", 403: "greffier_penal"}, methode="post"
+    ),
+    "expertises:signer_demo@civil": R(
+        "expertise_civile", {302: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "expertises:signer_demo@penal": R(
+        "expertise_penale", {302: "expert", 403: "magistrat_penal greffier_penal avocat_penal"}, methode="post"
     ),
     "expertises:convoquer@civil": R(
         "expertise_civile", {400: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
