@@ -28,11 +28,37 @@ from .services import RefusService, ajouter_appartenance, envoyer_courriel, jour
 
 Gestionnaire = Callable[[Invitation, Utilisateur], str | None]
 _GESTIONNAIRES: dict[str, Gestionnaire] = {}
+_DESCRIPTIONS: dict[str, Callable[[Invitation], str]] = {}
 DUREE_DEFAUT = dt.timedelta(days=7)
 
 
-def enregistrer_gestionnaire(objet: str, gestionnaire: Gestionnaire) -> None:
+def enregistrer_gestionnaire(
+    objet: str, gestionnaire: Gestionnaire, description: Callable[[Invitation], str] | None = None
+) -> None:
+    """``description`` says in words what the invitation leads to (shown to a logged-in invitee)."""
     _GESTIONNAIRES[objet] = gestionnaire
+    if description is not None:
+        _DESCRIPTIONS[objet] = description
+
+
+def decrire(invitation: Invitation) -> str:
+    decrire_objet = _DESCRIPTIONS.get(invitation.objet)
+    return (
+        decrire_objet(invitation) if decrire_objet else ""
+    ) or f"Justexpert en tant que {invitation.get_role_display().lower()}"
+
+
+def en_attente_pour(utilisateur: Utilisateur) -> list[Invitation]:
+    """Valid invitations sent to this account's verified address: a person who already has an
+    account sees them on the tableau de bord and accepts without the mailed link (owning the
+    verified address is what the link proves)."""
+    if not utilisateur.is_authenticated or not getattr(utilisateur, "email_verifie", False):
+        return []
+    return list(
+        Invitation.objects.filter(
+            email=utilisateur.email.lower(), acceptee_le__isnull=True, revoquee_le__isnull=True, expire_le__gt=timezone.now()
+        ).select_related("organisation")
+    )
 
 
 def _empreinte(secret: str) -> str:
@@ -118,6 +144,17 @@ def accepter(request: HttpRequest | None, *, secret: str, utilisateur: Utilisate
             f"Cette invitation est destinée à l'adresse {adresse_masquee(invitation.email)}, pas à celle de votre compte. "
             "Déconnectez-vous puis ouvrez de nouveau le lien."
         )
+    return _accepter(request, invitation, utilisateur)
+
+
+def accepter_en_attente(request: HttpRequest | None, *, invitation: Invitation, utilisateur: Utilisateur) -> str:
+    """Accept an invitation listed by ``en_attente_pour`` (the logged-in addressee, no link)."""
+    if invitation.pk not in {i.pk for i in en_attente_pour(utilisateur)}:
+        raise RefusService("Cette invitation n'est plus en attente pour votre compte.")
+    return _accepter(request, invitation, utilisateur)
+
+
+def _accepter(request: HttpRequest | None, invitation: Invitation, utilisateur: Utilisateur) -> str:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.est_valide:  # lost a race with another acceptance

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("administration/journal/", views.admin_journal, name="admin_journal"),
     path("invitation/", views.invitation_ouverte, name="invitation_ouverte"),
+    path("invitations/<uuid:uuid>/", views.invitation_en_attente, name="invitation_en_attente"),
     path("invitation/<str:secret>/", views.invitation, name="invitation"),
     path("demo/courriels/", views.boite_demo, name="boite_demo"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -426,6 +426,30 @@ def admin_journal(request: HttpRequest) -> HttpResponse:
 # --- Demo mailbox (development only) -----------------------------------------------------------
 
 
+@connecte
+def invitation_en_attente(request: HttpRequest, uuid: str) -> HttpResponse:
+    """An invitation sent to the logged-in person's address, accepted from the tableau de bord."""
+    user = cast(Utilisateur, request.user)
+    inv = next((i for i in invitations.en_attente_pour(user) if str(i.uuid) == str(uuid)), None)
+    if inv is None:
+        raise Http404
+    contexte: dict[str, object] = {
+        "titre": "Invitation",
+        "invitation": inv,
+        "description": invitations.decrire(inv),
+        "adresse": invitations.adresse_masquee(inv.email),
+    }
+    if request.method == "POST":
+        try:
+            destination = invitations.accepter_en_attente(request, invitation=inv, utilisateur=user)
+        except RefusService as exc:
+            contexte["erreur"] = str(exc)
+        else:
+            messages.success(request, "Invitation acceptée.")
+            return redirect(destination)
+    return render(request, "comptes/invitation.html", contexte, status=400 if "erreur" in contexte else 200)
+
+
 @public
 def boite_demo(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
@@ -502,10 +526,16 @@ def invitation_ouverte(request: HttpRequest) -> HttpResponse:
 @public
 def connexion_certificat(request: HttpRequest) -> HttpResponse:
     """Reached through the mutual-TLS virtual host of the proxy (see docs/connexion-par-carte.md)."""
+    from django.conf import settings
+
     try:
         certificats.connecter_par_certificat(request)
     except RefusService as exc:
+        # Not a bare refusal: what a card login needs, and the way to log in meanwhile.
         return render(
-            request, "comptes/message.html", {"titre": "Connexion par carte", "message": str(exc), "niveau": "error"}, status=403
+            request,
+            "comptes/connexion_carte.html",
+            {"titre": "Connexion avec la carte d'expert", "message": str(exc), "demo": settings.DEMO},
+            status=403,
         )
     return redirect(_suite(request))

@@ -10,6 +10,6 @@ class EchangesConfig(AppConfig):
     def ready(self) -> None:
         from justexpert.comptes.invitations import enregistrer_gestionnaire
 
-        from .services import OBJET_INVITATION, accepter_invitation
+        from .services import OBJET_INVITATION, accepter_invitation, decrire_invitation
 
-        enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation)
+        enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation, decrire_invitation)

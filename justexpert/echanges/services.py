@@ -158,6 +158,12 @@ def invitations_en_cours(echange: Echange) -> list[Invitation]:
     )
 
 
+def decrire_invitation(invitation: Invitation) -> str:
+    """What the invitation leads to, for its addressee (the folder's title stays for its participants)."""
+    echange = Echange.objects.filter(uuid=invitation.objet_ref).select_related("juridiction").first()
+    return f"un échange sécurisé de documents ({echange.juridiction})" if echange else ""
+
+
 def accepter_invitation(invitation: Invitation, utilisateur: Utilisateur) -> str | None:
     """Invitation handler (registered in apps.py): runs inside comptes' acceptance transaction."""
     echange = Echange.objects.select_for_update().filter(uuid=invitation.objet_ref).first()

@@ -10,7 +10,7 @@ class ExpertisesConfig(AppConfig):
     def ready(self) -> None:
         from justexpert.comptes.invitations import enregistrer_gestionnaire
 
-        from .participants import accepter_invitation
+        from .participants import accepter_invitation, decrire_invitation
         from .services import OBJET_INVITATION
 
-        enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation)
+        enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation, decrire_invitation)

@@ -105,6 +105,18 @@ def invitations_en_cours(expertise: Expertise) -> list[Invitation]:
     )
 
 
+def decrire_invitation(invitation: Invitation) -> str:
+    """What the invitation leads to, for its addressee (shown on their tableau de bord)."""
+    partie_ref, _, qualite = invitation.objet_ref.partition(":")
+    partie = Partie.objects.filter(uuid=partie_ref).select_related("expertise", "expertise__juridiction").first()
+    if partie is None or qualite not in (Qualite.AVOCAT, Qualite.PARTIE):
+        return ""
+    e = partie.expertise
+    reference = "une expertise pénale" if e.est_penale else f"l'expertise RG {e.numero_rg}"
+    qui = f"d'avocat de {partie.designation}" if qualite == Qualite.AVOCAT else f"de partie ({partie.designation})"
+    return f"{reference} ({e.juridiction}), en qualité {qui}"
+
+
 def accepter_invitation(invitation: Invitation, utilisateur: Utilisateur) -> str | None:
     """Invitation handler (apps.py): runs inside comptes' acceptance transaction."""
     partie_ref, _, qualite = invitation.objet_ref.partition(":")

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from justexpert.annuaire.a_faire import a_faire_annuaire
 from justexpert.candidatures.a_faire import a_faire_candidatures
+from justexpert.comptes import invitations
 from justexpert.comptes.models import Utilisateur
 from justexpert.echanges.a_faire import a_faire_echanges
 from justexpert.expertises.a_faire import a_faire_expertises
@@ -29,7 +30,14 @@ class AFaire:
 
 
 def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
-    items = []
+    items = [
+        AFaire(
+            f"Invitation à accepter : {invitations.decrire(inv)}",
+            reverse("comptes:invitation_en_attente", args=[inv.uuid]),
+            echeance=inv.expire_le,
+        )
+        for inv in invitations.en_attente_pour(user)
+    ]
     if not user.totp_actif and user.mfa_requise:
         items.append(
             AFaire(

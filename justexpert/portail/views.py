@@ -10,26 +10,47 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
-from justexpert.comptes.models import Role
+from justexpert.comptes.models import Habilitation, Role
 from justexpert.comptes.permissions import connecte, public
 from justexpert.lib.reponses import base_injoignable, json_indisponible, reponse_base_injoignable
 
 from .services import a_faire
 
-# What each role comes to do (PARCOURS.md), shown on the tableau de bord until its module ships.
-PARCOURS = {
-    Role.MAGISTRAT: ["Trouver un expert", "Désigner", "Suivre les expertises"],
-    Role.GREFFIER: ["Trouver un expert", "Créer une expertise", "Suivre les expertises"],
-    Role.AGENT: ["Créer un échange", "Inviter des personnes", "Suivre les dépôts"],
-    Role.EXPERT: ["Tenir ma fiche à jour", "Répondre aux sollicitations", "Conduire mes expertises"],
-    Role.CANDIDAT: ["Déposer une candidature", "Répondre à une demande de compléments"],
-    Role.AVOCAT: ["Rejoindre une expertise", "Lire et déposer", "Vérifier une preuve"],
-    Role.PARTIE: ["Lire et déposer", "Vérifier une preuve"],
-    Role.INVITE: ["Télécharger les fichiers", "Déposer une réponse"],
-    Role.ADMINISTRATEUR: ["Créer des comptes", "Gérer les rôles et habilitations", "Consulter le journal de sécurité"],
+# What each role comes to do (PARCOURS.md): the entries of « Mes espaces », each a link.
+PARCOURS: dict[str, list[tuple[str, str]]] = {
+    Role.MAGISTRAT: [
+        ("Trouver un expert", "recherche:recherche"),
+        ("Désigner un expert", "expertises:nouvelle"),
+        ("Suivre les expertises", "expertises:liste"),
+    ],
+    Role.GREFFIER: [
+        ("Trouver un expert", "recherche:recherche"),
+        ("Enregistrer une désignation", "expertises:nouvelle"),
+        ("Suivre les expertises", "expertises:liste"),
+    ],
+    Role.AGENT: [
+        ("Créer un échange", "echanges:creer"),
+        ("Mes échanges", "echanges:liste"),
+        ("Trouver un expert", "recherche:recherche"),
+    ],
+    Role.EXPERT: [
+        ("Tenir ma fiche à jour", "annuaire:ma_fiche"),
+        ("Répondre aux sollicitations", "recherche:sollicitations"),
+        ("Conduire mes expertises", "expertises:liste"),
+    ],
+    Role.CANDIDAT: [("Mes candidatures", "candidatures:mes_candidatures")],
+    Role.AVOCAT: [("Mes expertises", "expertises:liste"), ("Vérifier un accusé", "preuves:verifier")],
+    Role.PARTIE: [("Mes expertises", "expertises:liste"), ("Vérifier un accusé", "preuves:verifier")],
+    Role.INVITE: [("Mes échanges", "echanges:liste")],
+    Role.ADMINISTRATEUR: [
+        ("Gérer les comptes", "comptes:admin_utilisateurs"),
+        ("Greffes des expertises", "expertises:greffes"),
+        ("Journal de sécurité", "comptes:admin_journal"),
+    ],
 }
 
 COMPTES_DEMO = [
@@ -68,7 +89,10 @@ def tableau_de_bord(request: HttpRequest) -> HttpResponse:
     appartenances = user._appartenances()  # type: ignore[union-attr]
     parcours = []
     for a in appartenances:
-        parcours.append({"appartenance": a, "actions": PARCOURS.get(a.role, [])})
+        actions = [(libelle, reverse(nom)) for libelle, nom in PARCOURS.get(a.role, [])]
+        if Habilitation.INSTRUCTEUR_CANDIDATURES in a.codes_habilitation:
+            actions.append(("Candidatures à instruire", reverse("candidatures:instruction")))
+        parcours.append({"appartenance": a, "actions": actions})
     return render(
         request,
         "portail/tableau_de_bord.html",

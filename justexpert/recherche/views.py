@@ -113,7 +113,8 @@ def solliciter(request: HttpRequest) -> HttpResponse:
     if not experts:
         messages.error(request, "Cochez au moins un expert dans les résultats pour le solliciter.")
         return redirect("recherche:recherche")
-    form = SollicitationForm(request.POST or None)
+    # The mission typed in the search becomes the request's summary (the magistrate edits it).
+    form = SollicitationForm(request.POST or None, initial={"resume_mission": request.GET.get("texte", "")[:5000]})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         org = services.organisation_du(_user(request))
@@ -175,7 +176,9 @@ def _etat(demande) -> dict:  # type: ignore[no-untyped-def]
 @roles(*STAFF)
 def demande(request: HttpRequest, uuid: str) -> HttpResponse:
     d = permissions.demande_pour(_user(request), uuid)
-    return render(request, "recherche/demande.html", {"demande": d, "etat": _etat(d)})
+    # Magistrates and greffiers go on to the designation of an expert who accepted.
+    peut_designer = _user(request).a_role(Role.MAGISTRAT, Role.GREFFIER)
+    return render(request, "recherche/demande.html", {"demande": d, "etat": _etat(d), "peut_designer": peut_designer})
 
 
 @roles(*STAFF)

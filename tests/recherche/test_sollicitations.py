@@ -257,3 +257,29 @@ def test_solicit_from_the_results_page(batisseur, magistrat, client, monde):
     assert s.expert == batisseur  # the radiated expert was not designable, so not solicited
     page = client.get(r["Location"])
     assert "recherche/reponses.js" in page.content.decode() and "nonce=" in page.content.decode()
+
+
+# --- from the search to the designation, clicking only what is shown (issue 19, item 6) -----------
+
+
+def test_mission_typed_in_the_search_becomes_the_request_summary(batisseur, magistrat, client):
+    client.force_login(magistrat)
+    texte = "fissures sur une maison individuelle"
+    page = client.get(reverse("recherche:recherche"), {"texte": texte, "cour": "PARIS"}).content.decode()
+    assert f'<input type="hidden" name="texte" value="{texte}">' in page
+    formulaire = client.get(reverse("recherche:solliciter"), {"experts": [str(batisseur.uuid)], "texte": texte})
+    assert f">\n{texte}</textarea>" in formulaire.content.decode()
+
+
+def test_accepted_solicitation_offers_to_designate_that_expert(batisseur, magistrat, expert, client):
+    d = demande(magistrat, batisseur)
+    s = d.sollicitations.get()
+    client.force_login(magistrat)
+    page = client.get(reverse("recherche:demande", args=[d.uuid])).content.decode()
+    assert "Désigner cet expert" not in page
+    services.repondre(s, acteur=expert, accepte=True)
+    page = client.get(reverse("recherche:demande", args=[d.uuid])).content.decode()
+    lien = f"{reverse('expertises:nouvelle')}?sollicitation={s.uuid}"
+    assert f'href="{lien}"' in page
+    designation = client.get(lien).content.decode()
+    assert "Fissures sur le mur porteur" in designation  # the mission carried over

@@ -13,6 +13,15 @@
       ligne.querySelector('[data-champ="repondu_le"]').textContent = s.repondu_le;
       ligne.querySelector('[data-champ="motif"]').textContent = s.motif;
       ligne.querySelector('[data-champ="conflit"]').textContent = s.conflit_interets ? "Oui : " + s.conflit_details : "—";
+      var designer = ligne.querySelector('[data-champ="designer"]');
+      if (designer && table.dataset.designer && s.etat === "acceptee" && !designer.querySelector("a")) {
+        var lien = document.createElement("a");
+        lien.className = "fr-btn fr-btn--sm";
+        lien.href = table.dataset.designer + encodeURIComponent(s.uuid);
+        lien.textContent = "Désigner cet expert";
+        designer.textContent = "";
+        designer.appendChild(lien);
+      }
     });
     if (!donnees.en_attente) {
       var info = document.getElementById("actualisation");
