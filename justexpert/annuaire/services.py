@@ -571,12 +571,38 @@ def mettre_a_jour_compteurs(expert: Expert, *, missions_ouvertes: int = 0, desig
 # --- Annual lists -------------------------------------------------------------------------------
 
 
+REGLE_LISTE = (
+    "La liste de l'année {annee} rassemble les experts inscrits pour {annee} : les décisions de l'assemblée générale "
+    "(de la cour d'appel, ou du bureau de la Cour de cassation pour la liste nationale) prises sur les candidatures "
+    "déposées avant le 1er mars {precedente}, qui prennent effet le 1er janvier {annee}, et les inscriptions en cours. "
+    "Elle peut être préparée et publiée dès que ces décisions sont enregistrées."
+)
+
+
+def regle_liste(annee: int) -> str:
+    """Which inscriptions the list of ``annee`` holds and when it can be published (docs/annuaire.md)."""
+    return REGLE_LISTE.format(annee=annee, precedente=annee - 1)
+
+
+def annee_publiable(liste: Organisation, annee: int) -> bool:
+    """Past and current lists, next year's, and any later year for which a decision is recorded
+    (an inscription starting that year): the instructor prepares the list once the AG has decided."""
+    if not 2000 <= annee <= 2100:
+        return False
+    if annee <= timezone.localdate().year + 1:
+        return True
+    return Inscription.objects.filter(liste=liste, debut__year=annee).exists()
+
+
 def publier_liste(*, acteur: Utilisateur, liste: Organisation, annee: int) -> ListeAnnuelle:
     """Publish (or publish again, updating the date) the annual list of ``liste`` for ``annee``."""
     if not est_liste(liste):
         raise RefusService("Seules la liste d'une cour d'appel et la liste nationale se publient.")
-    if not 2000 <= annee <= timezone.localdate().year + 1:
-        raise RefusService("Année de liste invalide.")
+    if not annee_publiable(liste, annee):
+        raise RefusService(
+            f"La liste {annee} ne peut pas encore être publiée : aucune décision d'inscription prenant effet en {annee} "
+            f"n'est enregistrée pour {liste}. {regle_liste(annee)}"
+        )
     with transaction.atomic():
         publication, cree = ListeAnnuelle.objects.select_for_update().get_or_create(
             liste=liste, annee=annee, defaults={"publiee_par": acteur}

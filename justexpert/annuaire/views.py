@@ -7,9 +7,11 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from justexpert.comptes.certificats import certificat_courant
@@ -242,7 +244,22 @@ def listes_gestion(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Liste publiée.")
             return redirect("annuaire:listes_gestion")
     publiees = ListeAnnuelle.objects.filter(liste__in=listes).select_related("liste", "publiee_par")
-    return render(request, "annuaire/listes_gestion.html", {"form": form, "publiees": publiees})
+    deja = {(p.liste_id, p.annee) for p in publiees}
+    # Lists whose decisions are recorded (inscriptions starting next year or later) and not published yet.
+    prochaines = (
+        Inscription.objects.filter(liste__in=listes, debut__year__gt=timezone.localdate().year)
+        .annotate(annee=ExtractYear("debut"))
+        .values("liste", "liste__nom", "annee")
+        .annotate(nombre=Count("id"))
+        .order_by("annee", "liste__nom")
+    )
+    a_preparer = [p for p in prochaines if (p["liste"], p["annee"]) not in deja]
+    annee_suivante = timezone.localdate().year + 1
+    return render(
+        request,
+        "annuaire/listes_gestion.html",
+        {"form": form, "publiees": publiees, "a_preparer": a_preparer, "regle": services.regle_liste(annee_suivante)},
+    )
 
 
 # --- Public pages: the published annual lists ---------------------------------------------------
