@@ -13,6 +13,8 @@ PUBLIC = {
     "portail:donnees_personnelles": "privacy notice",
     "portail:accessibilite": "accessibility statement",
     "portail:sante": "health check for the load balancer (states only, no data)",
+    "portail:aide_signature": "how an expert signs the report with the card (a guide, no data)",
+    "portail:outil_signature": "the free signing tool tools/signer.py (no data)",
     "comptes:connexion": "login",
     "comptes:connexion_certificat": "login by certificate (mutual TLS at the proxy)",
     "comptes:second_facteur": "second step of login (needs a pending password step)",

@@ -48,7 +48,7 @@ def test_designation_form_with_every_field_wrong(client, magistrat):
         assert garde in page, garde
 
 
-def test_designation_refused_by_the_service_keeps_everything(client, magistrat, fiche_expert, orgs):
+def test_designation_refused_by_the_service_keeps_everything(client, magistrat, greffier, fiche_expert, orgs):
     client.force_login(magistrat)
     reponse = client.post(
         reverse("expertises:nouvelle"),
@@ -61,6 +61,7 @@ def test_designation_refused_by_the_service_keeps_everything(client, magistrat, 
             "date_ordonnance": "2026-01-05",
             "mission": "Examiner la charpente",
             "date_limite_rapport": "2020-01-01",
+            "greffiers": [greffier.pk],
         },
     )
     assert reponse.status_code == 400

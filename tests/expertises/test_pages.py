@@ -146,7 +146,10 @@ def test_menu_has_the_expertises_entry(client, expert):
     assert reverse("expertises:liste") in client.get(reverse("portail:tableau_de_bord")).content.decode()
 
 
-def test_designation_form_offers_accepted_solicitations(client, magistrat, fiche_expert, expert, orgs):
+def test_designation_form_offers_accepted_solicitations(client, magistrat, fiche_expert, expert, orgs, greffier, administrateur):
+    from justexpert.expertises import greffes
+
+    greffes.definir(acteur=administrateur, juridiction=orgs["TJ_PARIS"], greffiers=[greffier])
     from justexpert.lib.temps import maintenant as now
     from justexpert.recherche.models import Demande, EtatSollicitation, Sollicitation
 

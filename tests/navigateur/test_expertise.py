@@ -78,7 +78,7 @@ def _deposer(page: Page, type_: str, fichier: Path, **champs: str) -> None:
     formulaire.get_by_label("Fichier").set_input_files(str(fichier))
     # The upload script sends the form, then reloads the case page with the message.
     with page.expect_navigation():
-        formulaire.get_by_role("button", name="Déposer").click()
+        formulaire.get_by_role("button", name="Déposer", exact=True).click()
     expect(
         page.get_by_text(re.compile(rf"« {re.escape(type_)}[^»]* » déposé\. Son accusé de dépôt est disponible"))
     ).to_be_visible()

@@ -343,6 +343,11 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["jeton_verification"] = {"jeton": "invalide"}
     m.objets["reinitialisation"] = {"uidb64": "MQ", "token": "set-password"}
     m.objets["invitation"] = {"secret": "secret-inconnu"}
+    # A pending invitation of the penal lawyer to the civil case (accepted from the tableau de bord).
+    invitation_en_attente, _lien = expertises_participants.inviter_participant(
+        acteur=u["expert"], expertise=civ, email=u["avocat_penal"].email, qualite=Qualite.AVOCAT, partie=a
+    )
+    m.objets["invitation_en_attente"] = {"uuid": invitation_en_attente.uuid}
     m.objets["jeton"] = {"uuid": creer_jeton(acteur=u["expert"], nom="logiciel du cabinet")[0].uuid}
     m.objets["aucun"] = {}
     return m

@@ -98,6 +98,7 @@ POLITIQUE: dict[str, R] = {
     "comptes:admin_retirer_appartenance": R("appartenance", {302: "administrateur"}, sinon=403, methode="post"),
     "comptes:admin_journal": R("aucun", {200: "administrateur"}, sinon=403),
     "comptes:invitation_ouverte": R("aucun", sinon=400, anonyme=400),
+    "comptes:invitation_en_attente": R("invitation_en_attente", {200: "avocat_penal"}, sinon=404),
     "comptes:invitation": R("invitation", sinon=302),
     "comptes:boite_demo": R("aucun", sinon=200, anonyme=200),
     "preuves:verifier": R("aucun", sinon=200, anonyme=200),
