@@ -19,7 +19,7 @@ from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.permissions import connecte, public, roles
 from justexpert.comptes.services import RefusService
 
-from . import exports, permissions, services
+from . import exports, historique, permissions, services
 from .forms import DecisionForm, FicheCourForm, FicheExpertForm, InscriptionForm, PublicationForm, RechercheFicheForm
 from .models import Expert, Inscription, ListeAnnuelle
 
@@ -99,7 +99,7 @@ def fiche(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "expert": expert,
             "inscriptions": inscriptions,
-            "historique": expert.historique.select_related("inscription__specialite")[:200],
+            "historique": historique.lisible(list(expert.historique.select_related("inscription__specialite")[:200])),
             "est_titulaire": expert.utilisateur_id == user.pk,
             "peut_gerer": permissions.peut_gerer_fiche(user, expert),
             "est_personnel": permissions.est_personnel_justice(user),

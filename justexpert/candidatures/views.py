@@ -243,7 +243,10 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "actions": actions,
             "erreurs": services.erreurs_bloquantes(c) if c.etat == Etat.BROUILLON else [],
             "messages_dossier": c.messages.select_related("auteur"),
-            "traitements": c.traitements.select_related("acteur"),
+            "traitements": [
+                {"le": t.le, "etape": workflow.HISTORIQUE.get(t.transition, "Étape de l'instruction"), "vers": t.get_vers_display()}
+                for t in c.traitements.all()
+            ],
             "message_form": MessageForm(),
             "modifiable": role == workflow.CANDIDAT and c.etat in services.ETATS_MODIFIABLES,
             "destruction": services.echeance_destruction(c),
@@ -284,7 +287,8 @@ def action(request: HttpRequest, uuid: str, transition: str) -> HttpResponse:
         for m in getattr(refus, "messages", [str(refus)]):
             messages.error(request, m)
         return redirect("candidatures:detail", uuid=c.uuid)
-    messages.success(request, f"{workflow.LIBELLES[transition]} : fait. État : « {c.get_etat_display()} ».")
+    etape = workflow.HISTORIQUE[transition]
+    messages.success(request, f"C'est fait : {etape[0].lower()}{etape[1:]}.")
     return redirect("candidatures:detail", uuid=c.uuid)
 
 

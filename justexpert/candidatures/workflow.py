@@ -95,6 +95,20 @@ TEXTE_OBLIGATOIRE: dict[str, str] = {
     "refuser": "Un refus doit être motivé : saisissez les motifs de la décision.",
 }
 
+# How each step reads in the file's history (what happened, in words).
+HISTORIQUE: dict[str, str] = {
+    "deposer": "Candidature déposée",
+    "passer_en_instruction": "Mise en instruction",
+    "demander_complements": "Compléments demandés",
+    "apporter_complements": "Compléments apportés",
+    "enregistrer_avis_parquet": "Avis du parquet enregistré",
+    "enregistrer_avis_commission": "Avis de la commission enregistré",
+    "accepter": "Candidature acceptée (décision enregistrée)",
+    "refuser": "Candidature refusée (décision enregistrée)",
+    "classer_sans_suite": "Candidature classée sans suite",
+    "retirer": "Candidature retirée par le candidat",
+}
+
 TABLE: dict[tuple[str, str, str], Regle] = {}
 for _r in _REGLES:
     for _t in _r.types:

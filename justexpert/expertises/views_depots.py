@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, cast
 
 from django.conf import settings
@@ -337,6 +338,13 @@ def contradictoire(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def nom_zip(e: Expertise) -> str:
+    """« expertise-RG-26-00101.zip »: the case number people know, made safe for file names (RG
+    numbers hold « / »)."""
+    numero = re.sub(r"[^0-9A-Za-z]+", "-", e.numero_rg).strip("-") or str(e.uuid)
+    return f"expertise-{'penale-' if e.est_penale else ''}RG-{numero}.zip"
+
+
 @connecte
 @require_GET
 def dossier_zip(request: HttpRequest, reference: str) -> HttpResponse:
@@ -350,8 +358,7 @@ def dossier_zip(request: HttpRequest, reference: str) -> HttpResponse:
         d.expertise = e
     depots.ouvrir_plusieurs(acteur=user, depots=rows)  # the contents go to this person: first openings
     reponse = StreamingHttpResponse(flux_zip(rows, e.fuseau), content_type="application/zip")
-    nom = f"expertise-{e.uuid}.zip"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    reponse["Content-Disposition"] = content_disposition(nom_zip(e))
     reponse["Cache-Control"] = "no-store"
     reponse["X-Content-Type-Options"] = "nosniff"
     return reponse  # type: ignore[return-value]  # a streaming response

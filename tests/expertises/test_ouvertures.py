@@ -85,6 +85,7 @@ def test_folder_zip_is_streamed_stored_with_the_receipts_and_counts_as_opening(
     client.force_login(avocat_partie_b)
     reponse = client.get(reverse("expertises:dossier_zip", args=[dossier.uuid]))
     assert isinstance(reponse, StreamingHttpResponse) and reponse["Content-Type"] == "application/zip"
+    assert 'filename="expertise-RG-26-00001.zip"' in reponse["Content-Disposition"]  # the case number, "/" made safe
     contenu = b"".join(reponse.streaming_content)
     archive = zipfile.ZipFile(io.BytesIO(contenu))
     assert archive.testzip() is None
