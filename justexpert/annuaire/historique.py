@@ -24,7 +24,11 @@ LIBELLES = {
     "debut": "début de la période",
     "fin": "fin de la période",
 }
-CHOIX = {"civilite": dict(Civilite.choices), "statut": dict(StatutInscription.choices), "statut_precedent": dict(StatutInscription.choices)}
+CHOIX = {
+    "civilite": dict(Civilite.choices),
+    "statut": dict(StatutInscription.choices),
+    "statut_precedent": dict(StatutInscription.choices),
+}
 OUI_NON = {True: "oui", False: "non"}
 
 
@@ -64,7 +68,9 @@ def _valeur(champ: str, valeur: object, organisations: dict[str, str]) -> str:
 
 
 def lisible(entrees: list[Historique]) -> list[tuple[Historique, list[Changement]]]:
-    codes = {v for h in entrees for k, vs in h.changements.items() if k in ("cour_appel", "liste") for v in vs if isinstance(v, str)}
+    codes = {
+        v for h in entrees for k, vs in h.changements.items() if k in ("cour_appel", "liste") for v in vs if isinstance(v, str)
+    }
     organisations = dict(Organisation.objects.filter(code__in=codes).values_list("code", "nom")) if codes else {}
     return [
         (

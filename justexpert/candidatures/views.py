@@ -244,7 +244,11 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "erreurs": services.erreurs_bloquantes(c) if c.etat == Etat.BROUILLON else [],
             "messages_dossier": c.messages.select_related("auteur"),
             "traitements": [
-                {"le": t.le, "etape": workflow.HISTORIQUE.get(t.transition, "Étape de l'instruction"), "vers": t.get_vers_display()}
+                {
+                    "le": t.le,
+                    "etape": workflow.HISTORIQUE.get(t.transition, "Étape de l'instruction"),
+                    "vers": t.get_vers_display(),
+                }
                 for t in c.traitements.all()
             ],
             "message_form": MessageForm(),

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 
 from justexpert.lib.formulaires import FormulaireDsfr
 
-from .models import Habilitation, Organisation, Role
+from .models import EvenementSecurite, Habilitation, Organisation, Role
 
 
 class ConnexionForm(FormulaireDsfr):
@@ -152,3 +152,27 @@ class JetonForm(FormulaireDsfr):
         initial=90,
         error_messages={"invalid_choice": "Choisissez une des durées proposées."},
     )
+
+
+class JournalFiltreForm(FormulaireDsfr):
+    personne = forms.CharField(label="Personne (adresse électronique ou partie de l'adresse)", max_length=254, required=False)
+    evenement = forms.ChoiceField(label="Type d'événement", required=False)
+    du = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    au = forms.DateField(
+        label="Au (inclus)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["evenement"].choices = [("", "Tous"), *EvenementSecurite.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        d = super().clean() or {}
+        if d.get("du") and d.get("au") and d["au"] < d["du"]:
+            self.add_error("au", "La fin de la période doit suivre son début.")
+        return d

@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 
@@ -59,6 +60,20 @@ def adresse_ip(request: HttpRequest | None) -> str | None:
     return adresse_client(request)
 
 
+# Paths that carry a secret (single-use links): the secret never reaches the security log.
+CHEMINS_SECRETS = (
+    re.compile(r"^(/verifier-adresse/)[^/]+(/?)"),
+    re.compile(r"^(/mot-de-passe/nouveau/)[^/]+/[^/]+(/?)"),
+    re.compile(r"^(/invitation/)[^/]+(/?)"),
+)
+
+
+def chemin_sans_secret(chemin: str) -> str:
+    for motif in CHEMINS_SECRETS:
+        chemin = motif.sub(r"\1…\2", chemin)
+    return chemin
+
+
 def journaliser(
     evenement: str,
     *,
@@ -74,7 +89,7 @@ def journaliser(
         acteur=acteur,
         email=email[:254],
         adresse_ip=adresse_ip(request),
-        chemin=(request.path[:500] if request is not None else ""),
+        chemin=(chemin_sans_secret(request.path)[:500] if request is not None else ""),
         details=details or {},
     )
 

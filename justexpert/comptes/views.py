@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 import segno
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.formulaires import FormulaireDsfr
 from justexpert.lib.limitation.decorateurs import champ, limiter
+from justexpert.lib.temps import PARIS, debut_de_journee
 
 from . import certificats, invitations, services
 from .forms import (
@@ -34,6 +36,7 @@ from .forms import (
     ConnexionForm,
     InscriptionForm,
     JetonForm,
+    JournalFiltreForm,
     RechercheUtilisateurForm,
 )
 from .models import Appartenance, CourrielDemo, EvenementSecurite, JetonAcces, JournalSecurite, Utilisateur
@@ -419,8 +422,29 @@ def admin_desactiver(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @administrateur
 def admin_journal(request: HttpRequest) -> HttpResponse:
-    page = Paginator(JournalSecurite.objects.select_related("utilisateur", "acteur"), 100).get_page(request.GET.get("page"))
-    return render(request, "comptes/admin_journal.html", {"titre": "Journal de sécurité", "page": page})
+    """The security log with filters (person, kind, period in Paris time); links' secrets were never
+    stored (``services.chemin_sans_secret``)."""
+    filtre = JournalFiltreForm(request.GET or None)
+    qs = JournalSecurite.objects.select_related("utilisateur", "acteur")
+    if filtre.is_valid():
+        d = filtre.cleaned_data
+        if d.get("personne"):
+            qs = qs.filter(Q(email__icontains=d["personne"]) | Q(utilisateur__email__icontains=d["personne"]))
+        if d.get("evenement"):
+            qs = qs.filter(evenement=d["evenement"])
+        if d.get("du"):
+            qs = qs.filter(le__gte=debut_de_journee(d["du"], PARIS))
+        if d.get("au"):
+            qs = qs.filter(le__lt=debut_de_journee(d["au"] + dt.timedelta(days=1), PARIS))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comptes/admin_journal.html",
+        {"titre": "Journal de sécurité", "page": page, "filtre": filtre, "parametres": parametres.urlencode()},
+        status=400 if filtre.errors else 200,
+    )
 
 
 # --- Demo mailbox (development only) -----------------------------------------------------------

@@ -23,6 +23,11 @@ def date_locale(instant: dt.datetime, fuseau: str | None) -> dt.date:
     return instant.astimezone(zone(fuseau)).date()
 
 
+def debut_de_journee(jour: dt.date, fuseau: str | None) -> dt.datetime:
+    """The first instant of ``jour`` in the given time zone (a period "from" a day starts there)."""
+    return dt.datetime.combine(jour, dt.time(0), tzinfo=zone(fuseau)).astimezone(dt.UTC)
+
+
 def fin_de_journee(jour: dt.date, fuseau: str | None) -> dt.datetime:
     """The last instant of ``jour`` in the court's time zone (a deadline 'on' a day ends there)."""
     debut_lendemain = dt.datetime.combine(jour + dt.timedelta(days=1), dt.time(0), tzinfo=zone(fuseau))
