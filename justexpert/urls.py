@@ -16,6 +16,8 @@ def _api_urls() -> list[URLPattern | URLResolver]:
 
 
 admin.site.site_header = "Justexpert — administration technique"
+admin.site.site_title = "Justexpert — administration technique"
+admin.site.index_title = "Administration technique"
 
 urlpatterns = [
     path("", include("justexpert.portail.urls")),

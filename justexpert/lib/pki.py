@@ -141,8 +141,37 @@ def _executer(coroutine: Coroutine[Any, Any, T]) -> T:
         return executeur.submit(asyncio.run, coroutine).result()
 
 
+# The parts of a certificate's name, in French, in the order people read them.
+PARTIES_NOM = (
+    ("common_name", "Nom"),
+    ("given_name", "Prénom"),
+    ("surname", "Nom de famille"),
+    ("organization_name", "Organisation"),
+    ("organizational_unit_name", "Service"),
+    ("organization_identifier", "Identifiant de l'organisation"),
+    ("email_address", "Adresse électronique"),
+    ("locality_name", "Ville"),
+    ("state_or_province_name", "Région"),
+    ("country_name", "Pays"),
+    ("serial_number", "Numéro"),
+)
+
+
+def nom_lisible(nom: asn1_x509.Name) -> str:
+    """A certificate's subject or issuer in French words (« Nom : Alix Durand, Organisation : … »),
+    not asn1crypto's English labels; parts not listed above are left out."""
+    valeurs = nom.native
+    morceaux = []
+    for cle, libelle in PARTIES_NOM:
+        valeur = valeurs.get(cle)
+        if valeur:
+            texte = ", ".join(map(str, valeur)) if isinstance(valeur, list) else str(valeur)
+            morceaux.append(f"{libelle} : {texte}")
+    return " ; ".join(morceaux) or "(nom vide)"
+
+
 def sujet(cert: asn1_x509.Certificate) -> str:
-    return cert.subject.human_friendly
+    return nom_lisible(cert.subject)
 
 
 def verifier_certificat(

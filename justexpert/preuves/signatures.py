@@ -131,7 +131,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 def nom(cert: asn1_x509.Certificate) -> str:
     """The signer's name as shown: the certificate's common name (else its full subject)."""
     sujet = cert.subject.native
-    return str(sujet.get("common_name") or cert.subject.human_friendly)
+    return str(sujet.get("common_name") or pki.nom_lisible(cert.subject))
 
 
 def _pire(statuts: list[Statut]) -> Statut:

@@ -5,7 +5,9 @@ from justexpert.lib.env import env_bool, env_str, generated_secret
 from .base import *  # noqa: F403
 from .base import DATA_DIR
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# The demonstration shows the platform's own French error pages, as in production (Django's
+# technical pages list every URL pattern, in English): set DJANGO_DEBUG=1 to get them.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 DEMO = env_bool("JUSTEXPERT_DEMO", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or generated_secret(DATA_DIR / "secrets" / "django_secret_key")
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND") or "justexpert.comptes.courriel.BoiteDemoBackend"

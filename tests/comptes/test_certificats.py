@@ -154,3 +154,15 @@ def test_unreachable_revocation_information_refuses_login_as_indeterminate(clien
     settings.PKI_CRL_DIR = tmp_path / "vide"
     reponse = _par_proxy(client, pki_test.experts["valide"])
     assert reponse.status_code == 403 and "n'a pas pu être vérifié" in texte(reponse)
+
+
+def test_certificate_names_are_shown_in_french_words(client, expert, pki_test):
+    certificats.enregistrer_certificat(None, acteur=expert, donnees=_pem(pki_test.experts["valide"]))
+    client.force_login(expert)
+    page = texte(client.get(reverse("comptes:mon_compte")))
+    courant = page[page.index('id="certificat-courant"') :]
+    courant = courant[: courant.index("</p>")]
+    assert "Nom : Alix Durand (démo)" in courant and "Adresse électronique : expert@demo.justexpert.fr" in courant
+    assert "émis par Nom : AC de démonstration des cartes d'experts" in courant
+    for anglais in ("Common Name", "Email Address", "Organization"):
+        assert anglais not in courant

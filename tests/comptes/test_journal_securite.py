@@ -41,6 +41,9 @@ def test_administrator_filters_the_log_by_person_kind_and_period(client, adminis
     page = texte(client.get(url, {"evenement": EvenementSecurite.CONNEXION}))
     assert magistrat.email in page and "Échec de connexion" not in page.split("<tbody>")[1]
     depuis = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
-    assert magistrat.email not in texte(client.get(url, {"du": depuis, "evenement": EvenementSecurite.CONNEXION})).split("<tbody>")[1]
+    assert (
+        magistrat.email
+        not in texte(client.get(url, {"du": depuis, "evenement": EvenementSecurite.CONNEXION})).split("<tbody>")[1]
+    )
     reponse = client.get(url, {"du": "2026-02-10", "au": "2026-02-01"})
     assert reponse.status_code == 400 and "La fin de la période doit suivre son début." in texte(reponse)
