@@ -483,15 +483,25 @@ class DepotForm(FormulaireDsfr):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["type"].choices = [("", "— choisir —"), *types]  # type: ignore[attr-defined]
+        # Only the fields of the kinds this person may deposit now (a lawyer never sees the
+        # deadline of the dires nor the taxed amount).
+        offerts = {t for t, _ in types}
+        if TypeDocument.PRE_RAPPORT not in offerts:
+            del self.fields["date_limite"]
+        if TypeDocument.ORDONNANCE_TAXE not in offerts:
+            del self.fields["montant"]
+        if TypeDocument.REPONSE_DIRE not in offerts:
+            del self.fields["repond_a"]
         miennes = Participant.objects.filter(
             expertise=expertise, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE]
         ).values("partie")
         self.fields["partie"].queryset = Partie.objects.filter(pk__in=miennes)  # type: ignore[attr-defined]
         if self.fields["partie"].queryset.count() < 2:  # type: ignore[attr-defined]
             del self.fields["partie"]
-        self.fields["repond_a"].queryset = permissions.depots_visibles(user, expertise).filter(  # type: ignore[attr-defined]
-            type__in=[TypeDocument.DIRE, TypeDocument.DIRE_RECAPITULATIF]
-        )
+        if "repond_a" in self.fields:
+            self.fields["repond_a"].queryset = permissions.depots_visibles(user, expertise).filter(  # type: ignore[attr-defined]
+                type__in=[TypeDocument.DIRE, TypeDocument.DIRE_RECAPITULATIF]
+            )
         self.fields["autorises"].queryset = (  # type: ignore[attr-defined]
             Participant.objects.filter(expertise=expertise, retire_le__isnull=True)
             .exclude(utilisateur=user)

@@ -42,8 +42,10 @@ def _user(request: HttpRequest) -> Utilisateur:
     return cast(Utilisateur, request.user)
 
 
-def _libelles_qualites(qualites: frozenset[str] | set[str]) -> str:
-    return ", ".join(Qualite(q).label.lower() for q in sorted(qualites) if q in Qualite.values) or "personne"
+def _libelles_qualites(qualites: frozenset[str] | set[str], mes: set[str] | frozenset[str] = frozenset()) -> str:
+    """« greffier, expert (vous) »: « (vous) » follows each capacity the reader holds, not the list."""
+    libelles = [Qualite(q).label.lower() + (" (vous)" if q in mes else "") for q in sorted(qualites) if q in Qualite.values]
+    return ", ".join(libelles) or "personne"
 
 
 def _echeance(e: Expertise, ech: services.Echeance | None) -> dict[str, Any] | None:
@@ -234,7 +236,7 @@ def _detail(
             "e": e,
             "mes_qualites": _libelles_qualites(mes),
             "actions": actions,
-            "attente": _libelles_qualites(attendues),
+            "attente": _libelles_qualites(attendues, mes),
             "phrase": phrase,
             "a_moi": bool(mes & attendues),
             "echeances": [_echeance(e, ech) for ech in services.echeances(e)],

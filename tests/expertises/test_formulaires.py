@@ -247,3 +247,25 @@ def test_designation_never_fails_with_a_server_error(client, magistrat, valeurs)
     client.force_login(magistrat)
     propres = {k: v.replace("\x00", "") for k, v in valeurs.items()}
     assert client.post(reverse("expertises:nouvelle"), propres).status_code in (302, 400)
+
+
+def test_deposit_form_shows_only_the_fields_of_what_the_person_may_deposit(client, dossier, expert, avocat_partie_a):
+    from .outils_depots import en_cours
+
+    en_cours(dossier)
+    client.force_login(avocat_partie_a)
+    page = texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
+    assert "Date limite des dires" not in page and "Montant taxé" not in page and "Dire auquel vous répondez" not in page
+    client.force_login(expert)
+    page = texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
+    assert "Date limite des dires (pré-rapport)" in page and "Montant taxé" not in page
+
+
+def test_you_follows_the_capacities_the_reader_holds(client, dossier, expert, greffier):
+    from justexpert.expertises.models import Etat, Expertise
+
+    Expertise.objects.filter(pk=dossier.pk).update(etat=Etat.ACCEPTEE)
+    client.force_login(expert)
+    assert "Qui doit agir : expert (vous), greffier." in texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
+    client.force_login(greffier)
+    assert "Qui doit agir : expert, greffier (vous)." in texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
