@@ -209,12 +209,15 @@ def retirer_participant(*, acteur: Utilisateur, participant: Participant) -> Non
 
 
 def destinataires(fichier: Fichier) -> list[Participant]:
-    """Participants other than the sender who were in the folder when the file was deposited."""
+    """Participants other than the sender who could reach the file: in the folder at some moment
+    between its deposit and the end of its availability (a person invited later who downloaded it
+    is one of them)."""
+    fin = fichier.supprime_le or fichier.expire_le or fichier.disponible_jusqu_au
     return [
         p
         for p in fichier.echange.participants.select_related("utilisateur")
         if p.utilisateur_id != fichier.depose_par_id
-        and p.ajoute_le <= fichier.depose_le
+        and p.ajoute_le <= fin
         and (p.retire_le is None or p.retire_le > fichier.depose_le)
     ]
 

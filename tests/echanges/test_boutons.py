@@ -45,3 +45,18 @@ def test_every_button_of_a_folder_page_is_accepted_by_the_service(client, horlog
                 reponse = client.post(url, {"confirme": "oui"}, follow=True)
                 transaction.set_rollback(True)
             assert message in texte(reponse), (user, etat, url)
+
+
+def test_a_person_invited_after_a_deposit_who_downloads_it_is_among_its_recipients(client, horloge, agent, autre_invite, civil):
+    from justexpert.echanges.trace import lignes
+
+    from .conftest import ajouter_invite
+
+    horloge.avancer(hours=2)
+    ajouter_invite(civil.echange, autre_invite, agent)
+    services.enregistrer_telechargement(acteur=autre_invite, fichier=civil.fichier)
+    ligne = next(ligne for ligne in lignes(civil.echange) if ligne.fichier == civil.fichier)
+    assert autre_invite in [p.utilisateur for p in ligne.destinataires]
+    client.force_login(agent)
+    page = texte(client.get(reverse("echanges:trace", args=[civil.echange.uuid])))
+    assert "<dt>Destinataires</dt><dd>—</dd>" not in page
