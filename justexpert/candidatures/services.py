@@ -583,6 +583,27 @@ def deposer_piece(candidature: Candidature, *, acteur: Utilisateur, depot: Depot
     return piece
 
 
+MOTIF_PIECE_RETIREE = "piece_retiree_du_brouillon"
+
+
+def retirer_piece(candidature: Candidature, *, acteur: Utilisateur, piece: Piece) -> None:
+    """The candidate takes a piece back from the draft (to replace it, deposit the right one): the
+    piece leaves the file and its content is destroyed; its deposit stays proven in the log."""
+    if candidature.candidat_id != acteur.pk or candidature.etat != Etat.BROUILLON:
+        raise RefusService("Une pièce ne peut être retirée que du brouillon, avant le dépôt de la candidature.")
+    with transaction.atomic():
+        c = Candidature.objects.select_for_update().get(pk=candidature.pk)
+        if c.etat != Etat.BROUILLON:
+            raise RefusService("Une pièce ne peut être retirée que du brouillon, avant le dépôt de la candidature.")
+        p = Piece.objects.select_for_update().select_related("document").filter(pk=piece.pk, candidature=c).first()
+        if p is None:
+            raise RefusService("Cette pièce n'est plus dans le brouillon.")
+        document = p.document
+        _evenement("piece_retiree", c, acteur=acteur, objet=p.uuid, document_sha256=document.sha256)
+        p.delete()
+        coffre.detruire(document, acteur=acteur, journal=_journal_destruction(c, MOTIF_PIECE_RETIREE), motif=MOTIF_PIECE_RETIREE)
+
+
 def envoyer_message(candidature: Candidature, *, acteur: Utilisateur, corps: str) -> Message:
     corps = (corps or "").strip()
     if not corps:
@@ -607,8 +628,9 @@ def envoyer_message(candidature: Candidature, *, acteur: Utilisateur, corps: str
 # --- Destruction after the appeal period --------------------------------------------------------
 
 
-def _journal_destruction(c: Candidature):  # type: ignore[no-untyped-def]
+def _journal_destruction(c: Candidature, motif: str = "") -> Any:
     """Adapter from coffre's journal call to the evidence log (references and hashes only)."""
+    motif = motif or MOTIF_DESTRUCTION
 
     def journal(type_: str, *, acteur: Any, references: dict, empreintes: dict, details: dict) -> None:
         preuves.enregistrer(
@@ -617,7 +639,7 @@ def _journal_destruction(c: Candidature):  # type: ignore[no-untyped-def]
             objet_ref=references["document"],
             dossier_ref=c.uuid,
             document_sha256=empreintes.get("sha256"),
-            details={"motif": MOTIF_DESTRUCTION},
+            details={"motif": motif},
         )
 
     return journal

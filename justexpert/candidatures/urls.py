@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:uuid>/pieces/", views.piece_deposer, name="piece_deposer"),
     path("<uuid:uuid>/pieces/<uuid:piece>/", views.piece_telecharger, name="piece_telecharger"),
     path("<uuid:uuid>/pieces/<uuid:piece>/accuse/", views.piece_accuse, name="piece_accuse"),
+    path("<uuid:uuid>/pieces/<uuid:piece>/retirer/", views.piece_retirer, name="piece_retirer"),
     path("<uuid:uuid>/messages/", views.message, name="message"),
     path("<uuid:uuid>/actions/<str:transition>/", views.action, name="action"),
 ]

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -105,6 +105,19 @@ def modifier(request: HttpRequest, uuid: str) -> HttpResponse:
             messages.warning(request, "Brouillon enregistré, mais certaines valeurs sont à corriger (voir les champs signalés).")
             statut = 400
         elif "deposer" in request.POST and c.etat == Etat.BROUILLON:
+            if not services.erreurs_bloquantes(c):  # what would be refused is said at once, without asking
+                demande = confirmation(
+                    request,
+                    titre="Déposer la candidature",
+                    consequence=(
+                        "Votre candidature sera transmise au service des experts : vous ne pourrez plus la modifier, "
+                        "sauf si des compléments vous sont demandés. Vous pourrez toujours la retirer."
+                    ),
+                    bouton="Déposer la candidature",
+                    retour=reverse("candidatures:modifier", kwargs={"uuid": c.uuid}),
+                )
+                if demande is not None:
+                    return demande
             try:
                 services.deposer(c, acteur=_user(request))
             except services.RegleNonRespectee as refus:
@@ -154,6 +167,7 @@ def _pieces(c: Candidature) -> dict[str, object]:
     libelles = dict(TypePiece.choices)
     return {
         "pieces": c.pieces.select_related("document"),
+        "pieces_retirables": c.etat == Etat.BROUILLON,
         "pieces_manquantes": [libelles[p] for p in c.pieces_manquantes()],
         "taille_max": taille_lisible(coffre_conf.taille_max()),
     }
@@ -188,6 +202,20 @@ def piece_deposer(request: HttpRequest, uuid: str) -> HttpResponse:
         return redirect(retour, uuid=c.uuid)
     messages.success(request, f"Pièce « {piece.document.nom} » déposée. Son accusé de dépôt est disponible.")
     return envoi.reussite(request, reverse(retour, kwargs={"uuid": c.uuid}))
+
+
+@connecte
+@require_POST
+def piece_retirer(request: HttpRequest, uuid: str, piece: str) -> HttpResponse:
+    c = permissions.candidature_du_candidat(_user(request), uuid)
+    p = get_object_or_404(c.pieces.select_related("document"), uuid=piece)
+    try:
+        services.retirer_piece(c, acteur=_user(request), piece=p)
+    except RefusService as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"La pièce « {p.document.nom} » est retirée du brouillon : déposez la bonne à sa place.")
+    return redirect(reverse("candidatures:modifier", kwargs={"uuid": c.uuid}) + "#pieces")
 
 
 @connecte

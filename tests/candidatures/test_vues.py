@@ -384,3 +384,56 @@ def test_refusal_without_reasons_is_told_before_any_confirmation(client, dossier
     connecter(client, instructeur)
     reponse = client.post(reverse("candidatures:action", args=[dossier.uuid, "refuser"]), {"texte": " "}, follow=True)
     assert "Un refus doit être motivé" in texte(reponse) and "Cette action est définitive" not in texte(reponse)
+
+
+def _saisie_complete(c) -> dict[str, str]:
+    from justexpert.candidatures.forms import initial_de
+
+    return {k: ("" if v is None else ("on" if v is True else str(v))) for k, v in initial_de(c).items() if v not in (False, None)}
+
+
+def test_depositing_asks_first_and_keeps_what_was_typed(client, candidat):
+    c = brouillon(candidat)
+    connecter(client, candidat)
+    url = reverse("candidatures:modifier", args=[c.uuid])
+    saisie = {**_saisie_complete(c), "nom": "Lemaire"}
+    reponse = client.post(url, {**saisie, "deposer": "1"})
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    assert "Cette action est définitive" in page and "vous ne pourrez plus la modifier" in page
+    assert 'name="nom" value="Lemaire"' in page
+    c.refresh_from_db()
+    assert c.etat == Etat.BROUILLON
+    client.post(url, {**saisie, "deposer": "1", "confirme": "oui"})
+    c.refresh_from_db()
+    assert c.etat == Etat.DEPOSEE
+
+
+def test_a_piece_is_taken_back_from_the_draft_to_be_replaced(client, candidat):
+    c = brouillon(candidat)
+    piece = c.pieces.first()
+    document = piece.document
+    connecter(client, candidat)
+    page = texte(client.get(reverse("candidatures:modifier", args=[c.uuid])))
+    url = reverse("candidatures:piece_retirer", args=[c.uuid, piece.uuid])
+    assert url in page
+    reponse = client.post(url, follow=True)
+    assert "est retirée du brouillon" in texte(reponse)
+    assert not Piece.objects.filter(pk=piece.pk).exists()
+    document.refresh_from_db()
+    assert document.est_detruit
+    from justexpert.preuves.models import Evenement
+
+    assert Evenement.objects.filter(type="candidatures.piece_retiree", objet_ref=str(piece.uuid)).exists()
+
+
+def test_a_piece_of_a_deposited_file_cannot_be_taken_back(client, candidat, autre_candidat):
+    c = deposee(candidat)
+    piece = c.pieces.first()
+    connecter(client, candidat)
+    url = reverse("candidatures:piece_retirer", args=[c.uuid, piece.uuid])
+    assert url not in texte(client.get(reverse("candidatures:detail", args=[c.uuid])))
+    assert "ne peut être retirée que du brouillon" in texte(client.post(url, follow=True))
+    assert Piece.objects.filter(pk=piece.pk).exists()
+    connecter(client, autre_candidat)
+    assert client.post(url).status_code == 404

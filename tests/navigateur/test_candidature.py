@@ -88,6 +88,9 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
             deposer_piece(page, type_piece, f"{type_piece}.txt")
         axe.verifier(page)
         page.get_by_role("button", name="Déposer la candidature").click()
+        expect(page.get_by_text("Cette action est définitive")).to_be_visible()  # what depositing means, first
+        axe.verifier(page)
+        page.get_by_role("button", name="Confirmer : déposer la candidature").click()
         expect(page.locator("#etat-candidature")).to_have_text("Déposée")
         with page.expect_download() as telechargement:
             page.get_by_role("link", name=re.compile("Télécharger l'accusé de dépôt")).first.click()

@@ -162,6 +162,7 @@ POLITIQUE: dict[str, R] = {
     "candidatures:piece_deposer": R("candidature", {302: "candidat", 403: "instructeur"}, methode="post"),
     "candidatures:piece_telecharger": R("candidature_piece", {200: "instructeur candidat"}),
     "candidatures:piece_accuse": R("candidature_piece", {200: "instructeur candidat"}),
+    "candidatures:piece_retirer": R("candidature_piece", {302: "candidat", 403: "instructeur"}, methode="post"),
     "candidatures:message": R("candidature", {302: "instructeur candidat"}, methode="post"),
     "candidatures:action": R("candidature_action", {302: "instructeur", 403: "candidat"}, methode="post"),
     "recherche:recherche": R(
