@@ -43,9 +43,7 @@ def enregistrer_gestionnaire(
 
 def decrire(invitation: Invitation) -> str:
     decrire_objet = _DESCRIPTIONS.get(invitation.objet)
-    return (
-        decrire_objet(invitation) if decrire_objet else ""
-    ) or f"Justexpert en tant que {invitation.get_role_display().lower()}"
+    return (decrire_objet(invitation) if decrire_objet else "") or f"Justexpert {invitation.en_tant_que}"
 
 
 def en_attente_pour(utilisateur: Utilisateur) -> list[Invitation]:

@@ -343,6 +343,14 @@ class Invitation(models.Model):
     def est_valide(self) -> bool:
         return self.acceptee_le is None and self.revoquee_le is None and self.expire_le > timezone.now()
 
+    @property
+    def en_tant_que(self) -> str:
+        """« en tant qu'avocat », « en tant que greffier »."""
+        from justexpert.lib.format import elision
+
+        role = self.get_role_display().lower()
+        return f"en tant {elision(role, 'que')}{role}"
+
 
 class Certificat(models.Model):
     """A signing/authentication certificate registered to a user (the expert's card).

@@ -154,7 +154,7 @@ def deposer(
         if verdict is not None and verdict.statut != signatures.Statut.VALIDE:
             raise RefusService(
                 "Le rapport n'est pas accepté : "
-                + ("; ".join(verdict.motifs) or f"signature {verdict.libelle}")
+                + (" ; ".join(verdict.motifs) or f"signature {verdict.libelle}")
                 + ". Pour le signer avec la carte enregistrée sur votre compte : « Comment signer son rapport », sous le formulaire de dépôt."
             )
         with transaction.atomic():

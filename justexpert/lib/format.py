@@ -22,6 +22,16 @@ MOIS = (
 )
 
 
+VOYELLES = tuple("aeiouyhàâäéèêëîïôöùûüÿæœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
+
+
+def elision(mot: str, article: str) -> str:
+    """« de » or « que » before ``mot``, elided before a vowel or a mute h: « d'Alix », « qu'avocat »."""
+    if mot[:1] in VOYELLES:
+        return article[:-1] + "'"
+    return article + " "
+
+
 def date_longue(jour: dt.date) -> str:
     premier = "1er" if jour.day == 1 else str(jour.day)
     return f"{premier} {MOIS[jour.month - 1]} {jour.year}"

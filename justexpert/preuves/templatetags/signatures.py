@@ -12,6 +12,15 @@ from ..signatures import Statut, Verdict
 
 register = template.Library()
 
+
+@register.filter
+def de(nom: str) -> str:
+    """« de » or « d' » before a name: « Signature d'Alix Durand »."""
+    from justexpert.lib.format import elision
+
+    return elision(str(nom), "de")
+
+
 # DSFR badge per verdict: success / error / warning / neutral.
 BADGES = {
     Statut.VALIDE: "fr-badge--success",
