@@ -263,6 +263,7 @@ def historique(e: Expertise) -> list[Historique]:
     for h in rows:
         t = procedure.TRANSITIONS.get(h.transition)
         h.libelle = t.libelle if t else "Désignation de l'expert"  # type: ignore[attr-defined]
+        h.qualite_libelle = Qualite(h.qualite).label.lower() if h.qualite in Qualite.values else h.qualite  # type: ignore[attr-defined]
     return rows
 
 
