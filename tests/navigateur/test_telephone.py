@@ -3,7 +3,6 @@ scrolls sideways, and the receipts of a case's documents are in sight."""
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
