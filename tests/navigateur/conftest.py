@@ -136,8 +136,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return rapport
 
 
+LARGEUR_TELEPHONE = 390
+
+
 class VerificateurAxe:
-    """Runs axe-core on the current page; collects serious and critical violations per URL."""
+    """Runs axe-core on the current page (serious and critical violations fail), then looks at the
+    same page 390 px wide: its main content must not be wider than the screen."""
 
     def __init__(self) -> None:
         self.axe = Axe()
@@ -149,6 +153,16 @@ class VerificateurAxe:
         bloquantes = [v for v in resultats["violations"] if v.get("impact") in IMPACTS_BLOQUANTS]
         if bloquantes:
             pytest.fail(f"axe-core sur {page.url} :\n" + decrire(bloquantes), pytrace=False)
+        taille = page.viewport_size
+        page.set_viewport_size({"width": LARGEUR_TELEPHONE, "height": 844})
+        try:
+            largeur = page.evaluate("() => { const m = document.querySelector('main'); return m ? m.scrollWidth : 0; }")
+            if largeur > LARGEUR_TELEPHONE + 1:
+                capturer(page, "debordement-" + page.url.split("//", 1)[-1])
+                pytest.fail(f"À {LARGEUR_TELEPHONE} px, le contenu de {page.url} déborde ({largeur} px de large).", pytrace=False)
+        finally:
+            if taille:
+                page.set_viewport_size(taille)
 
 
 def decrire(violations: list[dict]) -> str:
