@@ -65,8 +65,17 @@ def navigateur() -> Iterator[Browser]:
 def monde_demo(navigateur: Browser, live_server, settings) -> str:
     """The demo world in the live server's database; mail goes to the demo mailbox. Returns the base URL."""
     settings.EMAIL_BACKEND = "justexpert.comptes.courriel.BoiteDemoBackend"
+    settings.SITE_URL = live_server.url  # links in mails lead to this server, as with make run
     hors_boucle(call_command, "charger_demo", verbosity=0)
     return live_server.url
+
+
+def ouvrir_courriel(page: Page, destinataire: str, lien: str) -> None:
+    """Open the demo mailbox from the header and follow, in the newest mail to ``destinataire``,
+    the link whose address matches ``lien`` (a regular expression)."""
+    page.get_by_role("link", name="Boîte de réception de démonstration").first.click()
+    courriel = page.locator(".fr-card").filter(has_text=f"À : {destinataire}").first
+    courriel.get_by_role("link", name=re.compile(lien.replace("/", r"\/"))).first.click()  # slashes escaped for the browser
 
 
 def hors_boucle(fonction: Callable[..., object], *args: object, **kwargs: object) -> object:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from justexpert.annuaire.models import ListeAnnuelle
 from justexpert.candidatures.models import Candidature, Etat, TypePiece
-from justexpert.comptes.models import CourrielDemo
 
-from .conftest import VerificateurAxe, nouvelle_page
+from .conftest import VerificateurAxe, nouvelle_page, ouvrir_courriel
 from .test_parcours import se_connecter
 
 pytestmark = pytest.mark.navigateur
@@ -115,16 +113,11 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
         expect(page.locator("#etat-candidature")).to_have_text("Compléments demandés")
         axe.verifier(page)
 
-    courriel = next(
-        c for c in CourrielDemo.objects.filter(sujet__contains="compléments sont demandés") if CANDIDAT in c.destinataires
-    )
-    lien = re.search(r"https?://\S+#message-[0-9a-f-]+", courriel.corps).group(0)  # type: ignore[union-attr]
-    lien = lien.replace(settings.SITE_URL, base)
-
     with nouvelle_page(navigateur, nom="candidature-complements") as page:
         se_connecter(page, base, CANDIDAT)
-        page.goto(lien)
-        expect(page.locator(lien[lien.index("#") :])).to_contain_text("Joignez l'attestation")
+        ouvrir_courriel(page, CANDIDAT, "#message-")  # the mail's link leads to the message
+        ancre = page.url[page.url.index("#") :]
+        expect(page.locator(ancre)).to_contain_text("Joignez l'attestation")
         axe.verifier(page)
         page.get_by_role("link", name="Modifier et ajouter des pièces").click()
         deposer_piece(page, TypePiece.FORMATIONS, "attestation-formation.txt")
@@ -135,7 +128,10 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
 
     with nouvelle_page(navigateur, nom="candidature-decision") as page:
         se_connecter(page, base, INSTRUCTEUR)
-        page.goto(f"{base}/candidatures/{candidature.uuid}/")
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Candidatures à instruire").click()
+        page.locator("#f-annee").select_option(str(annee))
+        page.get_by_role("button", name="Filtrer").click()
+        page.locator("#candidatures-a-instruire").get_by_role("link", name="Leroy Sacha").click()
         action(page, "Enregistrer l'avis du parquet", "Avis favorable.", "enregistrer_avis_parquet")
         action(page, "Enregistrer la décision : acceptée…")
         expect(page.locator("#etat-candidature")).to_have_text("Acceptée")
@@ -144,17 +140,21 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
         expect(page.get_by_role("heading", level=1)).to_contain_text("LEROY Sacha")
         expect(page.locator("main")).to_contain_text("C.2.8")
         axe.verifier(page)
-        page.goto(f"{base}/annuaire/?q=Leroy")
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Annuaire des experts").click()
+        page.get_by_label(re.compile("^\\s*Nom")).fill("Leroy")
+        page.get_by_role("button", name="Rechercher").click()
         expect(page.locator("main")).to_contain_text("LEROY")
         axe.verifier(page)
-        page.goto(f"{base}/annuaire/listes/")
+        page.get_by_role("link", name="Listes annuelles").click()
         page.get_by_label(re.compile("^\\s*Liste")).select_option(label="Cour d'appel de Paris")
         page.get_by_label(re.compile("^\\s*Année")).fill(str(annee))
         page.get_by_role("button", name="Publier").click()
         expect(page.get_by_role("status").filter(has_text="Liste publiée")).to_be_visible()
 
-    publication = ListeAnnuelle.objects.get(liste__code="PARIS", annee=annee)
+    assert ListeAnnuelle.objects.filter(liste__code="PARIS", annee=annee).exists()
     with nouvelle_page(navigateur, nom="candidature-liste-publique") as page:
-        page.goto(f"{base}/listes/{publication.uuid}/")
+        page.goto(f"{base}/")  # anyone, not logged in: the lists are linked from the home page
+        page.get_by_role("link", name=re.compile("Consulter les listes des experts")).click()
+        page.get_by_role("link", name=f"{annee} — Cour d'appel de Paris").click()
         expect(page.locator("main")).to_contain_text("LEROY")
         axe.verifier(page)

@@ -1,9 +1,10 @@
 """Expert journey 5, magistrat journey 2-3, avocat journeys 1-2 (PARCOURS.md): from designation to
 the ordonnance de taxe with four actors (magistrat, expert, two lawyers), axe-core on every page.
 
-What the browser cannot do by itself is done in a thread (``hors_boucle``): enrolling the lawyers
-(the invitation flow has its own journey), signing the report with the demo card, and moving a
-deadline into the past instead of waiting for it.
+Every page is reached by clicking what the previous one shows (no URL typed after the login
+page); the report is signed with the demo card offered on the case page. What the browser cannot do
+by itself is done in a thread (``hors_boucle``): enrolling the lawyers (the invitation flow has its
+own journey) and moving a deadline into the past instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from tests.preuves.outils_signature import pdf
 
 from .conftest import VerificateurAxe, hors_boucle, nouvelle_page
 from .test_parcours import champ, se_connecter
@@ -52,16 +55,11 @@ def _echu(champ_date: str) -> None:
     Expertise.objects.filter(numero_rg=RG).update(**{champ_date: dt.date(2026, 1, 2)})
 
 
-def _rapport_signe(dossier: Path) -> Path:
-    from django.conf import settings
-
-    from justexpert.lib import pki_demo
-    from tests.preuves.outils_signature import pdf, signer
-
-    pki = pki_demo.generer(settings.PKI_DIR)
-    chemin = dossier / "rapport-definitif.pdf"
-    chemin.write_bytes(signer(pdf("Rapport définitif"), pki.experts["valide"], pki.intermediaire))
-    return chemin
+def ouvrir_dossier(page: Page) -> None:
+    """From any page: the menu's « Expertises », then the case in the list."""
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+    page.get_by_role("link", name=f"RG {RG}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(RG)
 
 
 def _fichier(dossier: Path, nom: str, texte: str) -> Path:
@@ -100,7 +98,8 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
 
     # Magistrat: designation, then notification to the expert.
     se_connecter(page, base, "magistrat@demo.justexpert.fr")
-    page.goto(f"{base}/expertises/nouvelle/")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+    page.get_by_role("link", name="Désigner un expert").click()
     axe.verifier(page)
     champ(page, "Numéro RG \\(ou numéro de parquet\\)").fill(RG)
     champ(page, "Type de procédure").select_option(value="refere")
@@ -113,13 +112,12 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
     expect(page.get_by_role("heading", level=1)).to_contain_text(RG)
     _action(page, "Notifier la désignation à l'expert")
     axe.verifier(page)
-    url_dossier = page.url.split("#")[0]
     hors_boucle(_enroler)
 
     # Expert: accepts, starts, convenes, deposits the pré-rapport with the dires deadline.
     with nouvelle_page(navigateur, nom="expert") as expert:
         se_connecter(expert, base, "expert@demo.justexpert.fr")
-        expert.goto(url_dossier)
+        ouvrir_dossier(expert)
         _action(expert, "Accepter la mission")
         _action(expert, "Commencer les opérations")
         convocation = expert.locator("#convoquer")
@@ -140,7 +138,7 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
     # Lawyer A opens the convocation (a proven opening) and deposits a dire.
     with nouvelle_page(navigateur, nom="avocat-a") as avocat:
         se_connecter(avocat, base, "avocat@demo.justexpert.fr")
-        avocat.goto(url_dossier)
+        ouvrir_dossier(avocat)
         expect(avocat.locator("#documents")).to_contain_text("non lu")
         with avocat.expect_download() as telechargement:
             avocat.get_by_role("link", name=re.compile(r"^convocation-.*\.pdf$")).click()
@@ -151,7 +149,7 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
     # Lawyer B deposits a pièce and downloads the folder.
     with nouvelle_page(navigateur, nom="avocat-b") as avocat2:
         se_connecter(avocat2, base, avocat_b, "mot-de-passe-de-test-2026")
-        avocat2.goto(url_dossier)
+        ouvrir_dossier(avocat2)
         _deposer(avocat2, "Pièce", _fichier(tmp_path, "facture.txt", "Facture de réfection 2019.\n"))
         expect(avocat2.locator("#documents")).to_contain_text("Pièce n° 1")
         with avocat2.expect_download() as zip_:
@@ -162,16 +160,25 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
     # Expert: answers the dire, closes the dires once the deadline is over, files the signed
     # report and the fee request; checks the contradictoire.
     hors_boucle(_echu, "date_limite_dires")
-    rapport = hors_boucle(_rapport_signe, tmp_path)
     with nouvelle_page(navigateur, nom="expert-rapport") as expert:
         se_connecter(expert, base, "expert@demo.justexpert.fr")
-        expert.goto(url_dossier)
+        ouvrir_dossier(expert)
         expert.locator("#deposer").get_by_label("Type de document").select_option(label="Réponse à un dire")
         expert.locator("#deposer").get_by_label(re.compile("Dire auquel vous répondez")).select_option(index=1)
         _deposer(expert, "Réponse à un dire", _fichier(tmp_path, "reponse-dire-1.txt", "Réponse au dire n° 1.\n"))
         expect(expert.locator("#documents")).to_contain_text("répondu")
         _action(expert, "Clore la phase des dires", definitive=True)
-        _deposer(expert, "Rapport définitif", rapport)  # type: ignore[arg-type]
+        # The report, signed with the demo card offered next to the deposit form, then deposited.
+        brouillon = tmp_path / "rapport-definitif.pdf"
+        brouillon.write_bytes(pdf("Rapport définitif"))
+        signature = expert.locator("#signature-rapport")
+        expect(signature.get_by_role("link", name=re.compile("Comment signer son rapport"))).to_be_visible()
+        signature.get_by_label(re.compile("signer un PDF avec la carte de démonstration")).set_input_files(str(brouillon))
+        with expert.expect_download() as signe:
+            signature.get_by_role("button", name="Signer avec la carte de démonstration").click()
+        rapport = tmp_path / signe.value.suggested_filename
+        signe.value.save_as(rapport)
+        _deposer(expert, "Rapport définitif", rapport)
         expect(expert.locator("#documents")).to_contain_text("Alix Durand (démo)")
         _deposer(expert, "Demande de rémunération", _fichier(tmp_path, "etat-de-frais.txt", "Honoraires : 2 400 €.\n"))
         axe.verifier(expert)
@@ -181,7 +188,7 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
 
     # Magistrat: after the observations period, taxation and the ordonnance de taxe.
     hors_boucle(_echu, "date_limite_observations")
-    page.goto(url_dossier)
+    ouvrir_dossier(page)
     _action(page, "Passer à la taxation")
     _deposer(
         page,
