@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str
+from justexpert.lib.fichiers import ecrire_prive
 
 NOM_TSA_INTEGREE = "Autorité d'horodatage intégrée (non qualifiée)"
 
@@ -76,10 +76,7 @@ def _cles_generees_permises() -> bool:
 
 
 def _ecrire(chemin: Path, contenu: bytes) -> None:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fichier:
-        fichier.write(contenu)
+    ecrire_prive(chemin, contenu, exclusif=True)
 
 
 @cache

@@ -37,6 +37,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from justexpert.lib.env import ConfigurationError, env_str
+from justexpert.lib.fichiers import ecrire_prive
 
 from . import conf, horodatage
 
@@ -104,11 +105,7 @@ def _nom(cn: str) -> x509.Name:
 
 
 def _ecrire(chemin: Path, contenu: bytes) -> None:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    tmp = chemin.with_suffix(chemin.suffix + ".tmp")
-    tmp.write_bytes(contenu)
-    tmp.chmod(0o600)
-    tmp.replace(chemin)
+    ecrire_prive(chemin, contenu)  # 0600 from creation, atomic replacement
 
 
 def _generer_sceau(dossier: Path) -> None:
