@@ -132,5 +132,5 @@ def accuse_pdf(
     is the court's time zone for displayed times.
     """
     recu = services.accuse(evenement)
-    titre = titre or TYPES.get(evenement.type, "accusé").capitalize()
+    titre = titre or TYPES.get(recu["evenement"]["type"], "accusé").capitalize()  # from the leaf, not the column
     return sceau.sceller_pdf(rendre_pdf(recu, titre=titre, lignes=lignes or [], fuseau=fuseau), motif=titre)

@@ -1,7 +1,8 @@
 """Full audit of the evidence log (`manage.py verifier_journal`).
 
-Protects against: an edited, deleted, inserted or reordered row of the log, a stored node that
-does not match the leaves, a checkpoint whose signature, root or token does not match, and (given
+Protects against: an edited, deleted, inserted or reordered row of the log (the leaf, its hash,
+or any column copied from the leaf: type, references, time, uuid), a stored node that does not
+match the leaves, a checkpoint whose signature, root or token does not match, and (given
 checkpoints kept outside, "témoins") a rewrite of both the log and its checkpoint table.
 
 Does not protect against: a rewrite of everything *after* the newest checkpoint a witness holds
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
 from . import conf, merkle
-from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage
+from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
 from .verificateur import PreuveInvalide, verifier_jeton, verifier_note
 
 TAILLE_LOT = 5000
@@ -139,25 +144,125 @@ def _verifier_point(point: PointDeControle, nom: str, cles: list[bytes], resulta
             resultat.signaler(f"point de contrôle {point.taille} : jeton d'horodatage invalide ({exc})")
 
 
+def _octets(valeur: object) -> bytes | None:
+    """A binary column's value as bytes, or None when the row holds something else (text written
+    by hand in SQLite, say): an anomaly to report, never a crash."""
+    if isinstance(valeur, bytes):
+        return valeur
+    if isinstance(valeur, memoryview | bytearray):
+        return bytes(valeur)
+    return None
+
+
+def _copies_sql() -> tuple[str, Callable[[Any, Any, Any, Any, Any], str]]:
+    """The columns copied from the leaf, as SQL, and a function giving from them the exact tail
+    that a canonical version-1 leaf with these values ends with (see _conformes). Each backend
+    hands the uuid and time in its own text form; turning them into the leaf's form costs a few
+    slices per row, not object parsing (the audit must stay near the cost of rehashing)."""
+    q = connection.ops.quote_name
+    autres = f"{q('type')}, {q('objet_ref')}, {q('dossier_ref')}"
+    if connection.vendor == "postgresql":
+        sql = f"""CAST({q("uuid")} AS text), {autres}, to_char({q("cree_le")} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+        def queue_pg(u: Any, type_: Any, objet: Any, dossier: Any, le: Any) -> str:
+            debut = f',"dossier":"{dossier}",' if dossier else ","
+            return f'{debut}"id":"{u}","le":"{le}","objet":"{objet}","type":"{type_}","v":1}}'
+
+        return sql, queue_pg
+    if connection.vendor == "sqlite":
+        # Django stores a UUID as 32 hex digits and a datetime as str(UTC datetime), which drops
+        # ".000000" when the microseconds are zero; the cast keeps the driver from parsing it.
+        sql = f"{q('uuid')}, {autres}, CAST({q('cree_le')} AS TEXT)"
+
+        def queue_sqlite(u: Any, type_: Any, objet: Any, dossier: Any, c: Any) -> str:
+            debut = f',"dossier":"{dossier}",' if dossier else ","
+            le = f"{c[:10]}T{c[11:]}{'.000000Z' if len(c) == 19 else 'Z'}"
+            return f'{debut}"id":"{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}","le":"{le}","objet":"{objet}","type":"{type_}","v":1}}'
+
+        return sql, queue_sqlite
+    raise NotImplementedError(f"verifier_journal : base {connection.vendor} non prise en charge")
+
+
+def _conformes(feuille: bytes, queue: Callable[..., str], *copies: Any) -> bool:
+    """Fast test that the copied columns equal a canonical version-1 leaf. Such a leaf's sorted keys
+    always end with [dossier,] id, le, objet, type, v, and no reference in it holds a quote or a
+    backslash, so quote-free columns rebuild its exact tail: "the leaf ends with that tail" (and
+    has no top-level dossier when the column is empty) is then equality. False means "look
+    closer": _comparer_colonnes compares field by field and names the column."""
+    try:
+        attendue = queue(*copies)
+    except (TypeError, IndexError):
+        return False
+    # The template holds 18 quotes (22 with the dossier): one more means a value held one.
+    if attendue.count('"') != (22 if copies[3] else 18) or "\\" in attendue:
+        return False
+    if not feuille.endswith(attendue.encode()):
+        return False
+    return bool(copies[3]) or b'"dossier":' not in feuille
+
+
+def _comparer_colonnes(resultat: Resultat, index: int, feuille: bytes, copies: tuple[Any, ...]) -> None:
+    """The columns copied from the leaf (models.colonnes_de_feuille) must still equal it: queries
+    and consumers that filter on them would otherwise act on an edited row. Names each column."""
+    try:
+        attendues = colonnes_de_feuille(feuille)
+    except (ValueError, KeyError, TypeError):
+        resultat.signaler(f"événement n° {index} : la feuille n'est pas un événement lisible")
+        return
+    identifiant, type_, objet, dossier, le = copies
+    instant: dt.datetime | None
+    try:
+        instant = dt.datetime.fromisoformat(str(le))
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without the offset
+    except ValueError:
+        instant = None
+    uid: uuid.UUID | None
+    try:
+        uid = uuid.UUID(str(identifiant))
+    except ValueError:
+        uid = None
+    trouvees = {"uuid": uid, "type": type_, "objet_ref": objet, "dossier_ref": dossier, "cree_le": instant}
+    for nom, attendue in attendues.items():
+        if trouvees[nom] != attendue:
+            resultat.signaler(f"événement n° {index} : la colonne {nom} ne correspond pas à la feuille (ligne modifiée)")
+
+
 def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, bytes]]]) -> dict[int, bytes]:
-    """One pass over the leaves: recompute leaf hashes and nodes, compare roots at checked sizes."""
+    """One pass over the leaves: recompute leaf hashes and nodes, check the columns copied from
+    each leaf, compare roots at checked sizes."""
     table = connection.ops.quote_name(Evenement._meta.db_table)
     calcules: dict[int, bytes] = {}
     frontiere: list[bytes] = []
     taille = 0
+    a_comparer: list[tuple[int, bytes, tuple[Any, ...]]] = []
     hash_feuille, ajouter, cle_noeud = merkle.hash_feuille, merkle.ajouter_feuille, merkle.cle_noeud
+    q = connection.ops.quote_name
+    copies_sql, queue = _copies_sql()
     with connection.cursor() as curseur:
-        colonne = connection.ops.quote_name("index")
-        curseur.execute(f"SELECT {colonne}, feuille, hash_feuille FROM {table} ORDER BY {colonne}")  # noqa: S608 (names from the model)
+        curseur.execute(
+            f"SELECT {q('index')}, {q('feuille')}, {q('hash_feuille')}, {copies_sql} FROM {table} ORDER BY {q('index')}"  # noqa: S608 (names from the model)
+        )
         while lignes := curseur.fetchmany(TAILLE_LOT):
-            for index, feuille, stocke in lignes:
+            for index, brute, stocke_brut, identifiant, type_, objet, dossier, le in lignes:
                 if index != taille:
                     resultat.signaler(
                         f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)"
                     )
-                h = hash_feuille(feuille if isinstance(feuille, bytes) else bytes(feuille))
-                if h != stocke and h != bytes(stocke):
-                    resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")
+                feuille = brute if type(brute) is bytes else _octets(brute)
+                stocke = stocke_brut if type(stocke_brut) is bytes else _octets(stocke_brut)
+                if stocke is None:
+                    resultat.signaler(f"événement n° {index} : empreinte stockée sous un autre type que des octets")
+                if feuille is None:
+                    resultat.signaler(f"événement n° {index} : feuille stockée sous un autre type que des octets")
+                    # Go on with the stored hash, so the rest of the log is still checked.
+                    h = stocke if stocke is not None and len(stocke) == merkle.TAILLE_HASH else bytes(merkle.TAILLE_HASH)
+                else:
+                    h = hash_feuille(feuille)
+                    if h != stocke and stocke is not None:
+                        resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")
+                    if not _conformes(feuille, queue, identifiant, type_, objet, dossier, le) and len(a_comparer) < 1000:
+                        a_comparer.append((index, feuille, (identifiant, type_, objet, dossier, le)))
                 for (niveau, position), valeur in ajouter(taille, frontiere, h):
                     calcules[cle_noeud(niveau, position)] = valeur
                 taille += 1
@@ -167,6 +272,8 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
                         if racine != attendue:
                             resultat.signaler(f"racine recalculée à la taille {taille} différente du {origine} (journal modifié)")
     resultat.evenements = taille
+    for index, feuille, copies in a_comparer:
+        _comparer_colonnes(resultat, index, feuille, copies)
     return calcules
 
 
@@ -184,7 +291,7 @@ def _comparer_noeuds(resultat: Resultat, calcules: dict[int, bytes]) -> None:
         attendu = calcules.get(cle)
         if attendu is None:
             resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & masque} en trop")
-        elif attendu != bytes(h):
+        elif attendu != _octets(h):
             resultat.signaler(f"nœud {cle >> merkle.BITS_POSITION}/{cle & masque} modifié")
     manquants = len(set(calcules) - set(stockes))
     if manquants:

@@ -7,9 +7,26 @@ the leaf hash and the event's UUID.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 
 from django.db import models
+
+
+def colonnes_de_feuille(feuille: bytes) -> dict[str, object]:
+    """The columns of an Evenement row that copy its leaf, for queries: `uuid`, `type`, `objet_ref`,
+    `dossier_ref`, `cree_le`. They are derived here only (on append, on import) and checked against
+    the leaf by verifier_journal; anything that must be true (a destruction to replay, a receipt)
+    reads the leaf itself. Raises ValueError (or KeyError) on a leaf that is not an event."""
+    evenement = json.loads(feuille)
+    return {
+        "uuid": uuid.UUID(evenement["id"]),
+        "type": evenement["type"],
+        "objet_ref": evenement["objet"],
+        "dossier_ref": evenement.get("dossier") or "",
+        "cree_le": dt.datetime.fromisoformat(evenement["le"]),
+    }
 
 
 class Journal(models.Model):
@@ -24,7 +41,8 @@ class Journal(models.Model):
 
 
 class Evenement(models.Model):
-    """One leaf: `feuille` holds the exact canonical JSON bytes that were hashed."""
+    """One leaf: `feuille` holds the exact canonical JSON bytes that were hashed; the other columns
+    are copies for queries (colonnes_de_feuille), never a source of truth."""
 
     index = models.BigIntegerField(unique=True)
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)

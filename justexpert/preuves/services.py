@@ -28,8 +28,8 @@ from django.db.models import Q
 from justexpert.lib.temps import maintenant
 
 from . import conf, horodatage, merkle
-from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage
-from .verificateur import FORMAT_ACCUSE, cle_verification, empreinte_cle, id_cle
+from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
+from .verificateur import FORMAT_ACCUSE, PreuveInvalide, cle_verification, empreinte_cle, id_cle, verifier_note
 
 logger = logging.getLogger(__name__)
 
@@ -113,16 +113,7 @@ def enregistrer(
         h = merkle.hash_feuille(feuille)
         frontiere = _frontiere(journal)
         nouveaux = merkle.ajouter_feuille(journal.taille, frontiere, h)
-        ligne = Evenement.objects.create(
-            index=journal.taille,
-            uuid=uuid.UUID(str(evenement["id"])),
-            type=type,
-            objet_ref=str(evenement["objet"]),
-            dossier_ref=dossier or "",
-            feuille=feuille,
-            hash_feuille=h,
-            cree_le=le,
-        )
+        ligne = Evenement.objects.create(index=journal.taille, feuille=feuille, hash_feuille=h, **colonnes_de_feuille(feuille))
         if nouveaux:
             Noeud.objects.bulk_create([Noeud(cle=merkle.cle_noeud(*n), hash=valeur) for n, valeur in nouveaux])
         journal.taille += 1
@@ -306,7 +297,9 @@ def description_horodatage(point: PointDeControle | None) -> dict:
 
 
 def accuse(evenement: Evenement) -> dict:
-    """The JSON receipt of an event (docs/preuves.md). Serve it only after the owner's checks."""
+    """The JSON receipt of an event (docs/preuves.md). Serve it only after the owner's checks.
+    Everything about the event comes from its leaf bytes (the copied columns are for queries);
+    the inclusion proof then shows whether that leaf is the one the log signed."""
     feuille = bytes(evenement.feuille)
     point = point_pour(evenement)
     return {
@@ -314,7 +307,7 @@ def accuse(evenement: Evenement) -> dict:
         "evenement": json.loads(feuille),
         "feuille": b64(feuille),
         "index": evenement.index,
-        "hash_feuille": bytes(evenement.hash_feuille).hex(),
+        "hash_feuille": merkle.hash_feuille(feuille).hex(),
         "preuve_inclusion": [b64(p) for p in preuve_inclusion(evenement.index, point.taille)] if point else [],
         "point_de_controle": description_point(point) if point else None,
         "horodatage": description_horodatage(point),
@@ -399,8 +392,83 @@ def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyp
     return journal
 
 
+class JournalNonVerifiable(Exception):
+    """The leaves asked for cannot be proven against a signed checkpoint; the message is French."""
+
+
+def verifier_note_du_journal(note: str):  # type: ignore[no-untyped-def]
+    """The checkpoint of a note signed by this log: its name, with the current key, then the
+    retired ones (key rotation). Raises PreuveInvalide."""
+    nom = conf.origine()
+    erreur: PreuveInvalide | None = None
+    for cle in conf.cles_publiques_verification():
+        try:
+            return verifier_note(note, nom, cle)
+        except PreuveInvalide as exc:
+            erreur = erreur or exc
+    assert erreur is not None
+    raise erreur
+
+
+def feuilles_verifiees(depuis: int) -> list[tuple[int, bytes]]:
+    """The leaves from index ``depuis`` to the latest signed checkpoint, proven: the checkpoint's
+    signature is checked, then its root is recomputed from these leaves' bytes and the stored
+    perfect subtrees before ``depuis`` (O(k + log n) reads). Nothing is returned unless the root
+    matches, so a consumer (destruction replay, export) never acts on an edited row.
+
+    Raises JournalNonVerifiable when a leaf, a stored node or the checkpoint does not match, or when
+    events exist after the latest checkpoint (not yet signed: cut one first)."""
+    point = PointDeControle.objects.order_by("-taille").first()
+    total = taille_journal()
+    if point is None:
+        if total:
+            raise JournalNonVerifiable("aucun point de contrôle signé ne couvre le journal : rien n'est prouvable")
+        return []
+    try:
+        signe = verifier_note_du_journal(point.note)
+    except PreuveInvalide as exc:
+        raise JournalNonVerifiable(f"le dernier point de contrôle n'est pas signé par la clé du journal ({exc})") from None
+    if signe.taille != point.taille or signe.racine != bytes(point.racine):
+        raise JournalNonVerifiable("le dernier point de contrôle ne correspond pas à sa note signée")
+    if total > signe.taille:
+        raise JournalNonVerifiable(
+            f"{total - signe.taille} événement(s) ne sont couverts par aucun point de contrôle signé : "
+            "lancez la tâche horodater_en_attente (elle en coupe un) puis recommencez"
+        )
+    depuis = max(0, depuis)
+    if depuis >= signe.taille:
+        return []
+    try:
+        noeuds = merkle.noeuds_racine(depuis)
+        valeurs = lire_noeuds(noeuds)
+        frontiere = [bytes(valeurs[n]) for n in noeuds]
+    except LookupError:
+        raise JournalNonVerifiable("nœud manquant dans le journal") from None
+    feuilles: list[tuple[int, bytes]] = []
+    taille = depuis
+    lignes = Evenement.objects.filter(index__gte=depuis, index__lt=signe.taille).order_by("index")
+    for index, brute in lignes.values_list("index", "feuille").iterator(chunk_size=2000):
+        feuille = brute if isinstance(brute, bytes) else bytes(brute) if isinstance(brute, memoryview) else None
+        if index != taille or feuille is None:
+            raise JournalNonVerifiable(f"événement n° {taille} absent, déplacé ou illisible")
+        merkle.ajouter_feuille(taille, frontiere, merkle.hash_feuille(feuille))
+        feuilles.append((index, feuille))
+        taille += 1
+    if taille != signe.taille or merkle.racine_frontiere(frontiere) != signe.racine:
+        raise JournalNonVerifiable(
+            f"les événements {depuis} à {signe.taille - 1} ne correspondent pas au point de contrôle signé de taille "
+            f"{signe.taille} : journal modifié (lancez verifier_journal)"
+        )
+    return feuilles
+
+
 def destructions_depuis(index: int) -> list[str]:
-    """UUIDs of the documents whose destruction was logged at or after leaf ``index``."""
-    return list(
-        Evenement.objects.filter(type=TYPE_DESTRUCTION, index__gte=index).order_by("index").values_list("objet_ref", flat=True)
-    )
+    """UUIDs of the documents whose destruction was logged at or after leaf ``index``, read from the
+    proven leaves (feuilles_verifiees), never from the copied columns: an edited row can neither
+    hide a destruction nor make a restore destroy a live document's key."""
+    detruits = []
+    for _, feuille in feuilles_verifiees(index):
+        evenement = json.loads(feuille)
+        if evenement.get("type") == TYPE_DESTRUCTION:
+            detruits.append(str(evenement["objet"]))
+    return detruits
