@@ -56,15 +56,29 @@ def tsa_delai() -> int:
 
 
 def tsa_ac() -> list[bytes] | None:
-    """Root certificates trusted for the external authority (PEM file), or None."""
-    chemin = env_str("JUSTEXPERT_TSA_AC_FILE")
-    if not chemin:
+    """Root certificates trusted for the external authority: JUSTEXPERT_TSA_AC (PEM, one or more
+    certificates) or, as for every variable, the file named by JUSTEXPERT_TSA_AC_FILE; or None."""
+    pem = env_str("JUSTEXPERT_TSA_AC")
+    if not pem:
         return None
     try:
-        certs = x509.load_pem_x509_certificates(Path(chemin).read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"JUSTEXPERT_TSA_AC_FILE={chemin!r} cannot be read as PEM certificates: {exc}") from exc
+        certs = x509.load_pem_x509_certificates(pem.encode())
+    except ValueError as exc:
+        raise ConfigurationError(f"JUSTEXPERT_TSA_AC(_FILE) cannot be read as PEM certificates: {exc}") from exc
     return [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+
+def tsa_racines() -> list[bytes]:
+    """The roots every token must chain to: the external authority's (none configured: none
+    trusted, every token is refused), or the built-in authority's own CA."""
+    if tsa_url():
+        return tsa_ac() or []
+    return [tsa_integree().ac.public_bytes(serialization.Encoding.DER)]
+
+
+def tsa_tolerance() -> dt.timedelta:
+    """How far a token's genTime may be from this server's clock when it arrives (either way)."""
+    return dt.timedelta(seconds=env_int("JUSTEXPERT_TSA_TOLERANCE_SECONDES", 120, minimum=1))
 
 
 def _secrets() -> Path:

@@ -139,7 +139,10 @@ def _verifier_point(point: PointDeControle, nom: str, cles: list[bytes], resulta
     if jetons and point.statut == StatutHorodatage.FAIT:
         try:
             certificats = [base64.b64decode(c) for c in point.certificats]
-            verifier_jeton(bytes(point.jeton or b""), point.note.encode(), nonce=point.nonce, certificats=certificats)
+            # The path is checked at the token's time: certificates expire, proofs stay.
+            verifier_jeton(
+                bytes(point.jeton or b""), point.note.encode(), nonce=point.nonce, certificats=certificats, ac=conf.tsa_racines()
+            )
         except (PreuveInvalide, binascii.Error, TypeError) as exc:
             resultat.signaler(f"point de contrôle {point.taille} : jeton d'horodatage invalide ({exc})")
 

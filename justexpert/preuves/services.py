@@ -185,7 +185,7 @@ def couper_point_de_controle() -> PointDeControle | None:
 def horodater_point(point: PointDeControle) -> bool:
     """Ask the authority for a token over the note; on failure leave it pending for the retry task."""
     try:
-        jeton = horodatage.horodater(point.note.encode())
+        jeton = horodatage.horodater(point.note.encode(), pas_avant=point.cree_le)
     except horodatage.HorodatageIndisponible as exc:
         PointDeControle.objects.filter(pk=point.pk).update(tentatives=point.tentatives + 1, derniere_erreur=str(exc)[:300])
         logger.warning("preuves: horodatage en attente pour le point de contrôle %s : %s", point.taille, exc)
@@ -349,8 +349,9 @@ def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ig
     whether the checkpoint is the one this platform published."""
     from .verificateur import verifier_accuse
 
-    ac = conf.tsa_ac() if conf.tsa_url() else [conf.tsa_integree().ac.public_bytes(serialization.Encoding.DER)]
-    rapport = verifier_accuse(contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=ac)
+    rapport = verifier_accuse(
+        contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=conf.tsa_racines()
+    )
     point = contenu.get("point_de_controle") if isinstance(contenu, dict) else None
     if isinstance(point, dict) and isinstance(point.get("taille"), int):
         publie = PointDeControle.objects.filter(taille=point["taille"]).values_list("note", flat=True).first()

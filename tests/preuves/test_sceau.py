@@ -68,6 +68,7 @@ def test_receipt_pdf_is_sealed_carries_the_json_receipt_and_the_human_lines(cons
     assert joint["index"] == evenement.index and joint["format"] == "justexpert-accuse/1"
     texte = _texte(contenu)
     assert "Accusé de dépôt" in texte and "RG 24/01234" in texte and "Date certaine" in texte
+    assert "non qualifiée" in texte  # read from the token: the built-in authority's policy
 
 
 def _texte(contenu: bytes) -> str:
