@@ -31,6 +31,46 @@ from justexpert.lib.fichiers import ecrire_prive
 NOM_TSA_INTEGREE = "Autorité d'horodatage intégrée (non qualifiée)"
 
 
+def problemes_production() -> list[str]:
+    """What a production environment lacks or has malformed for preuves, read from the environment
+    only (settings/production.py calls this before settings exist; the deploy check calls it too).
+    Empty when complete. Each message names the variable."""
+    problemes = []
+    pem = env_str("JUSTEXPERT_PREUVES_CLE")
+    if not pem:
+        problemes.append("JUSTEXPERT_PREUVES_CLE (or _FILE) must hold the Ed25519 key that signs the evidence log.")
+    else:
+        try:
+            _charger_cle_journal(pem)
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+    url = env_str("JUSTEXPERT_TSA_URL")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            problemes.append(f"JUSTEXPERT_TSA_URL={url!r} must be an http(s) address of an RFC 3161 authority.")
+        try:
+            racines = tsa_ac()
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+        else:
+            if not racines:
+                problemes.append(
+                    "JUSTEXPERT_TSA_URL is set without trusted roots: JUSTEXPERT_TSA_AC_FILE must name the PEM root "
+                    "certificate(s) of the authority (without them, any authority answering that URL would be trusted)."
+                )
+    elif not env_bool("JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION", False):
+        problemes.append(
+            "JUSTEXPERT_TSA_URL must name the RFC 3161 authority (with JUSTEXPERT_TSA_AC_FILE); "
+            "JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION=1 allows the built-in, non-qualified one on a test instance only."
+        )
+    for lire in (tsa_tolerance, tsa_delai):
+        try:
+            lire()
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+    return problemes
+
+
 def origine() -> str:
     """The log's name in checkpoints and its key name (signed-note convention: a host/path)."""
     return env_str("JUSTEXPERT_PREUVES_ORIGINE") or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
@@ -93,6 +133,16 @@ def _ecrire(chemin: Path, contenu: bytes) -> None:
     ecrire_prive(chemin, contenu, exclusif=True)
 
 
+def _charger_cle_journal(pem: str) -> ed25519.Ed25519PrivateKey:
+    try:
+        chargee = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
+    if not isinstance(chargee, ed25519.Ed25519PrivateKey):
+        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
+    return chargee
+
+
 @cache
 def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
     if pem is None:
@@ -109,13 +159,7 @@ def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
             except FileExistsError:
                 pass  # another process generated it first: read theirs
         pem = chemin.read_text()
-    try:
-        chargee = serialization.load_pem_private_key(pem.encode(), password=None)
-    except ValueError as exc:
-        raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
-    if not isinstance(chargee, ed25519.Ed25519PrivateKey):
-        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
-    return chargee
+    return _charger_cle_journal(pem)
 
 
 def cle_journal() -> ed25519.Ed25519PrivateKey:
