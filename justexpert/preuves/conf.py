@@ -71,9 +71,15 @@ def problemes_production() -> list[str]:
     return problemes
 
 
+def origine_configuree() -> str | None:
+    return env_str("JUSTEXPERT_PREUVES_ORIGINE") or None
+
+
 def origine() -> str:
-    """The log's name in checkpoints and its key name (signed-note convention: a host/path)."""
-    return env_str("JUSTEXPERT_PREUVES_ORIGINE") or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
+    """The name a new log takes when its first checkpoint is cut (signed-note convention: a
+    host/path): JUSTEXPERT_PREUVES_ORIGINE, else the host of JUSTEXPERT_SITE_URL + "/preuves". The
+    log then keeps the name stored with it (services.origine_journal), whatever these become."""
+    return origine_configuree() or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
 
 
 def tsa_url() -> str:

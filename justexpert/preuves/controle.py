@@ -26,9 +26,9 @@ from typing import Any
 
 from django.db import connection
 
-from . import conf, merkle
+from . import conf, merkle, services
 from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
-from .verificateur import PreuveInvalide, verifier_jeton, verifier_note
+from .verificateur import PreuveInvalide, verifier_jeton
 
 TAILLE_LOT = 5000
 
@@ -80,20 +80,20 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     """Audit the whole log; `jetons` also re-checks every timestamp token (checked on receipt already)."""
     resultat = Resultat()
     cles = conf.cles_publiques_verification()
-    nom = conf.origine()
+    noms = services.noms_du_journal()
     taille_annoncee = Journal.objects.filter(pk=1).values_list("taille", flat=True).first() or 0
 
     points = {}
     for point in PointDeControle.objects.order_by("taille"):
         resultat.points += 1
         points[point.taille] = bytes(point.racine)
-        _verifier_point(point, nom, cles, resultat, jetons)
+        _verifier_point(point, noms, cles, resultat, jetons)
 
     attendus: dict[int, list[tuple[str, bytes]]] = {}
     for note in temoins or []:
         resultat.temoins += 1
         try:
-            cp = _verifier_note_cles(note, nom, cles)
+            cp = services.verifier_note_du_journal(note, noms, cles)
         except PreuveInvalide as exc:
             resultat.signaler(f"témoin illisible ou non signé par la clé du journal : {exc}")
             continue
@@ -116,21 +116,9 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     return resultat
 
 
-def _verifier_note_cles(note: str, nom: str, cles: list[bytes]):  # type: ignore[no-untyped-def]
-    """The note checked against the current log key, then the retired ones (key rotation)."""
-    erreur: PreuveInvalide | None = None
-    for cle in cles:
-        try:
-            return verifier_note(note, nom, cle)
-        except PreuveInvalide as exc:
-            erreur = erreur or exc
-    assert erreur is not None
-    raise erreur
-
-
-def _verifier_point(point: PointDeControle, nom: str, cles: list[bytes], resultat: Resultat, jetons: bool) -> None:
+def _verifier_point(point: PointDeControle, noms: set[str], cles: list[bytes], resultat: Resultat, jetons: bool) -> None:
     try:
-        cp = _verifier_note_cles(point.note, nom, cles)
+        cp = services.verifier_note_du_journal(point.note, noms, cles)
     except PreuveInvalide as exc:
         resultat.signaler(f"point de contrôle {point.taille} : {exc}")
         return

@@ -35,9 +35,31 @@ class Journal(models.Model):
     taille = models.BigIntegerField(default=0)
     # Hashes (32 bytes each, largest subtree first) of the perfect subtrees making up the tree.
     frontiere = models.BinaryField(default=b"")
+    # The log's name (checkpoint origin and key name), stored when the first checkpoint is cut and
+    # changed only by `manage.py changer_origine_journal`: never re-derived from the site's URL.
+    origine = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="preuves_journal_unique")]
+
+
+class CleJournal(models.Model):
+    """A name under which a key signed checkpoints of this log (one row per name and key, kept
+    forever): the first time a key signs under a name, and at each rotation of the name. Which
+    keys are trusted comes from the configuration only (current and retired keys); these rows say
+    under which names the log has signed, so old checkpoints stay verifiable after a rotation."""
+
+    origine = models.CharField(max_length=200)
+    cle_publique = models.BinaryField(max_length=32)
+    premiere_taille = models.BigIntegerField()  # the first checkpoint size signed under this name with this key
+    cree_le = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["origine", "cle_publique"], name="preuves_cle_journal_unique")]
+        verbose_name = "clé du journal"
+
+    def __str__(self) -> str:
+        return f"{self.origine} (depuis {self.premiere_taille})"
 
 
 class Evenement(models.Model):

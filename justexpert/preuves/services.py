@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -28,8 +29,16 @@ from django.db.models import Q
 from justexpert.lib.temps import maintenant
 
 from . import conf, horodatage, merkle
-from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
-from .verificateur import FORMAT_ACCUSE, PreuveInvalide, cle_verification, empreinte_cle, id_cle, verifier_note
+from .models import CleJournal, Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
+from .verificateur import (
+    FORMAT_ACCUSE,
+    PreuveInvalide,
+    cle_verification,
+    empreinte_cle,
+    id_cle,
+    lire_point_de_controle,
+    verifier_note,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -158,10 +167,10 @@ def _apres_validation() -> None:
 # --- Checkpoints ----------------------------------------------------------------------------------
 
 
-def signer_note(corps: str) -> str:
+def signer_note(corps: str, nom: str | None = None) -> str:
     """Signed-note format: body, blank line, "— <name> base64(key id ‖ Ed25519 signature)"."""
     cle = conf.cle_journal()
-    nom = conf.origine()
+    nom = nom or origine_journal()
     publique = cle.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     signature = cle.sign(corps.encode())
     return f"{corps}\n— {nom} {base64.b64encode(id_cle(nom, publique) + signature).decode()}\n"
@@ -176,10 +185,91 @@ def couper_point_de_controle() -> PointDeControle | None:
         dernier = PointDeControle.objects.order_by("-taille").first()
         if dernier is not None and dernier.taille >= journal.taille:
             return dernier
+        origine = _origine_verrouillee(journal)
         racine = merkle.racine_frontiere(_frontiere(journal))
         le = maintenant()
-        corps = f"{conf.origine()}\n{journal.taille}\n{base64.b64encode(racine).decode()}\nhorodatage {_horodatage_iso(le)}\n"
-        return PointDeControle.objects.create(taille=journal.taille, racine=racine, note=signer_note(corps), cree_le=le)
+        corps = f"{origine}\n{journal.taille}\n{base64.b64encode(racine).decode()}\nhorodatage {_horodatage_iso(le)}\n"
+        return PointDeControle.objects.create(taille=journal.taille, racine=racine, note=signer_note(corps, origine), cree_le=le)
+
+
+# --- The log's name (issue 17 item 4) -----------------------------------------------------------
+
+_NOM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/\-]{0,199}$")  # a signed-note key name: no space, no "+"
+TYPE_CHANGEMENT_ORIGINE = "preuves.changement_origine"
+
+
+def origine_journal() -> str:
+    """The log's name: the one stored with it; before its first checkpoint, the configured one."""
+    return Journal.objects.filter(pk=1).values_list("origine", flat=True).first() or conf.origine()
+
+
+def _origine_verrouillee(journal: Journal) -> str:
+    """Inside the journal lock: the stored name (stored now on first use), and the current key
+    recorded under it. A configured name that differs is not followed: renaming is a rotation."""
+    if not journal.origine:
+        journal.origine = conf.origine()
+        journal.save(update_fields=["origine"])
+    elif (configuree := conf.origine_configuree()) and configuree != journal.origine:
+        logger.warning(
+            "preuves: JUSTEXPERT_PREUVES_ORIGINE=%s ignored, the log is named %s (manage.py changer_origine_journal renames it)",
+            configuree,
+            journal.origine,
+        )
+    _enregistrer_cle(journal.origine, journal.taille)
+    return journal.origine
+
+
+def _enregistrer_cle(origine: str, taille: int) -> None:
+    publique = conf.cle_publique_journal()
+    if not CleJournal.objects.filter(origine=origine, cle_publique=publique).exists():
+        CleJournal.objects.create(origine=origine, cle_publique=publique, premiere_taille=taille, cree_le=maintenant())
+
+
+def noms_du_journal() -> set[str]:
+    """Every name this log has signed under (stored with the log and its keys)."""
+    noms = set(CleJournal.objects.values_list("origine", flat=True))
+    noms.add(origine_journal())
+    return noms
+
+
+def verifier_note_du_journal(note: str, noms: set[str] | None = None, cles: list[bytes] | None = None):  # type: ignore[no-untyped-def]
+    """The checkpoint of a note signed by this log: under one of its names, by the current key or a
+    retired one (both from the configuration, never from the database). Raises PreuveInvalide."""
+    nom = lire_point_de_controle(note).origine
+    if nom not in (noms if noms is not None else noms_du_journal()):
+        raise PreuveInvalide(f"point de contrôle au nom d'un autre journal (« {nom} »)")
+    erreur: PreuveInvalide | None = None
+    for cle in cles if cles is not None else conf.cles_publiques_verification():
+        try:
+            return verifier_note(note, nom, cle)
+        except PreuveInvalide as exc:
+            erreur = erreur or exc
+    assert erreur is not None
+    raise erreur
+
+
+def changer_origine(nouvelle: str) -> Evenement:
+    """Rename the log, explicitly (``manage.py changer_origine_journal``). Checkpoints already signed
+    keep their name and stay verifiable; the rename is itself an event, whose checkpoint is the
+    first under the new name. Returns that event."""
+    if not _NOM.match(nouvelle):
+        raise EvenementInvalide(
+            "nom de journal invalide : un hôte et un chemin, sans espace ni « + » (ex. justexpert.example/preuves)"
+        )
+    with transaction.atomic():
+        journal = _verrouiller_journal()
+        ancienne = _origine_verrouillee(journal)
+        if nouvelle == ancienne:
+            raise EvenementInvalide(f"le journal s'appelle déjà « {nouvelle} »")
+        journal.origine = nouvelle
+        journal.save(update_fields=["origine"])
+        _enregistrer_cle(nouvelle, journal.taille)
+        return enregistrer(
+            TYPE_CHANGEMENT_ORIGINE,
+            acteur_ref="systeme",
+            objet_ref=hashlib.sha256(nouvelle.encode()).hexdigest(),
+            details={"ancienne": hashlib.sha256(ancienne.encode()).hexdigest()},
+        )
 
 
 def horodater_point(point: PointDeControle) -> bool:
@@ -269,15 +359,26 @@ def b64(valeur: bytes | memoryview | None) -> str:
 
 
 def description_point(point: PointDeControle) -> dict:
+    """The checkpoint as a receipt shows it: its name read from its own note, and the configured
+    key (current or retired) that signed it, so a receipt for an old event verifies after a
+    rotation of the key or of the name."""
+    nom = point.note.split("\n", 1)[0]
     publique = conf.cle_publique_journal()
+    for cle in conf.cles_publiques_verification():
+        try:
+            verifier_note(point.note, nom, cle)
+        except PreuveInvalide:
+            continue
+        publique = cle
+        break
     return {
         "taille": point.taille,
         "racine": b64(point.racine),
         "note": point.note,
-        "nom_cle": conf.origine(),
+        "nom_cle": nom,
         "cle_publique": b64(publique),
         "empreinte_cle": empreinte_cle(publique),
-        "cle_verification": cle_verification(conf.origine(), publique),
+        "cle_verification": cle_verification(nom, publique),
     }
 
 
@@ -395,20 +496,6 @@ def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyp
 
 class JournalNonVerifiable(Exception):
     """The leaves asked for cannot be proven against a signed checkpoint; the message is French."""
-
-
-def verifier_note_du_journal(note: str):  # type: ignore[no-untyped-def]
-    """The checkpoint of a note signed by this log: its name, with the current key, then the
-    retired ones (key rotation). Raises PreuveInvalide."""
-    nom = conf.origine()
-    erreur: PreuveInvalide | None = None
-    for cle in conf.cles_publiques_verification():
-        try:
-            return verifier_note(note, nom, cle)
-        except PreuveInvalide as exc:
-            erreur = erreur or exc
-    assert erreur is not None
-    raise erreur
 
 
 def feuilles_verifiees(depuis: int) -> list[tuple[int, bytes]]:
