@@ -79,6 +79,7 @@ lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --dep
 	  DATABASE_URL=$(PG_URL) DJANGO_ALLOWED_HOSTS=justexpert.example \
 	  JUSTEXPERT_PREUVES_CLE_FILE="$$tmp/journal.pem" JUSTEXPERT_COFFRE_CLES="k1:$$(openssl rand -base64 32)" \
 	  JUSTEXPERT_TSA_URL=http://tsa.example/ JUSTEXPERT_TSA_AC_FILE="$$tmp/tsa-ac.pem" \
+	  JUSTEXPERT_PREUVES_REPERE="$$tmp/preuves-repere.json" \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=justexpert.settings.production
 
 bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)

@@ -107,6 +107,7 @@ def environnement_complet(dossier: Path) -> dict[str, str]:
         "JUSTEXPERT_COFFRE_CLES_FILE": str(dossier / "coffre.cles"),
         "JUSTEXPERT_TSA_URL": "http://tsa.example/",  # plain HTTP is usual: the token's chain is what counts
         "JUSTEXPERT_TSA_AC_FILE": str(dossier / "tsa-ac.pem"),
+        "JUSTEXPERT_PREUVES_REPERE": str(dossier / "preuves-repere.json"),
     }
 
 
@@ -135,6 +136,7 @@ def test_production_settings_pass_check_deploy_without_warning(tmp_path):
         ("JUSTEXPERT_COFFRE_CLES_FILE", "JUSTEXPERT_COFFRE_CLES (or JUSTEXPERT_COFFRE_CLES_FILE) must hold"),
         ("JUSTEXPERT_TSA_AC_FILE", "JUSTEXPERT_TSA_URL is set without trusted roots"),
         ("JUSTEXPERT_TSA_URL", "JUSTEXPERT_TSA_URL must name the RFC 3161 authority"),
+        ("JUSTEXPERT_PREUVES_REPERE", "JUSTEXPERT_PREUVES_REPERE must name the file of the evidence log's high-water mark"),
     ],
 )
 def test_production_settings_refuse_each_missing_trust_setting(tmp_path, retirer, attendu):

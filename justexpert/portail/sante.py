@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from justexpert.coffre.stockage import stockage
+from justexpert.preuves import services as preuves
 from justexpert.preuves.horodatage import PREFIXE_REFUS
 from justexpert.preuves.models import Evenement, PointDeControle, StatutHorodatage
 
@@ -91,8 +92,12 @@ def verifier_points_de_controle() -> Verification:
     limite = timezone.now() - RETARD_POINT
     oublies = Evenement.objects.filter(index__gte=dernier_point, cree_le__lt=limite).count()
     if oublies:
+        raison = preuves.signature_bloquee()
         return Verification(
-            "points_de_controle", False, f"{oublies} événement(s) sans point de contrôle depuis plus de 10 minutes", False
+            "points_de_controle",
+            False,
+            f"{oublies} événement(s) sans point de contrôle depuis plus de 10 minutes" + (f" : {raison}" if raison else ""),
+            False,
         )
     return Verification("points_de_controle", True, "ok", False)
 

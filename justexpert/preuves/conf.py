@@ -28,6 +28,8 @@ from django.conf import settings
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str
 from justexpert.lib.fichiers import ecrire_prive
 
+from . import repere
+
 NOM_TSA_INTEGREE = "Autorité d'horodatage intégrée (non qualifiée)"
 
 
@@ -63,6 +65,8 @@ def problemes_production() -> list[str]:
             "JUSTEXPERT_TSA_URL must name the RFC 3161 authority (with JUSTEXPERT_TSA_AC_FILE); "
             "JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION=1 allows the built-in, non-qualified one on a test instance only."
         )
+    if probleme := repere.probleme_production():
+        problemes.append(probleme)
     for lire in (tsa_tolerance, tsa_delai):
         try:
             lire()

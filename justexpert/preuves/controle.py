@@ -3,7 +3,9 @@
 Protects against: an edited, deleted, inserted or reordered row of the log (the leaf, its hash,
 or any column copied from the leaf: type, references, time, uuid), a stored node that does not
 match the leaves, a checkpoint whose signature, root or token does not match, and (given
-checkpoints kept outside, "témoins") a rewrite of both the log and its checkpoint table.
+checkpoints kept outside, "témoins") a rewrite of both the log and its checkpoint table, and a
+fork: two checkpoints of the same size signed with different roots (a restored copy that signed
+on from its dump while the live log had signed other roots).
 
 Does not protect against: a rewrite of everything *after* the newest checkpoint a witness holds
 when the attacker also holds the signing key. Hence checkpoints are public: keep copies.
@@ -84,10 +86,14 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     taille_annoncee = Journal.objects.filter(pk=1).values_list("taille", flat=True).first() or 0
 
     points = {}
+    # Every root signed by this log, by size: stored checkpoints and witnesses alike. Two signed
+    # roots for one size are a fork (a restore that signed on from its dump, or a rewrite).
+    signees: dict[int, set[bytes]] = {}
     for point in PointDeControle.objects.order_by("taille"):
         resultat.points += 1
         points[point.taille] = bytes(point.racine)
-        _verifier_point(point, noms, cles, resultat, jetons)
+        if _verifier_point(point, noms, cles, resultat, jetons):
+            signees.setdefault(point.taille, set()).add(bytes(point.racine))
 
     attendus: dict[int, list[tuple[str, bytes]]] = {}
     for note in temoins or []:
@@ -98,10 +104,16 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
             resultat.signaler(f"témoin illisible ou non signé par la clé du journal : {exc}")
             continue
         attendus.setdefault(cp.taille, []).append(("témoin", cp.racine))
-        if cp.taille in points and points[cp.taille] != cp.racine:
-            resultat.signaler(f"le point de contrôle {cp.taille} stocké diffère de celui du témoin (réécriture)")
+        signees.setdefault(cp.taille, set()).add(cp.racine)
         if cp.taille not in points:
             resultat.signaler(f"le point de contrôle {cp.taille} du témoin a disparu de la table")
+    for taille, racines in sorted(signees.items()):
+        if len(racines) > 1:
+            resultat.signaler(
+                f"FOURCHE : {len(racines)} points de contrôle signés de taille {taille} ont des racines différentes "
+                f"({', '.join(sorted(base64.b64encode(r).decode()[:12] + '…' for r in racines))}) : deux historiques signés "
+                "par le journal (restauration qui a signé sur une sauvegarde, ou réécriture)"
+            )
     for taille, r in points.items():
         attendus.setdefault(taille, []).append(("point de contrôle", r))
 
@@ -116,13 +128,15 @@ def verifier_journal(temoins: list[str] | None = None, *, jetons: bool = False) 
     return resultat
 
 
-def _verifier_point(point: PointDeControle, noms: set[str], cles: list[bytes], resultat: Resultat, jetons: bool) -> None:
+def _verifier_point(point: PointDeControle, noms: set[str], cles: list[bytes], resultat: Resultat, jetons: bool) -> bool:
+    """Check a stored checkpoint; True when its row is exactly its signed note."""
     try:
         cp = services.verifier_note_du_journal(point.note, noms, cles)
     except PreuveInvalide as exc:
         resultat.signaler(f"point de contrôle {point.taille} : {exc}")
-        return
-    if cp.taille != point.taille or cp.racine != bytes(point.racine):
+        return False
+    conforme = cp.taille == point.taille and cp.racine == bytes(point.racine)
+    if not conforme:
         resultat.signaler(f"point de contrôle {point.taille} : la note signée ne correspond pas à la ligne")
     if jetons and point.statut == StatutHorodatage.FAIT:
         try:
@@ -133,6 +147,7 @@ def _verifier_point(point: PointDeControle, noms: set[str], cles: list[bytes], r
             )
         except (PreuveInvalide, binascii.Error, TypeError) as exc:
             resultat.signaler(f"point de contrôle {point.taille} : jeton d'horodatage invalide ({exc})")
+    return conforme
 
 
 def _octets(valeur: object) -> bytes | None:

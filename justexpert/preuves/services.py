@@ -28,7 +28,7 @@ from django.db.models import Q
 
 from justexpert.lib.temps import maintenant
 
-from . import conf, horodatage, merkle
+from . import conf, horodatage, merkle, repere
 from .models import CleJournal, Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
 from .verificateur import (
     FORMAT_ACCUSE,
@@ -160,6 +160,8 @@ def _apres_validation() -> None:
         point = couper_point_de_controle()
         if point is not None and point.statut == StatutHorodatage.EN_ATTENTE:
             horodater_point(point)
+    except repere.SignatureRefusee as exc:
+        logger.error("preuves: point de contrôle refusé : %s", exc)
     except Exception:
         logger.exception("preuves: point de contrôle non coupé (repris par la tâche horodater_en_attente)")
 
@@ -177,7 +179,8 @@ def signer_note(corps: str, nom: str | None = None) -> str:
 
 
 def couper_point_de_controle() -> PointDeControle | None:
-    """Sign the current tree head, unless the latest checkpoint already has this size."""
+    """Sign the current tree head, unless the latest checkpoint already has this size. Raises
+    repere.SignatureRefusee when that would fork the log (see repere.py)."""
     with transaction.atomic():
         journal = _verrouiller_journal()
         if journal.taille == 0:
@@ -186,10 +189,13 @@ def couper_point_de_controle() -> PointDeControle | None:
         if dernier is not None and dernier.taille >= journal.taille:
             return dernier
         origine = _origine_verrouillee(journal)
-        racine = merkle.racine_frontiere(_frontiere(journal))
+        tete = merkle.racine_frontiere(_frontiere(journal))
+        # Never sign over a history this copy does not have (issue 33 item 3): the mark, outside
+        # the database, is checked and moved before the checkpoint can be published.
+        repere.avancer(origine, journal.taille, tete, racine)
         le = maintenant()
-        corps = f"{origine}\n{journal.taille}\n{base64.b64encode(racine).decode()}\nhorodatage {_horodatage_iso(le)}\n"
-        return PointDeControle.objects.create(taille=journal.taille, racine=racine, note=signer_note(corps, origine), cree_le=le)
+        corps = f"{origine}\n{journal.taille}\n{base64.b64encode(tete).decode()}\nhorodatage {_horodatage_iso(le)}\n"
+        return PointDeControle.objects.create(taille=journal.taille, racine=tete, note=signer_note(corps, origine), cree_le=le)
 
 
 # --- The log's name (issue 17 item 4) -----------------------------------------------------------
@@ -272,6 +278,21 @@ def changer_origine(nouvelle: str) -> Evenement:
         )
 
 
+def signature_bloquee() -> str | None:
+    """Why the next checkpoint would not be signed (it would fork the log: repere.py), or None.
+    For the health checks: a copy restored without its log's history says so here."""
+    taille = taille_journal()
+    if taille == 0:
+        return None
+    try:
+        repere.controler(origine_journal(), taille, racine(taille), racine)
+    except repere.SignatureRefusee as exc:
+        return str(exc)
+    except LookupError:
+        return "nœud manquant dans le journal"
+    return None
+
+
 def horodater_point(point: PointDeControle) -> bool:
     """Ask the authority for a token over the note; on failure leave it pending for the retry task."""
     try:
@@ -296,7 +317,10 @@ def horodater_point(point: PointDeControle) -> bool:
 def horodater_en_attente() -> int:
     """Retry: cut a checkpoint if events are not covered, then timestamp pending checkpoints in
     order, stopping at the first failure. Returns how many were timestamped."""
-    couper_point_de_controle()
+    try:
+        couper_point_de_controle()
+    except repere.SignatureRefusee as exc:
+        logger.error("preuves: point de contrôle refusé : %s", exc)
     faits = 0
     for point in PointDeControle.objects.filter(statut=StatutHorodatage.EN_ATTENTE).order_by("taille"):
         if not horodater_point(point):
@@ -492,71 +516,3 @@ def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyp
         )
 
     return journal
-
-
-class JournalNonVerifiable(Exception):
-    """The leaves asked for cannot be proven against a signed checkpoint; the message is French."""
-
-
-def feuilles_verifiees(depuis: int) -> list[tuple[int, bytes]]:
-    """The leaves from index ``depuis`` to the latest signed checkpoint, proven: the checkpoint's
-    signature is checked, then its root is recomputed from these leaves' bytes and the stored
-    perfect subtrees before ``depuis`` (O(k + log n) reads). Nothing is returned unless the root
-    matches, so a consumer (destruction replay, export) never acts on an edited row.
-
-    Raises JournalNonVerifiable when a leaf, a stored node or the checkpoint does not match, or when
-    events exist after the latest checkpoint (not yet signed: cut one first)."""
-    point = PointDeControle.objects.order_by("-taille").first()
-    total = taille_journal()
-    if point is None:
-        if total:
-            raise JournalNonVerifiable("aucun point de contrôle signé ne couvre le journal : rien n'est prouvable")
-        return []
-    try:
-        signe = verifier_note_du_journal(point.note)
-    except PreuveInvalide as exc:
-        raise JournalNonVerifiable(f"le dernier point de contrôle n'est pas signé par la clé du journal ({exc})") from None
-    if signe.taille != point.taille or signe.racine != bytes(point.racine):
-        raise JournalNonVerifiable("le dernier point de contrôle ne correspond pas à sa note signée")
-    if total > signe.taille:
-        raise JournalNonVerifiable(
-            f"{total - signe.taille} événement(s) ne sont couverts par aucun point de contrôle signé : "
-            "lancez la tâche horodater_en_attente (elle en coupe un) puis recommencez"
-        )
-    depuis = max(0, depuis)
-    if depuis >= signe.taille:
-        return []
-    try:
-        noeuds = merkle.noeuds_racine(depuis)
-        valeurs = lire_noeuds(noeuds)
-        frontiere = [bytes(valeurs[n]) for n in noeuds]
-    except LookupError:
-        raise JournalNonVerifiable("nœud manquant dans le journal") from None
-    feuilles: list[tuple[int, bytes]] = []
-    taille = depuis
-    lignes = Evenement.objects.filter(index__gte=depuis, index__lt=signe.taille).order_by("index")
-    for index, brute in lignes.values_list("index", "feuille").iterator(chunk_size=2000):
-        feuille = brute if isinstance(brute, bytes) else bytes(brute) if isinstance(brute, memoryview) else None
-        if index != taille or feuille is None:
-            raise JournalNonVerifiable(f"événement n° {taille} absent, déplacé ou illisible")
-        merkle.ajouter_feuille(taille, frontiere, merkle.hash_feuille(feuille))
-        feuilles.append((index, feuille))
-        taille += 1
-    if taille != signe.taille or merkle.racine_frontiere(frontiere) != signe.racine:
-        raise JournalNonVerifiable(
-            f"les événements {depuis} à {signe.taille - 1} ne correspondent pas au point de contrôle signé de taille "
-            f"{signe.taille} : journal modifié (lancez verifier_journal)"
-        )
-    return feuilles
-
-
-def destructions_depuis(index: int) -> list[str]:
-    """UUIDs of the documents whose destruction was logged at or after leaf ``index``, read from the
-    proven leaves (feuilles_verifiees), never from the copied columns: an edited row can neither
-    hide a destruction nor make a restore destroy a live document's key."""
-    detruits = []
-    for _, feuille in feuilles_verifiees(index):
-        evenement = json.loads(feuille)
-        if evenement.get("type") == TYPE_DESTRUCTION:
-            detruits.append(str(evenement["objet"]))
-    return detruits

@@ -283,3 +283,38 @@ def test_unusual_but_genuine_leaves_pass_and_their_edited_columns_are_caught(db,
     erreurs = capsys.readouterr().err
     assert "événement n° 0 : la colonne dossier_ref ne correspond pas à la feuille" in erreurs
     assert "événement n° 1 : la colonne type ne correspond pas à la feuille" in erreurs
+
+
+def test_two_signed_checkpoints_of_one_size_with_different_roots_are_a_fork(journal, tmp_path, capsys):
+    """Issue 33 item 3: a witness holds checkpoint 8 as signed by another copy of the log."""
+    import base64
+
+    from justexpert.preuves import conf
+
+    racine = base64.b64encode(bytes([7]) * 32).decode()
+    autre = f"{conf.origine()}\n8\n{racine}\nhorodatage 2026-01-01T00:00:00.000000Z\n"
+    temoin = tmp_path / "temoin.txt"
+    temoin.write_text(controle.texte_temoin() + "\n" + services.signer_note(autre))
+    _echoue("--temoin", str(temoin))
+    assert "FOURCHE : 2 points de contrôle signés de taille 8 ont des racines différentes" in capsys.readouterr().err
+
+
+def test_the_log_refuses_to_sign_below_or_beside_its_high_water_mark(consigner, caplog):
+    """Issue 33 item 3, at the service: a log reset below the highest checkpoint it signed (a
+    restore from an older dump) records its events but signs nothing until it extends it."""
+    from justexpert.preuves import repere
+
+    consigner(3)
+    assert repere.lire()[services.origine_journal()].taille == 3
+    # The database goes back (as restored from a dump at size 0); the mark, outside it, does not.
+    _sql("DELETE FROM {p}")
+    _sql("DELETE FROM {n}")
+    _sql("DELETE FROM {e}")
+    Journal.objects.update(taille=0, frontiere=b"")
+    consigner(2)
+    assert "a déjà signé un point de contrôle de taille 3 ; celui-ci n'en a que 2" in caplog.text
+    consigner(2)  # past the mark, but not over the history it marks
+    assert "ne prolonge pas le point de contrôle de taille 3 déjà signé : signer créerait une fourche" in caplog.text
+    assert PointDeControle.objects.count() == 0 and services.taille_journal() == 4
+    with pytest.raises(repere.SignatureRefusee):
+        services.couper_point_de_controle()

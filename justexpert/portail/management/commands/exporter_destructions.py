@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from justexpert.preuves.services import JournalNonVerifiable, destructions_depuis
+from justexpert.preuves.restauration import JournalNonVerifiable, destructions_depuis
 
 
 class Command(BaseCommand):
