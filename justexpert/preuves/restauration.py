@@ -36,6 +36,7 @@ from django.db import transaction
 
 from . import conf, merkle, repere, services
 from .models import Evenement, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
+from .verificateur import PointDeControle as PointSigne
 from .verificateur import PreuveInvalide, verifier_jeton
 
 FORMAT_EXPORT = "justexpert-journal/1"
@@ -177,7 +178,7 @@ def importer_journal(lignes: list[dict]) -> Import:
     except (KeyError, TypeError, ValueError, binascii.Error):
         raise ImportRefuse("export du journal mal formé") from None
     noms, cles = services.noms_du_journal(), conf.cles_publiques_verification()
-    signes = []
+    signes: list[tuple[PointSigne, dict]] = []
     for point in points:
         try:
             cp = services.verifier_note_du_journal(str(point.get("note")), noms, cles)
@@ -221,13 +222,22 @@ def importer_journal(lignes: list[dict]) -> Import:
         journal.save(update_fields=["taille", "frontiere"])
         for cp, point in signes:
             _importer_point(cp, point, racines, taille, resultat)
+        # What the mark says was signed must be in what the log now holds.
+        reperes = repere.lire()
+        for origine in {cp.origine for cp, _ in signes}:
+            marque = reperes.get(origine)
+            if marque is not None and taille >= marque.taille and services.racine(marque.taille) != marque.racine:
+                raise ImportRefuse(
+                    f"l'export ne contient pas le point de contrôle de taille {marque.taille} que ce journal a déjà signé : "
+                    "deux historiques"
+                )
     resultat.taille = taille
     for cp, _ in sorted(signes, key=lambda s: s[0].taille):
         repere.relever(cp.origine, cp.taille, cp.racine)
     return resultat
 
 
-def _importer_point(cp, point: dict, racines: dict[int, bytes], taille: int, resultat: Import) -> None:  # type: ignore[no-untyped-def]
+def _importer_point(cp: PointSigne, point: dict, racines: dict[int, bytes], taille: int, resultat: Import) -> None:
     if cp.taille > taille:
         raise ImportRefuse(f"le point de contrôle {cp.taille} de l'export dépasse ses événements ({taille})")
     attendue = racines.get(cp.taille) or services.racine(cp.taille)

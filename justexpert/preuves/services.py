@@ -39,6 +39,7 @@ from .verificateur import (
     lire_point_de_controle,
     verifier_note,
 )
+from .verificateur import PointDeControle as PointSigne
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def noms_du_journal() -> set[str]:
     return noms
 
 
-def verifier_note_du_journal(note: str, noms: set[str] | None = None, cles: list[bytes] | None = None):  # type: ignore[no-untyped-def]
+def verifier_note_du_journal(note: str, noms: set[str] | None = None, cles: list[bytes] | None = None) -> PointSigne:
     """The checkpoint of a note signed by this log: under one of its names, by the current key or a
     retired one (both from the configuration, never from the database). Raises PreuveInvalide."""
     nom = lire_point_de_controle(note).origine

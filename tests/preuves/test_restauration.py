@@ -64,3 +64,12 @@ def test_a_witness_raises_the_mark_and_a_contradicting_one_is_a_fork(consigner):
     autre = f"{services.origine_journal()}\n2\n{base64.b64encode(bytes(32)).decode()}\nhorodatage 2026-01-01T00:00:00.000000Z\n"
     with pytest.raises(repere.SignatureRefusee, match="fourche"):
         restauration.relever_repere([services.signer_note(autre)])
+
+
+def test_an_export_that_contradicts_the_mark_is_refused(export):
+    """The mark (outside the database) says checkpoint 3 was signed with another root: importing
+    a history without it would make two; nothing is imported."""
+    origine = services.origine_journal()
+    repere._ecrire({origine: repere.Repere(3, bytes(32))})
+    with pytest.raises(restauration.ImportRefuse, match="déjà signé : deux historiques"):
+        restauration.importer_journal(export)
