@@ -22,7 +22,6 @@ import binascii
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,51 +159,43 @@ def _octets(valeur: object) -> bytes | None:
     return None
 
 
-def _copies_sql() -> tuple[str, Callable[[Any, Any, Any, Any, Any], str]]:
-    """The columns copied from the leaf, as SQL, and a function giving from them the exact tail
-    that a canonical version-1 leaf with these values ends with (see _conformes). Each backend
-    hands the uuid and time in its own text form; turning them into the leaf's form costs a few
-    slices per row, not object parsing (the audit must stay near the cost of rehashing)."""
+def _copies_sql() -> str:
+    """The columns copied from the leaf, as bytes in the leaf's own spelling: the uuid as 32 hex
+    digits, the type and references, the UTC time as "YYYY-MM-DDTHH:MM:SS[.ffffff]" (the leaf adds
+    "Z"; SQLite drops ".000000"). Bytes, so no text decoding per row: the audit must stay near the
+    cost of rehashing (bench/preuves)."""
     q = connection.ops.quote_name
-    autres = f"{q('type')}, {q('objet_ref')}, {q('dossier_ref')}"
     if connection.vendor == "postgresql":
-        sql = f"""CAST({q("uuid")} AS text), {autres}, to_char({q("cree_le")} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-
-        def queue_pg(u: Any, type_: Any, objet: Any, dossier: Any, le: Any) -> str:
-            debut = f',"dossier":"{dossier}",' if dossier else ","
-            return f'{debut}"id":"{u}","le":"{le}","objet":"{objet}","type":"{type_}","v":1}}'
-
-        return sql, queue_pg
+        heure = f"""to_char({q("cree_le")} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        colonnes = [f"replace(CAST({q('uuid')} AS text), '-', '')", q("type"), q("objet_ref"), q("dossier_ref"), heure]
+        return ", ".join(f"convert_to({c}, 'UTF8')" for c in colonnes)
     if connection.vendor == "sqlite":
-        # Django stores a UUID as 32 hex digits and a datetime as str(UTC datetime), which drops
-        # ".000000" when the microseconds are zero; the cast keeps the driver from parsing it.
-        sql = f"{q('uuid')}, {autres}, CAST({q('cree_le')} AS TEXT)"
-
-        def queue_sqlite(u: Any, type_: Any, objet: Any, dossier: Any, c: Any) -> str:
-            debut = f',"dossier":"{dossier}",' if dossier else ","
-            le = f"{c[:10]}T{c[11:]}{'.000000Z' if len(c) == 19 else 'Z'}"
-            return f'{debut}"id":"{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}","le":"{le}","objet":"{objet}","type":"{type_}","v":1}}'
-
-        return sql, queue_sqlite
+        # Django stores a UUID as 32 hex digits and a datetime as str(UTC datetime).
+        colonnes = [q("uuid"), q("type"), q("objet_ref"), q("dossier_ref"), f"replace({q('cree_le')}, ' ', 'T')"]
+        return ", ".join(f"CAST({c} AS BLOB)" for c in colonnes)
     raise NotImplementedError(f"verifier_journal : base {connection.vendor} non prise en charge")
 
 
-def _conformes(feuille: bytes, queue: Callable[..., str], *copies: Any) -> bool:
+QUEUE = b'","le":"%s%s","objet":"%s","type":"%s","v":1}'
+GUILLEMETS_QUEUE = QUEUE.count(b'"')
+
+
+def _conformes(feuille: bytes, identifiant: bytes, type_: bytes, objet: bytes, dossier: bytes, le: bytes) -> bool:
     """Fast test that the copied columns equal a canonical version-1 leaf. Such a leaf's sorted keys
-    always end with [dossier,] id, le, objet, type, v, and no reference in it holds a quote or a
-    backslash, so quote-free columns rebuild its exact tail: "the leaf ends with that tail" (and
-    has no top-level dossier when the column is empty) is then equality. False means "look
-    closer": _comparer_colonnes compares field by field and names the column."""
-    try:
-        attendue = queue(*copies)
-    except (TypeError, IndexError):
+    always end with [dossier,] id, le, objet, type, v, and no reference in it holds a quote, so
+    quote-free columns rebuild its exact tail: "the leaf ends with that tail, the 36 bytes before
+    it are the dashed uuid, and before them the dossier (or no top-level dossier at all)" is then
+    equality. False means "look closer": _comparer_colonnes compares field by field and names the
+    column."""
+    queue = QUEUE % (le, b".000000Z" if len(le) == 19 else b"Z", objet, type_)
+    fin = len(queue)
+    if queue.count(b'"') != GUILLEMETS_QUEUE or not feuille.endswith(queue):
         return False
-    # The template holds 18 quotes (22 with the dossier): one more means a value held one.
-    if attendue.count('"') != (22 if copies[3] else 18) or "\\" in attendue:
+    if feuille[-fin - 36 : -fin].replace(b"-", b"") != identifiant or feuille[-fin - 42 : -fin - 36] != b'"id":"':
         return False
-    if not feuille.endswith(attendue.encode()):
-        return False
-    return bool(copies[3]) or b'"dossier":' not in feuille
+    if dossier:
+        return b'"' not in dossier and feuille[: -fin - 42].endswith(b',"dossier":"' + dossier + b'",')
+    return b'"dossier":' not in feuille
 
 
 def _comparer_colonnes(resultat: Resultat, index: int, feuille: bytes, copies: tuple[Any, ...]) -> None:
@@ -215,17 +206,17 @@ def _comparer_colonnes(resultat: Resultat, index: int, feuille: bytes, copies: t
     except (ValueError, KeyError, TypeError):
         resultat.signaler(f"événement n° {index} : la feuille n'est pas un événement lisible")
         return
-    identifiant, type_, objet, dossier, le = copies
+    identifiant, type_, objet, dossier, le = (bytes(c).decode("utf-8", "replace") if c is not None else "" for c in copies)
     instant: dt.datetime | None
     try:
-        instant = dt.datetime.fromisoformat(str(le))
+        instant = dt.datetime.fromisoformat(le)
         if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without the offset
+            instant = instant.replace(tzinfo=dt.UTC)  # stored in UTC without the offset
     except ValueError:
         instant = None
     uid: uuid.UUID | None
     try:
-        uid = uuid.UUID(str(identifiant))
+        uid = uuid.UUID(identifiant)
     except ValueError:
         uid = None
     trouvees = {"uuid": uid, "type": type_, "objet_ref": objet, "dossier_ref": dossier, "cree_le": instant}
@@ -244,13 +235,12 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
     a_comparer: list[tuple[int, bytes, tuple[Any, ...]]] = []
     hash_feuille, ajouter, cle_noeud = merkle.hash_feuille, merkle.ajouter_feuille, merkle.cle_noeud
     q = connection.ops.quote_name
-    copies_sql, queue = _copies_sql()
     with connection.cursor() as curseur:
         curseur.execute(
-            f"SELECT {q('index')}, {q('feuille')}, {q('hash_feuille')}, {copies_sql} FROM {table} ORDER BY {q('index')}"  # noqa: S608 (names from the model)
+            f"SELECT {q('index')}, {q('feuille')}, {q('hash_feuille')}, {_copies_sql()} FROM {table} ORDER BY {q('index')}"  # noqa: S608 (names from the model)
         )
         while lignes := curseur.fetchmany(TAILLE_LOT):
-            for index, brute, stocke_brut, identifiant, type_, objet, dossier, le in lignes:
+            for index, brute, stocke_brut, *copies in lignes:
                 if index != taille:
                     resultat.signaler(
                         f"événement n° {index} trouvé à la place n° {taille} (suppression, insertion ou renumérotation)"
@@ -267,8 +257,12 @@ def _parcourir_feuilles(resultat: Resultat, attendus: dict[int, list[tuple[str, 
                     h = hash_feuille(feuille)
                     if h != stocke and stocke is not None:
                         resultat.signaler(f"événement n° {index} : la feuille ne correspond plus à son empreinte (modification)")
-                    if not _conformes(feuille, queue, identifiant, type_, objet, dossier, le) and len(a_comparer) < 1000:
-                        a_comparer.append((index, feuille, (identifiant, type_, objet, dossier, le)))
+                    try:
+                        conforme = _conformes(feuille, *copies)
+                    except TypeError:  # a NULL or non-binary copy: look closer
+                        conforme = False
+                    if not conforme and len(a_comparer) < 1000:
+                        a_comparer.append((index, feuille, tuple(copies)))
                 for (niveau, position), valeur in ajouter(taille, frontiere, h):
                     calcules[cle_noeud(niveau, position)] = valeur
                 taille += 1
