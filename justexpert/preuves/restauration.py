@@ -167,6 +167,21 @@ def lire_export(texte: str) -> list[dict]:
     return lignes
 
 
+def destructions_dans(lignes: list[dict]) -> list[str]:
+    """The documents whose destruction an export's leaves record, read without proof: for a restore
+    whose import failed, which must still not bring those documents back (destroying too much in a
+    copy that failed is the safe side)."""
+    detruits = []
+    for ligne in lignes:
+        try:
+            evenement = json.loads(base64.b64decode(ligne["feuille"]))
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            continue
+        if isinstance(evenement, dict) and evenement.get("type") == services.TYPE_DESTRUCTION:
+            detruits.append(str(evenement.get("objet")))
+    return detruits
+
+
 def importer_journal(lignes: list[dict]) -> Import:
     """Append an export's leaves and checkpoints to this (restored) log, in one transaction, then
     raise the high-water mark to its latest checkpoint. Raises ImportRefuse (nothing changed)."""

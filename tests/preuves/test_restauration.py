@@ -73,3 +73,27 @@ def test_an_export_that_contradicts_the_mark_is_refused(export):
     repere._ecrire({origine: repere.Repere(3, bytes(32))})
     with pytest.raises(restauration.ImportRefuse, match="déjà signé : deux historiques"):
         restauration.importer_journal(export)
+
+
+def test_a_restore_refuses_an_export_that_starts_after_the_backup_before_touching_anything(export, tmp_path):
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    sauvegarde = tmp_path / "sauvegarde"
+    sauvegarde.mkdir()
+    manifeste = {"format": "justexpert-sauvegarde/1", "cree_le": "2026-12-01T00:00:00+00:00", "taille_journal": 0}
+    (sauvegarde / "manifeste.json").write_text(
+        json.dumps({**manifeste, "base": connection.vendor, "stockage": "local", "objets": 0})
+    )
+    (tmp_path / "journal.jsonl").write_text("".join(json.dumps(ligne) + "\n" for ligne in export))
+    with pytest.raises(CommandError, match="commence à l'événement n° 1, après la sauvegarde"):
+        call_command("restaurer", str(sauvegarde), "--journal", str(tmp_path / "journal.jsonl"))
+    assert services.taille_journal() == 3  # nothing was restored
+
+
+def test_destructions_are_read_from_an_export_even_when_it_cannot_be_imported(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enregistrer(services.TYPE_DESTRUCTION, acteur_ref="systeme", objet_ref="doc-1")
+        services.enregistrer("depot", acteur_ref="systeme", objet_ref="doc-2")
+    lignes = list(restauration.exporter_journal(0))
+    assert restauration.destructions_dans(lignes) == ["doc-1"]

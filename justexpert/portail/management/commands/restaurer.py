@@ -68,7 +68,16 @@ class Command(BaseCommand):
                 "les documents détruits depuis redeviendraient lisibles. Si aucun document n'a été détruit depuis le "
                 f"{manifeste['cree_le']}, dites-le avec --aucune-destruction."
             )
-        if export is None and not temoins and not repere.lire():
+        if export is not None and int(export[0].get("depuis", -1)) > int(manifeste["taille_journal"]):
+            raise CommandError(
+                f"Restauration refusée : l'export du journal commence à l'événement n° {export[0].get('depuis')}, après la "
+                f"sauvegarde (taille {manifeste['taille_journal']}) : refaites-le avec --depuis {manifeste['taille_journal']}."
+            )
+        try:
+            repere_present = bool(repere.lire())
+        except repere.SignatureRefusee as exc:
+            raise CommandError(str(exc)) from None
+        if export is None and not temoins and not repere_present:
             raise CommandError(
                 "Restauration refusée : rien n'indique ce que le journal de preuves a publié après la sauvegarde. Donnez "
                 "l'export du journal (--journal), ou le dernier point de contrôle connu des témoins (--dernier-point), ou "
@@ -100,6 +109,9 @@ class Command(BaseCommand):
             for origine, taille in restauration.relever_repere(temoins):
                 self.stdout.write(f"Repère du journal « {origine} » relevé à la taille {taille} (témoin).")
         except (restauration.ImportRefuse, repere.SignatureRefusee) as exc:
+            # The data are back: the destructions the export records are replayed all the same, so
+            # a failed restore never makes a destroyed document readable again.
+            rejouer_destructions(references + (restauration.destructions_dans(export) if export else []))
             raise CommandError(f"Journal de preuves non restauré : {exc}.") from None
         rejouees = rejouer_destructions(references)
         self.stdout.write(f"Restauration de la sauvegarde du {manifeste['cree_le']} : {len(rejouees)} destruction(s) rejouée(s).")
