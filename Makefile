@@ -83,9 +83,18 @@ lint: $(STAMP_DEV) ## ruff, mypy, import-linter, migrations à jour, check --dep
 	$(VENV)/bin/mypy justexpert/lib justexpert/comptes justexpert/preuves justexpert/coffre justexpert/recherche
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	@# A complete production environment (README's table), throwaway keys in a temporary folder.
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  openssl genpkey -algorithm ed25519 -out "$$tmp/journal.pem" 2>/dev/null && \
+	  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$$tmp/ac-cle.pem" \
+	    -subj "/CN=Racine TSA (lint)" -days 1 -out "$$tmp/tsa-ac.pem" 2>/dev/null && \
+	  echo "check --deploy (settings de production complets)" && \
+	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DATABASE_URL=$(PG_URL) DJANGO_ALLOWED_HOSTS=justexpert.example \
 	  JUSTEXPERT_SITE_URL=https://justexpert.example \
+	  JUSTEXPERT_PREUVES_CLE_FILE="$$tmp/journal.pem" JUSTEXPERT_COFFRE_CLES="k1:$$(openssl rand -base64 32)" \
+	  JUSTEXPERT_TSA_URL=http://tsa.example/ JUSTEXPERT_TSA_AC_FILE="$$tmp/tsa-ac.pem" \
+	  JUSTEXPERT_PREUVES_REPERE="$$tmp/preuves-repere.json" \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=justexpert.settings.production
 
 bench: $(STAMP_DEV) ## Lance les mesures de bench/ (chiffres et référence mesurée dans la même exécution)

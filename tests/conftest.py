@@ -29,6 +29,13 @@ def exemples(n: int) -> int:
     return n * FACTEUR_FUZZ if PROFIL_HYPOTHESIS == "fuzz" else n
 
 
+@pytest.fixture(autouse=True)
+def repere_isole(tmp_path_factory, monkeypatch):
+    """The evidence log's high-water mark lives outside the database (preuves/repere.py); every
+    test starts with an empty log, so every test gets its own mark."""
+    monkeypatch.setenv("JUSTEXPERT_PREUVES_REPERE", str(tmp_path_factory.mktemp("repere") / "preuves-repere.json"))
+
+
 @pytest.fixture
 def orgs(db) -> dict[str, Organisation]:
     organisations.charger_reference()

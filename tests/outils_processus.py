@@ -38,7 +38,8 @@ COOKIE_CSRF = "__Host-csrftoken"
 
 def environnement_production(dossier: Path, database_url: str, **extra: str) -> dict[str, str]:
     """Environment of a production instance: generated secret key, log key and key-encryption key,
-    the built-in timestamp authority explicitly allowed (unless extra sets JUSTEXPERT_TSA_URL)."""
+    the log's high-water mark, the built-in timestamp authority explicitly allowed (unless extra
+    sets JUSTEXPERT_TSA_URL with JUSTEXPERT_TSA_AC_FILE)."""
     dossier.mkdir(parents=True, exist_ok=True)
     cle_journal = ed25519.Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -57,6 +58,9 @@ def environnement_production(dossier: Path, database_url: str, **extra: str) -> 
         DATABASE_URL=database_url,
         JUSTEXPERT_DATA_DIR=str(dossier),
         JUSTEXPERT_PREUVES_CLE_FILE=str(fichier_cle),
+        # The log's high-water mark, outside the database: in the data folder here, so a copy of
+        # an instance (tests/fiabilite) copies it with the database it belongs to.
+        JUSTEXPERT_PREUVES_REPERE=str(dossier / "preuves-repere.json"),
         JUSTEXPERT_COFFRE_CLES="k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION="1",
         JUSTEXPERT_MFA_OBLIGATOIRE="1",

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Backup and restore drill (``make restauration-essai``).
+"""Backup and restore drill (``make restauration-essai``), without forking the evidence log.
 
 1. back up the running configuration (database + encrypted objects) with ``manage.py sauvegarder``;
-2. list the key destructions logged since the backup (``exporter_destructions``) — in a real
-   disaster, run it on whatever still holds the evidence log (the live instance, a replica);
+2. export the evidence log after the backup's size (``exporter_journal --depuis N``): the events
+   and checkpoints the live log signed since, destructions included — in a real disaster, run it
+   on whatever still holds the log (the live instance, a replica);
 3. restore into a fresh location (new data folder; new SQLite file, or a new PostgreSQL database)
-   with ``manage.py restaurer``, which replays those destructions and runs verifier_journal and
-   verifier_coffre on the restored copy.
+   with ``manage.py restaurer --journal``, which brings the log up to what was published, replays
+   the destructions, raises the log's high-water mark and runs verifier_journal and
+   verifier_coffre on the restored copy (docs/fiabilite.md, "Restauration sans fourche du
+   journal").
 
 The live instance is whatever the environment points to (default: var/ and SQLite). Development
-keys are copied to the restored location; in production they come from the environment.
+keys are copied to the restored location; in production they come from the environment. The
+high-water mark is copied too, so the drill's copy never shares the live one's.
 """
 
 from __future__ import annotations
@@ -39,13 +43,15 @@ def manage(env: dict[str, str], *args: str, sortie: Path | None = None) -> str:
     return resultat.stdout
 
 
-def env_restauration(env_source: dict[str, str], cible: Path) -> dict[str, str]:
+def env_restauration(env_source: dict[str, str], cible: Path, suffixe: str = "") -> dict[str, str]:
+    """The environment of a fresh location: data folder `cible`, a new database (PostgreSQL:
+    justexpert_restaure_<pid><suffixe>, created here)."""
     env = dict(env_source)
     env["JUSTEXPERT_DATA_DIR"] = str(cible)
     source_url = env_source.get("DATABASE_URL", "")
     if source_url.startswith("postgres"):
         url = urllib.parse.urlsplit(source_url)
-        nom = f"justexpert_restaure_{os.getpid()}"
+        nom = f"justexpert_restaure_{os.getpid()}{suffixe}"
         admin = url._replace(path="/postgres").geturl()
         subprocess.run(["psql", admin, "-c", f'CREATE DATABASE "{nom}"'], check=True, capture_output=True)  # noqa: S603,S607
         env["DATABASE_URL"] = url._replace(path=f"/{nom}").geturl()
@@ -64,15 +70,19 @@ def exercice(env_source: dict[str, str], travail: Path, *, apres_sauvegarde=None
     manifeste = json.loads((sauvegarde / "manifeste.json").read_text(encoding="utf-8"))
     if apres_sauvegarde is not None:
         apres_sauvegarde()
-    destructions = travail / "destructions.jsonl"
-    manage(env_source, "exporter_destructions", "--depuis", str(manifeste["taille_journal"]), sortie=destructions)
+    journal = travail / "journal.jsonl"
+    manage(env_source, "exporter_journal", "--depuis", str(manifeste["taille_journal"]), "--sortie", str(journal))
     cible = travail / "restaure"
     cible.mkdir()
     secrets = data_dir(env_source) / "secrets"
     if secrets.is_dir():
         shutil.copytree(secrets, cible / "secrets")
     env_cible = env_restauration(env_source, cible)
-    sortie = manage(env_cible, "restaurer", str(sauvegarde), "--destructions", str(destructions))
+    repere = Path(env_source.get("JUSTEXPERT_PREUVES_REPERE") or secrets / "preuves-repere.json")
+    if repere.is_file():
+        shutil.copyfile(repere, cible / "preuves-repere.json")
+        env_cible["JUSTEXPERT_PREUVES_REPERE"] = str(cible / "preuves-repere.json")
+    sortie = manage(env_cible, "restaurer", str(sauvegarde), "--journal", str(journal))
     print(sortie.strip())
     print(f"Copie restaurée et vérifiée dans {cible} ({env_cible['DATABASE_URL']}).")
     return sortie

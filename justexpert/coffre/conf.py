@@ -6,8 +6,11 @@ Key-encryption keys (KEK):
   ``id1:base64key,id2:base64key`` (32-byte keys, standard base64); ``JUSTEXPERT_COFFRE_CLE_ACTIVE``
   names the id used for new documents (default: the last one listed). Old ids stay listed for as
   long as a document is wrapped by them (``manage.py rotation_cle`` rewraps every document).
-- development and tests (variable unset): keys live in ``DATA_DIR/secrets/coffre/<id>.cle``
-  (mode 0600), created on first use; the file ``active`` names the current id.
+- development, demo and tests (DEBUG or DEMO, variable unset): keys live in
+  ``DATA_DIR/secrets/coffre/<id>.cle`` (mode 0600), created on first use; the file ``active``
+  names the current id. Anywhere else the variable is required: keys generated beside the
+  ciphertexts would protect nothing (issue 17 item 3), so production refuses to start without it
+  (``problemes_production``, called by settings/production.py and by ``check --deploy``).
 A malformed value stops with a ConfigurationError naming the variable.
 """
 
@@ -130,7 +133,22 @@ def cles() -> tuple[dict[str, bytes], str]:
     valeur = env_str(VAR_CLES)
     if valeur is not None:
         return _cles_environnement(valeur)
+    if not (settings.DEBUG or getattr(settings, "DEMO", False)):
+        raise ConfigurationError(f"{VAR_CLES} (or {VAR_CLES}_FILE) must hold the key-encryption keys outside development.")
     return _cles_developpement()
+
+
+def problemes_production() -> list[str]:
+    """What a production environment lacks or has malformed for coffre, read from the environment
+    only (settings may not be loaded yet). Empty when complete."""
+    valeur = env_str(VAR_CLES)
+    if not valeur:
+        return [f"{VAR_CLES} (or {VAR_CLES}_FILE) must hold the key-encryption keys, 'id:base64(32 bytes),…'."]
+    try:
+        _cles_environnement(valeur)
+    except ConfigurationError as exc:
+        return [str(exc)]
+    return []
 
 
 def mode_developpement() -> bool:

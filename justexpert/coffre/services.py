@@ -263,12 +263,30 @@ def ouvrir(document: Document) -> Generator[bytes, None, None]:
         brut.close()
 
 
+class LecteurDocument(LecteurAleatoire):
+    """The seekable reader of a recorded document: a segment that does not authenticate raises
+    DocumentIndisponible, as ``ouvrir`` does, so every caller (HTTP ranges, archive inspection)
+    handles a damaged document the same way."""
+
+    def __init__(self, document: Document, cle: bytes) -> None:
+        s = stockage()
+        self._document = document.uuid
+        super().__init__(lambda pos: s.ouvrir(document.nom_objet, pos), cle, document.uuid, document.taille)
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return super().read(n)
+        except ObjetCorrompu as exc:
+            logger.error("coffre: document %s is corrupt: %s", self._document, exc)
+            raise DocumentIndisponible(str(exc)) from exc
+
+
 def lecteur(document: Document) -> LecteurAleatoire:
-    """Seekable plaintext reader (segments authenticated; the whole-file hash is not checked)."""
+    """Seekable plaintext reader (segments authenticated; the whole-file hash is not checked).
+    Raises DocumentIndisponible (destroyed, missing, tampered), when opened or while reading."""
     cle = _cle_donnees(document)
-    s = stockage()
     try:
-        return LecteurAleatoire(lambda pos: s.ouvrir(document.nom_objet, pos), cle, document.uuid, document.taille)
+        return LecteurDocument(document, cle)
     except Exception as exc:
         raise DocumentIndisponible(f"object {document.uuid} cannot be opened") from exc
 

@@ -14,6 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from justexpert.coffre.stockage import stockage
+from justexpert.preuves import services as preuves
+from justexpert.preuves.horodatage import PREFIXE_REFUS
 from justexpert.preuves.models import Evenement, PointDeControle, StatutHorodatage
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,16 @@ def verifier_worker() -> Verification:
 
 
 def verifier_horodatage() -> Verification:
+    # A token that came but was refused (chain, clock) is reported at once: a rogue authority, a
+    # wrong root or a clock adrift does not fix itself in 15 minutes.
+    refus = (
+        PointDeControle.objects.filter(statut=StatutHorodatage.EN_ATTENTE, derniere_erreur__startswith=PREFIXE_REFUS)
+        .order_by("-taille")
+        .values_list("derniere_erreur", flat=True)
+        .first()
+    )
+    if refus:
+        return Verification("horodatage", False, f"jeton d'horodatage refusé à sa réception ({refus})", False)
     limite = timezone.now() - RETARD_HORODATAGE
     en_attente = PointDeControle.objects.filter(statut=StatutHorodatage.EN_ATTENTE, cree_le__lt=limite).count()
     if en_attente:
@@ -80,8 +92,12 @@ def verifier_points_de_controle() -> Verification:
     limite = timezone.now() - RETARD_POINT
     oublies = Evenement.objects.filter(index__gte=dernier_point, cree_le__lt=limite).count()
     if oublies:
+        raison = preuves.signature_bloquee()
         return Verification(
-            "points_de_controle", False, f"{oublies} événement(s) sans point de contrôle depuis plus de 10 minutes", False
+            "points_de_controle",
+            False,
+            f"{oublies} événement(s) sans point de contrôle depuis plus de 10 minutes" + (f" : {raison}" if raison else ""),
+            False,
         )
     return Verification("points_de_controle", True, "ok", False)
 

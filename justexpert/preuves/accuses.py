@@ -11,6 +11,7 @@ permission checks, and calls ``accuse_pdf`` only for someone allowed to see the 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -24,6 +25,7 @@ from justexpert.lib.format import horodatage
 
 from . import sceau, services
 from .models import Evenement
+from .verificateur import POLITIQUE_INTEGREE, verifier_jeton
 
 TYPES = {"depot": "accusé de dépôt", "ouverture": "accusé d'ouverture"}
 
@@ -48,9 +50,22 @@ def _preuve(recu: dict, fuseau: str | None) -> list[tuple[str, str]]:
     if point:
         lignes.append(("Point de contrôle", f"{point['taille']} événements, racine {point['racine']}"))
     ts = recu["horodatage"]
-    if ts["statut"] == "fait":
-        qualite = "autorité qualifiée eIDAS" if ts.get("qualifie") else "autorité non qualifiée"
-        lignes.append(("Date certaine (RFC 3161)", f"{_date(ts.get('date'), fuseau)} — {ts.get('autorite')} ({qualite})"))
+    if ts["statut"] == "fait" and point:
+        # Read from the token itself (its time, policy and signer), as the offline verifier does;
+        # "qualifié" is only the platform's declaration of its configured provider.
+        jeton = verifier_jeton(
+            base64.b64decode(ts["jeton"]),
+            point["note"].encode(),
+            certificats=[base64.b64decode(c) for c in ts.get("certificats") or []],
+        )
+        if jeton.politique == POLITIQUE_INTEGREE:
+            qualite = "autorité intégrée de développement, non qualifiée"
+        elif ts.get("qualifie"):
+            qualite = "prestataire déclaré qualifié eIDAS par la plateforme"
+        else:
+            qualite = "autorité non qualifiée"
+        date = _date(jeton.date.isoformat(), fuseau)
+        lignes.append(("Date certaine (RFC 3161)", f"{date} — {jeton.autorite}, politique {jeton.politique} ({qualite})"))
     else:
         lignes.append(("Date certaine (RFC 3161)", "horodatage en attente : l'accusé JSON complet sera disponible plus tard"))
     return lignes
@@ -132,5 +147,5 @@ def accuse_pdf(
     is the court's time zone for displayed times.
     """
     recu = services.accuse(evenement)
-    titre = titre or TYPES.get(evenement.type, "accusé").capitalize()
+    titre = titre or TYPES.get(recu["evenement"]["type"], "accusé").capitalize()  # from the leaf, not the column
     return sceau.sceller_pdf(rendre_pdf(recu, titre=titre, lignes=lignes or [], fuseau=fuseau), motif=titre)

@@ -88,11 +88,12 @@ def _point(point: PointDeControle) -> dict:
 @router.get("/cle", response=CleOut, auth=None, summary="Clé publique du journal et autorité d'horodatage")
 def cle(request: HttpRequest) -> dict:
     publique = conf.cle_publique_journal()
+    nom = services.origine_journal()
     return {
-        "nom_cle": conf.origine(),
+        "nom_cle": nom,
         "cle_publique": services.b64(publique),
         "empreinte_cle": empreinte_cle(publique),
-        "cle_verification": cle_verification(conf.origine(), publique),
+        "cle_verification": cle_verification(nom, publique),
         "autorite_horodatage": conf.tsa_nom(),
         "autorite_qualifiee": conf.tsa_qualifiee(),
     }

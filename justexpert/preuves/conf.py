@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,13 +26,64 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str
+from justexpert.lib.fichiers import ecrire_prive
+
+from . import repere
 
 NOM_TSA_INTEGREE = "Autorité d'horodatage intégrée (non qualifiée)"
 
 
+def problemes_production() -> list[str]:
+    """What a production environment lacks or has malformed for preuves, read from the environment
+    only (settings/production.py calls this before settings exist; the deploy check calls it too).
+    Empty when complete. Each message names the variable."""
+    problemes = []
+    pem = env_str("JUSTEXPERT_PREUVES_CLE")
+    if not pem:
+        problemes.append("JUSTEXPERT_PREUVES_CLE (or _FILE) must hold the Ed25519 key that signs the evidence log.")
+    else:
+        try:
+            _charger_cle_journal(pem)
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+    url = env_str("JUSTEXPERT_TSA_URL")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            problemes.append(f"JUSTEXPERT_TSA_URL={url!r} must be an http(s) address of an RFC 3161 authority.")
+        try:
+            racines = tsa_ac()
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+        else:
+            if not racines:
+                problemes.append(
+                    "JUSTEXPERT_TSA_URL is set without trusted roots: JUSTEXPERT_TSA_AC_FILE must name the PEM root "
+                    "certificate(s) of the authority (without them, any authority answering that URL would be trusted)."
+                )
+    elif not env_bool("JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION", False):
+        problemes.append(
+            "JUSTEXPERT_TSA_URL must name the RFC 3161 authority (with JUSTEXPERT_TSA_AC_FILE); "
+            "JUSTEXPERT_TSA_INTEGREE_EN_PRODUCTION=1 allows the built-in, non-qualified one on a test instance only."
+        )
+    if probleme := repere.probleme_production():
+        problemes.append(probleme)
+    for lire in (tsa_tolerance, tsa_delai):
+        try:
+            lire()
+        except ConfigurationError as exc:
+            problemes.append(str(exc))
+    return problemes
+
+
+def origine_configuree() -> str | None:
+    return env_str("JUSTEXPERT_PREUVES_ORIGINE") or None
+
+
 def origine() -> str:
-    """The log's name in checkpoints and its key name (signed-note convention: a host/path)."""
-    return env_str("JUSTEXPERT_PREUVES_ORIGINE") or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
+    """The name a new log takes when its first checkpoint is cut (signed-note convention: a
+    host/path): JUSTEXPERT_PREUVES_ORIGINE, else the host of JUSTEXPERT_SITE_URL + "/preuves". The
+    log then keeps the name stored with it (services.origine_journal), whatever these become."""
+    return origine_configuree() or f"{urlsplit(settings.SITE_URL).netloc or 'justexpert'}/preuves"
 
 
 def tsa_url() -> str:
@@ -56,15 +106,29 @@ def tsa_delai() -> int:
 
 
 def tsa_ac() -> list[bytes] | None:
-    """Root certificates trusted for the external authority (PEM file), or None."""
-    chemin = env_str("JUSTEXPERT_TSA_AC_FILE")
-    if not chemin:
+    """Root certificates trusted for the external authority: JUSTEXPERT_TSA_AC (PEM, one or more
+    certificates) or, as for every variable, the file named by JUSTEXPERT_TSA_AC_FILE; or None."""
+    pem = env_str("JUSTEXPERT_TSA_AC")
+    if not pem:
         return None
     try:
-        certs = x509.load_pem_x509_certificates(Path(chemin).read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"JUSTEXPERT_TSA_AC_FILE={chemin!r} cannot be read as PEM certificates: {exc}") from exc
+        certs = x509.load_pem_x509_certificates(pem.encode())
+    except ValueError as exc:
+        raise ConfigurationError(f"JUSTEXPERT_TSA_AC(_FILE) cannot be read as PEM certificates: {exc}") from exc
     return [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+
+def tsa_racines() -> list[bytes]:
+    """The roots every token must chain to: the external authority's (none configured: none
+    trusted, every token is refused), or the built-in authority's own CA."""
+    if tsa_url():
+        return tsa_ac() or []
+    return [tsa_integree().ac.public_bytes(serialization.Encoding.DER)]
+
+
+def tsa_tolerance() -> dt.timedelta:
+    """How far a token's genTime may be from this server's clock when it arrives (either way)."""
+    return dt.timedelta(seconds=env_int("JUSTEXPERT_TSA_TOLERANCE_SECONDES", 120, minimum=1))
 
 
 def _secrets() -> Path:
@@ -76,10 +140,17 @@ def _cles_generees_permises() -> bool:
 
 
 def _ecrire(chemin: Path, contenu: bytes) -> None:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fichier:
-        fichier.write(contenu)
+    ecrire_prive(chemin, contenu, exclusif=True)
+
+
+def _charger_cle_journal(pem: str) -> ed25519.Ed25519PrivateKey:
+    try:
+        chargee = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
+    if not isinstance(chargee, ed25519.Ed25519PrivateKey):
+        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
+    return chargee
 
 
 @cache
@@ -98,13 +169,7 @@ def _cle_journal(pem: str | None, dossier: str) -> ed25519.Ed25519PrivateKey:
             except FileExistsError:
                 pass  # another process generated it first: read theirs
         pem = chemin.read_text()
-    try:
-        chargee = serialization.load_pem_private_key(pem.encode(), password=None)
-    except ValueError as exc:
-        raise ConfigurationError(f"JUSTEXPERT_PREUVES_CLE is not a PEM private key: {exc}") from None
-    if not isinstance(chargee, ed25519.Ed25519PrivateKey):
-        raise ConfigurationError("JUSTEXPERT_PREUVES_CLE must be an Ed25519 private key.")
-    return chargee
+    return _charger_cle_journal(pem)
 
 
 def cle_journal() -> ed25519.Ed25519PrivateKey:

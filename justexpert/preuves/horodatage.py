@@ -1,13 +1,19 @@
 """RFC 3161 timestamps: client for the configured authority, and the built-in development authority.
 
 Protects against: trusting a token that is not over our data, not an answer to our request
-(nonce), not signed by a timestamping certificate, or signed outside that certificate's validity
-(every token is checked by verificateur.verifier_jeton before it is stored).
+(nonce), not signed by a timestamping certificate, signed outside that certificate's validity,
+issued by a certificate that does not chain through real CAs to the configured roots (path
+validated by cryptography's validator at this server's clock), or dated further from this
+server's clock than JUSTEXPERT_TSA_TOLERANCE_SECONDES (a rogue or broken authority back-dating
+evidence). Every token, for checkpoints and for seals, is checked by ``controler_reponse`` before
+it is used; with no trusted root configured, every token is refused. The URL may be plain HTTP:
+the token's signature and chain, not the transport, are what is trusted.
 
-Does not protect against: a dishonest authority. The built-in authority is for development and
-demonstration only: its time is the server's clock and it is labelled "non qualifiée" wherever
-shown. When the authority cannot be reached, nothing is invented: the caller records the
-checkpoint as "horodatage en attente" and a task retries.
+Does not protect against: a dishonest authority that holds a certificate under a trusted root and
+answers a time within the tolerance. The built-in authority is for development and demonstration
+only: its time is the server's clock and it is labelled "non qualifiée" wherever shown. When the
+authority cannot be reached or its token is refused, nothing is invented: the caller records the
+checkpoint as "horodatage en attente", a task retries, and the alert task reports a refusal.
 """
 
 from __future__ import annotations
@@ -24,16 +30,29 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from . import conf
-from .verificateur import PreuveInvalide, verifier_jeton
+from justexpert.lib.temps import maintenant
 
-# Policy OID of the built-in authority, under the private arc reserved by the project for
-# documentation-only identifiers (not a qualified policy).
-POLITIQUE_INTEGREE = "1.3.6.1.4.1.58279.1.1"
+from . import conf
+from .verificateur import POLITIQUE_INTEGREE, Horodatage, PreuveInvalide, ecart_admis, verifier_jeton
+
+__all__ = ["POLITIQUE_INTEGREE", "HorodatageIndisponible", "Jeton", "JetonRefuse", "controler_reponse", "horodater"]
+
+# The built-in authority's policy OID (under the project's private arc, documentation-only: not a
+# qualified policy) is defined in verificateur.py, which the offline tool shares.
+
+PREFIXE_REFUS = "jeton refusé"
 
 
 class HorodatageIndisponible(Exception):
     """The authority could not be reached or answered something unusable; retry later."""
+
+
+class JetonRefuse(HorodatageIndisponible):
+    """The authority answered a token that fails the checks (signature, chain, time): retry later,
+    and the alert task reports it at once (a rogue or misconfigured authority, or a clock adrift)."""
+
+    def __init__(self, raison: str) -> None:
+        super().__init__(f"{PREFIXE_REFUS} : {raison}")
 
 
 @dataclass(frozen=True)
@@ -60,34 +79,71 @@ def demande(donnees: bytes, nonce: int) -> tsp.TimeStampReq:
     )
 
 
-def horodater(donnees: bytes) -> Jeton:
-    """A checked timestamp token over `donnees` from the configured authority."""
+def horodater(donnees: bytes, *, pas_avant: dt.datetime | None = None) -> Jeton:
+    """A checked timestamp token over `donnees` from the configured authority. `pas_avant`: the
+    time the data claims (a checkpoint's time line); a token dated before it, beyond the token's
+    accuracy, is refused (the offline verifier would call it back-dated)."""
     nonce = secrets.randbits(63)
     requete = demande(donnees, nonce)
     url = conf.tsa_url()
     if url:
         reponse = _demander(url, requete)
-        ac = conf.tsa_ac()
         autres: list[bytes] = []
     else:
         tsa = conf.tsa_integree()
         reponse = repondre(requete, tsa)
-        ac = [tsa.ac.public_bytes(serialization.Encoding.DER)]
-        autres = ac
-    statut = reponse["status"]["status"].native
-    if statut not in ("granted", "granted_with_mods"):
-        raise HorodatageIndisponible(f"l'autorité a refusé la demande ({statut})")
-    der = reponse["time_stamp_token"].dump()
-    try:
-        resultat = verifier_jeton(der, donnees, nonce=nonce, certificats=autres, ac=ac)
-    except PreuveInvalide as exc:
-        raise HorodatageIndisponible(f"jeton refusé : {exc}") from None
+        autres = [tsa.ac.public_bytes(serialization.Encoding.DER)]
+    resultat = controler_reponse(reponse, requete, autres=autres)
+    if pas_avant is not None and resultat.date + ecart_admis(resultat) < pas_avant:
+        raise JetonRefuse(
+            f"le jeton est daté du {resultat.date.isoformat()}, avant les données horodatées ({pas_avant.isoformat()})"
+        )
     signe = reponse["time_stamp_token"]["content"]
     certificats = [c.chosen.dump() for c in (signe["certificates"] or []) if c.name == "certificate"]
     certificats += [c for c in autres if c not in certificats]
     return Jeton(
-        der=der, nonce=nonce, date=resultat.date, autorite=conf.tsa_nom(), qualifie=conf.tsa_qualifiee(), certificats=certificats
+        der=reponse["time_stamp_token"].dump(),
+        nonce=nonce,
+        date=resultat.date,
+        autorite=conf.tsa_nom(),
+        qualifie=conf.tsa_qualifiee(),
+        certificats=certificats,
     )
+
+
+def controler_reponse(reponse: tsp.TimeStampResp, requete: tsp.TimeStampReq, *, autres: list[bytes] | None = None) -> Horodatage:
+    """Every check a token must pass when it arrives, for checkpoints and seals alike: granted,
+    over the request's imprint and nonce, signed, its certificate chaining to the configured roots
+    through a path valid now (this server's clock), and dated within the tolerance of that clock.
+    Raises HorodatageIndisponible (JetonRefuse when a token came but is refused)."""
+    statut = reponse["status"]["status"].native
+    if statut not in ("granted", "granted_with_mods"):
+        raise HorodatageIndisponible(f"l'autorité a refusé la demande ({statut})")
+    racines = conf.tsa_racines()
+    if not racines:
+        raise JetonRefuse("aucune racine de confiance n'est configurée pour l'autorité d'horodatage (JUSTEXPERT_TSA_AC_FILE)")
+    ici = maintenant()
+    try:
+        resultat = verifier_jeton(
+            reponse["time_stamp_token"].dump(),
+            None,
+            empreinte=requete["message_imprint"]["hashed_message"].native,
+            nonce=requete["nonce"].native,
+            certificats=autres or [],
+            ac=racines,
+            moment=ici,
+        )
+    except PreuveInvalide as exc:
+        raise JetonRefuse(str(exc)) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise JetonRefuse(f"réponse illisible ({type(exc).__name__})") from None
+    tolerance = conf.tsa_tolerance()
+    if abs(resultat.date - ici) > tolerance:
+        raise JetonRefuse(
+            f"le jeton est daté du {resultat.date.isoformat()}, à plus de {int(tolerance.total_seconds())} s de l'horloge "
+            f"de ce serveur ({ici.isoformat()}) : autorité ou horloge à vérifier"
+        )
+    return resultat
 
 
 def _demander(url: str, requete: tsp.TimeStampReq) -> tsp.TimeStampResp:
@@ -111,19 +167,21 @@ def _demander(url: str, requete: tsp.TimeStampReq) -> tsp.TimeStampResp:
     return resultat
 
 
-def repondre(requete: tsp.TimeStampReq, tsa: conf.TsaIntegree) -> tsp.TimeStampResp:
-    """The built-in authority: sign a TSTInfo for the request with ECDSA P-256 / SHA-256."""
+def repondre(requete: tsp.TimeStampReq, tsa: conf.TsaIntegree, *, le: dt.datetime | None = None) -> tsp.TimeStampResp:
+    """The built-in authority: sign a TSTInfo for the request with ECDSA P-256 / SHA-256, dated now
+    (or `le`: tests build tokens at chosen times; the platform never does), with the signer's
+    certificate and its issuer `tsa.ac` when certificates are requested."""
     if requete["message_imprint"]["hash_algorithm"]["algorithm"].native != "sha256":
         return tsp.TimeStampResp({"status": {"status": "rejection", "fail_info": {"bad_alg"}}})
     cert = asn1_x509.Certificate.load(tsa.certificat.public_bytes(serialization.Encoding.DER))
     ac = asn1_x509.Certificate.load(tsa.ac.public_bytes(serialization.Encoding.DER))
-    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    instant = (le or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     info = {
         "version": "v1",
         "policy": POLITIQUE_INTEGREE,
         "message_imprint": requete["message_imprint"],
         "serial_number": secrets.randbits(63),
-        "gen_time": maintenant,
+        "gen_time": instant,
         "accuracy": {"seconds": 1},
         "tsa": asn1_x509.GeneralName(name="directory_name", value=cert.subject),
     }
@@ -133,7 +191,7 @@ def repondre(requete: tsp.TimeStampReq, tsa: conf.TsaIntegree) -> tsp.TimeStampR
     attributs = cms.CMSAttributes(
         [
             cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
-            cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": core.UTCTime(maintenant)})]}),
+            cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": core.UTCTime(instant)})]}),
             cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}),
             cms.CMSAttribute(
                 {

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .verificateur import hash_feuille, hash_noeud
+from .verificateur import TAILLE_HASH, hash_feuille, hash_noeud
 
 __all__ = [
     "RACINE_VIDE",
+    "TAILLE_HASH",
     "ajouter_feuille",
     "cle_noeud",
     "hash_feuille",

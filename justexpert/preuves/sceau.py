@@ -37,6 +37,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from justexpert.lib.env import ConfigurationError, env_str
+from justexpert.lib.fichiers import ecrire_prive
 
 from . import conf, horodatage
 
@@ -50,17 +51,24 @@ class HorodateurPlateforme(TimeStamper):
     """pyHanko timestamper backed by the platform's authority (preuves.horodatage).
 
     With settings.TSA_URL: the external authority over HTTP. Without: the built-in authority,
-    called in-process (no network round trip; same tokens as its HTTP endpoint).
+    called in-process (no network round trip; same tokens as its HTTP endpoint). Every token is
+    checked as the checkpoints' are (horodatage.controler_reponse: roots, path, clock tolerance).
     """
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         url = conf.tsa_url()
-        if url:
-            try:
-                return await asyncio.to_thread(horodatage._demander, url, req)
-            except horodatage.HorodatageIndisponible as exc:
-                raise OSError(str(exc)) from exc  # pyHanko's contract: I/O problems raise IOError
-        return horodatage.repondre(req, conf.tsa_integree())
+        try:
+            if url:
+                reponse = await asyncio.to_thread(horodatage._demander, url, req)
+                horodatage.controler_reponse(reponse, req)
+            else:
+                tsa = conf.tsa_integree()
+                reponse = horodatage.repondre(req, tsa)
+                horodatage.controler_reponse(reponse, req, autres=[tsa.ac.public_bytes(serialization.Encoding.DER)])
+        except horodatage.HorodatageIndisponible as exc:
+            # A refused token is treated like an unreachable authority: the seal goes without it.
+            raise OSError(str(exc)) from exc  # pyHanko's contract: I/O problems raise IOError
+        return reponse
 
 
 def ancres_horodatage() -> list[asn1_x509.Certificate]:
@@ -104,11 +112,7 @@ def _nom(cn: str) -> x509.Name:
 
 
 def _ecrire(chemin: Path, contenu: bytes) -> None:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    tmp = chemin.with_suffix(chemin.suffix + ".tmp")
-    tmp.write_bytes(contenu)
-    tmp.chmod(0o600)
-    tmp.replace(chemin)
+    ecrire_prive(chemin, contenu)  # 0600 from creation, atomic replacement
 
 
 def _generer_sceau(dossier: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -27,9 +28,18 @@ from django.db.models import Q
 
 from justexpert.lib.temps import maintenant
 
-from . import conf, horodatage, merkle
-from .models import Evenement, Journal, Noeud, PointDeControle, StatutHorodatage
-from .verificateur import FORMAT_ACCUSE, cle_verification, empreinte_cle, id_cle
+from . import conf, horodatage, merkle, repere
+from .models import CleJournal, Evenement, Journal, Noeud, PointDeControle, StatutHorodatage, colonnes_de_feuille
+from .verificateur import (
+    FORMAT_ACCUSE,
+    PreuveInvalide,
+    cle_verification,
+    empreinte_cle,
+    id_cle,
+    lire_point_de_controle,
+    verifier_note,
+)
+from .verificateur import PointDeControle as PointSigne
 
 logger = logging.getLogger(__name__)
 
@@ -113,16 +123,7 @@ def enregistrer(
         h = merkle.hash_feuille(feuille)
         frontiere = _frontiere(journal)
         nouveaux = merkle.ajouter_feuille(journal.taille, frontiere, h)
-        ligne = Evenement.objects.create(
-            index=journal.taille,
-            uuid=uuid.UUID(str(evenement["id"])),
-            type=type,
-            objet_ref=str(evenement["objet"]),
-            dossier_ref=dossier or "",
-            feuille=feuille,
-            hash_feuille=h,
-            cree_le=le,
-        )
+        ligne = Evenement.objects.create(index=journal.taille, feuille=feuille, hash_feuille=h, **colonnes_de_feuille(feuille))
         if nouveaux:
             Noeud.objects.bulk_create([Noeud(cle=merkle.cle_noeud(*n), hash=valeur) for n, valeur in nouveaux])
         journal.taille += 1
@@ -160,6 +161,8 @@ def _apres_validation() -> None:
         point = couper_point_de_controle()
         if point is not None and point.statut == StatutHorodatage.EN_ATTENTE:
             horodater_point(point)
+    except repere.SignatureRefusee as exc:
+        logger.error("preuves: point de contrôle refusé : %s", exc)
     except Exception:
         logger.exception("preuves: point de contrôle non coupé (repris par la tâche horodater_en_attente)")
 
@@ -167,17 +170,18 @@ def _apres_validation() -> None:
 # --- Checkpoints ----------------------------------------------------------------------------------
 
 
-def signer_note(corps: str) -> str:
+def signer_note(corps: str, nom: str | None = None) -> str:
     """Signed-note format: body, blank line, "— <name> base64(key id ‖ Ed25519 signature)"."""
     cle = conf.cle_journal()
-    nom = conf.origine()
+    nom = nom or origine_journal()
     publique = cle.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     signature = cle.sign(corps.encode())
     return f"{corps}\n— {nom} {base64.b64encode(id_cle(nom, publique) + signature).decode()}\n"
 
 
 def couper_point_de_controle() -> PointDeControle | None:
-    """Sign the current tree head, unless the latest checkpoint already has this size."""
+    """Sign the current tree head, unless the latest checkpoint already has this size. Raises
+    repere.SignatureRefusee when that would fork the log (see repere.py)."""
     with transaction.atomic():
         journal = _verrouiller_journal()
         if journal.taille == 0:
@@ -185,16 +189,115 @@ def couper_point_de_controle() -> PointDeControle | None:
         dernier = PointDeControle.objects.order_by("-taille").first()
         if dernier is not None and dernier.taille >= journal.taille:
             return dernier
-        racine = merkle.racine_frontiere(_frontiere(journal))
+        origine = _origine_verrouillee(journal)
+        tete = merkle.racine_frontiere(_frontiere(journal))
+        # Never sign over a history this copy does not have (issue 33 item 3): the mark, outside
+        # the database, is checked and moved before the checkpoint can be published.
+        repere.avancer(origine, journal.taille, tete, racine)
         le = maintenant()
-        corps = f"{conf.origine()}\n{journal.taille}\n{base64.b64encode(racine).decode()}\nhorodatage {_horodatage_iso(le)}\n"
-        return PointDeControle.objects.create(taille=journal.taille, racine=racine, note=signer_note(corps), cree_le=le)
+        corps = f"{origine}\n{journal.taille}\n{base64.b64encode(tete).decode()}\nhorodatage {_horodatage_iso(le)}\n"
+        return PointDeControle.objects.create(taille=journal.taille, racine=tete, note=signer_note(corps, origine), cree_le=le)
+
+
+# --- The log's name (issue 17 item 4) -----------------------------------------------------------
+
+_NOM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/\-]{0,199}$")  # a signed-note key name: no space, no "+"
+TYPE_CHANGEMENT_ORIGINE = "preuves.changement_origine"
+
+
+def origine_journal() -> str:
+    """The log's name: the one stored with it; before its first checkpoint, the configured one."""
+    return Journal.objects.filter(pk=1).values_list("origine", flat=True).first() or conf.origine()
+
+
+def _origine_verrouillee(journal: Journal) -> str:
+    """Inside the journal lock: the stored name (stored now on first use), and the current key
+    recorded under it. A configured name that differs is not followed: renaming is a rotation."""
+    if not journal.origine:
+        journal.origine = conf.origine()
+        journal.save(update_fields=["origine"])
+    elif (configuree := conf.origine_configuree()) and configuree != journal.origine:
+        logger.warning(
+            "preuves: JUSTEXPERT_PREUVES_ORIGINE=%s ignored, the log is named %s (manage.py changer_origine_journal renames it)",
+            configuree,
+            journal.origine,
+        )
+    _enregistrer_cle(journal.origine, journal.taille)
+    return journal.origine
+
+
+def _enregistrer_cle(origine: str, taille: int) -> None:
+    publique = conf.cle_publique_journal()
+    if not CleJournal.objects.filter(origine=origine, cle_publique=publique).exists():
+        CleJournal.objects.create(origine=origine, cle_publique=publique, premiere_taille=taille, cree_le=maintenant())
+
+
+def noms_du_journal() -> set[str]:
+    """Every name this log has signed under (stored with the log and its keys)."""
+    noms = set(CleJournal.objects.values_list("origine", flat=True))
+    noms.add(origine_journal())
+    return noms
+
+
+def verifier_note_du_journal(note: str, noms: set[str] | None = None, cles: list[bytes] | None = None) -> PointSigne:
+    """The checkpoint of a note signed by this log: under one of its names, by the current key or a
+    retired one (both from the configuration, never from the database). Raises PreuveInvalide."""
+    nom = lire_point_de_controle(note).origine
+    if nom not in (noms if noms is not None else noms_du_journal()):
+        raise PreuveInvalide(f"point de contrôle au nom d'un autre journal (« {nom} »)")
+    erreur: PreuveInvalide | None = None
+    for cle in cles if cles is not None else conf.cles_publiques_verification():
+        try:
+            return verifier_note(note, nom, cle)
+        except PreuveInvalide as exc:
+            erreur = erreur or exc
+    assert erreur is not None
+    raise erreur
+
+
+def changer_origine(nouvelle: str) -> Evenement:
+    """Rename the log, explicitly (``manage.py changer_origine_journal``). Checkpoints already signed
+    keep their name and stay verifiable; the rename is itself an event, whose checkpoint is the
+    first under the new name. Returns that event."""
+    if not _NOM.match(nouvelle):
+        raise EvenementInvalide(
+            "nom de journal invalide : un hôte et un chemin, sans espace ni « + » (ex. justexpert.example/preuves)"
+        )
+    with transaction.atomic():
+        journal = _verrouiller_journal()
+        ancienne = _origine_verrouillee(journal)
+        if nouvelle == ancienne:
+            raise EvenementInvalide(f"le journal s'appelle déjà « {nouvelle} »")
+        journal.origine = nouvelle
+        journal.save(update_fields=["origine"])
+        _enregistrer_cle(nouvelle, journal.taille)
+        return enregistrer(
+            TYPE_CHANGEMENT_ORIGINE,
+            acteur_ref="systeme",
+            objet_ref=hashlib.sha256(nouvelle.encode()).hexdigest(),
+            details={"ancienne": hashlib.sha256(ancienne.encode()).hexdigest()},
+        )
+
+
+def signature_bloquee() -> str | None:
+    """Why the next checkpoint would not be signed (it would fork the log: repere.py), or None.
+    For the health checks: a copy restored without its log's history says so here."""
+    taille = taille_journal()
+    if taille == 0:
+        return None
+    try:
+        repere.controler(origine_journal(), taille, racine(taille), racine)
+    except repere.SignatureRefusee as exc:
+        return str(exc)
+    except LookupError:
+        return "nœud manquant dans le journal"
+    return None
 
 
 def horodater_point(point: PointDeControle) -> bool:
     """Ask the authority for a token over the note; on failure leave it pending for the retry task."""
     try:
-        jeton = horodatage.horodater(point.note.encode())
+        jeton = horodatage.horodater(point.note.encode(), pas_avant=point.cree_le)
     except horodatage.HorodatageIndisponible as exc:
         PointDeControle.objects.filter(pk=point.pk).update(tentatives=point.tentatives + 1, derniere_erreur=str(exc)[:300])
         logger.warning("preuves: horodatage en attente pour le point de contrôle %s : %s", point.taille, exc)
@@ -215,7 +318,10 @@ def horodater_point(point: PointDeControle) -> bool:
 def horodater_en_attente() -> int:
     """Retry: cut a checkpoint if events are not covered, then timestamp pending checkpoints in
     order, stopping at the first failure. Returns how many were timestamped."""
-    couper_point_de_controle()
+    try:
+        couper_point_de_controle()
+    except repere.SignatureRefusee as exc:
+        logger.error("preuves: point de contrôle refusé : %s", exc)
     faits = 0
     for point in PointDeControle.objects.filter(statut=StatutHorodatage.EN_ATTENTE).order_by("taille"):
         if not horodater_point(point):
@@ -278,15 +384,26 @@ def b64(valeur: bytes | memoryview | None) -> str:
 
 
 def description_point(point: PointDeControle) -> dict:
+    """The checkpoint as a receipt shows it: its name read from its own note, and the configured
+    key (current or retired) that signed it, so a receipt for an old event verifies after a
+    rotation of the key or of the name."""
+    nom = point.note.split("\n", 1)[0]
     publique = conf.cle_publique_journal()
+    for cle in conf.cles_publiques_verification():
+        try:
+            verifier_note(point.note, nom, cle)
+        except PreuveInvalide:
+            continue
+        publique = cle
+        break
     return {
         "taille": point.taille,
         "racine": b64(point.racine),
         "note": point.note,
-        "nom_cle": conf.origine(),
+        "nom_cle": nom,
         "cle_publique": b64(publique),
         "empreinte_cle": empreinte_cle(publique),
-        "cle_verification": cle_verification(conf.origine(), publique),
+        "cle_verification": cle_verification(nom, publique),
     }
 
 
@@ -306,7 +423,9 @@ def description_horodatage(point: PointDeControle | None) -> dict:
 
 
 def accuse(evenement: Evenement) -> dict:
-    """The JSON receipt of an event (docs/preuves.md). Serve it only after the owner's checks."""
+    """The JSON receipt of an event (docs/preuves.md). Serve it only after the owner's checks.
+    Everything about the event comes from its leaf bytes (the copied columns are for queries);
+    the inclusion proof then shows whether that leaf is the one the log signed."""
     feuille = bytes(evenement.feuille)
     point = point_pour(evenement)
     return {
@@ -314,7 +433,7 @@ def accuse(evenement: Evenement) -> dict:
         "evenement": json.loads(feuille),
         "feuille": b64(feuille),
         "index": evenement.index,
-        "hash_feuille": bytes(evenement.hash_feuille).hex(),
+        "hash_feuille": merkle.hash_feuille(feuille).hex(),
         "preuve_inclusion": [b64(p) for p in preuve_inclusion(evenement.index, point.taille)] if point else [],
         "point_de_controle": description_point(point) if point else None,
         "horodatage": description_horodatage(point),
@@ -356,8 +475,9 @@ def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ig
     whether the checkpoint is the one this platform published."""
     from .verificateur import verifier_accuse
 
-    ac = conf.tsa_ac() if conf.tsa_url() else [conf.tsa_integree().ac.public_bytes(serialization.Encoding.DER)]
-    rapport = verifier_accuse(contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=ac)
+    rapport = verifier_accuse(
+        contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=conf.tsa_racines()
+    )
     point = contenu.get("point_de_controle") if isinstance(contenu, dict) else None
     if isinstance(point, dict) and isinstance(point.get("taille"), int):
         publie = PointDeControle.objects.filter(taille=point["taille"]).values_list("note", flat=True).first()
@@ -397,10 +517,3 @@ def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyp
         )
 
     return journal
-
-
-def destructions_depuis(index: int) -> list[str]:
-    """UUIDs of the documents whose destruction was logged at or after leaf ``index``."""
-    return list(
-        Evenement.objects.filter(type=TYPE_DESTRUCTION, index__gte=index).order_by("index").values_list("objet_ref", flat=True)
-    )

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Offline verifier of Justexpert receipts ("accusés"): needs only `cryptography` and `asn1crypto`.
+"""Offline verifier of Justexpert receipts ("accusés"): needs only `cryptography` (45 or later) and
+`asn1crypto`.
 
 This file is the whole verifier; `tools/verifier_accuse.py` is a byte-for-byte copy that anyone
 can download and run (tests/preuves/test_verificateur.py checks that the two stay identical), and
@@ -7,18 +8,27 @@ the platform's own checks (vector tests, timestamp token checks, the page "Véri
 import it from here, so there is one implementation only.
 
 What it protects against: a receipt whose event, leaf, inclusion proof, checkpoint, signature or
-timestamp token was altered, or a document that is not the one recorded. Each check is reported
-in plain French as proven or not proven.
+timestamp token was altered, or a document that is not the one recorded; a timestamp token whose
+certificate does not chain to the authority you trust through real CAs (the certification path
+is built and checked by cryptography's path validator, `cryptography.x509.verification`: cA and
+keyCertSign on every issuer, path length, validity of every certificate, extended key usage
+timeStamping alone and critical on the signer); a token dated before the checkpoint it is over.
+Each check is reported in plain French as proven or not proven. Every statement comes from
+signed material (leaf, signed note, token); the receipt's unsigned labels ("autorite",
+"qualifie", "date") are not believed.
 
 What it does not do: decide whether the log's public key and the timestamp authority are the ones
 you trust. The receipt carries both; compare the key fingerprint with the one the platform
-publishes (`--cle`), and give the authority's root certificate (`--ac`) to check its chain.
-Without a checkpoint kept by a third party, it cannot prove the log was not rewritten later
-(`manage.py verifier_journal --temoin` does that on the platform side).
+publishes (`--cle`), and give the authority's root certificate (`--ac`) to check its chain. The
+chain is validated at the token's time (genTime): offline, it is the only time there is; the
+platform validated it against its own clock when the token arrived. Whether an authority is
+qualified (eIDAS) is a fact of the EU trusted lists, not of the token. Without a checkpoint kept
+by a third party, it cannot prove the log was not rewritten later (`manage.py verifier_journal
+--temoin` does that on the platform side).
 
 Usage: python verifier_accuse.py ACCUSE.json [--document FICHIER] [--cle CLE] [--ac AC.pem]
-Exit status: 0 everything proven, 1 a check failed, 2 unreadable input, 3 proven except the
-certain date (timestamp pending).
+Exit status: 0 everything proven (or nothing false), 1 a check failed, 2 unreadable input,
+3 proven except the certain date (timestamp pending).
 """
 
 from __future__ import annotations
@@ -39,6 +49,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
+
+try:
+    from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
+except ImportError:  # pragma: no cover (the platform pins a recent cryptography)
+    raise ImportError("verifier_accuse.py a besoin de cryptography 45 ou plus récent : pip install -U cryptography") from None
 
 FORMAT_ACCUSE = "justexpert-accuse/1"
 TAILLE_HASH = 32
@@ -216,13 +231,25 @@ _HASHES: dict[str, type[hashes.SHA256] | type[hashes.SHA384] | type[hashes.SHA51
     "sha512": hashes.SHA512,
 }
 
+# Policy OID of Justexpert's built-in development authority (never qualified).
+POLITIQUE_INTEGREE = "1.3.6.1.4.1.58279.1.1"
+POLITIQUES_CONNUES = {
+    POLITIQUE_INTEGREE: "autorité intégrée de développement de Justexpert",
+    "0.4.0.2023.1.1": "ETSI EN 319 421, « best practices time-stamp policy »",
+}
+PROFONDEUR_MAX = 8
+
 
 @dataclass(frozen=True)
 class Horodatage:
     date: dt.datetime
-    autorite: str
+    autorite: str  # the signing certificate's subject (signed material, not a label)
     nonce: int | None
     numero: int
+    politique: str = ""  # TSTInfo policy OID
+    precision: dt.timedelta | None = None  # TSTInfo accuracy, when given
+    chemin: tuple[str, ...] = ()  # subjects of the validated path (leaf to root), when roots were given
+    chemin_valide_le: dt.datetime | None = None  # the time the path was validated at
 
 
 def _charger_certificats(jeton: cms.SignedData, autres: list[bytes]) -> list[x509.Certificate]:
@@ -232,18 +259,33 @@ def _charger_certificats(jeton: cms.SignedData, autres: list[bytes]) -> list[x50
     return certificats + [x509.load_der_x509_certificate(der) for der in autres]
 
 
+def _precision(tst: tsp.TSTInfo) -> dt.timedelta | None:
+    precision = tst["accuracy"].native if tst["accuracy"] else None
+    if not precision:
+        return None
+    return dt.timedelta(
+        seconds=precision.get("seconds") or 0,
+        milliseconds=precision.get("millis") or 0,
+        microseconds=precision.get("micros") or 0,
+    )
+
+
 def verifier_jeton(
     jeton_der: bytes,
-    donnees: bytes,
+    donnees: bytes | None,
     *,
     nonce: int | None = None,
     certificats: list[bytes] | None = None,
     ac: list[bytes] | None = None,
+    moment: dt.datetime | None = None,
+    empreinte: bytes | None = None,
 ) -> Horodatage:
-    """RFC 3161 §2.4.2 checks of a TimeStampToken over `donnees`: message imprint, nonce (when
-    given), CMS signature, signer certificate (extended key usage timeStamping only and critical,
-    valid at genTime, matched by the ESS signing-certificate attribute) and, when `ac` (DER root
-    certificates) is given, the chain up to one of them."""
+    """RFC 3161 §2.4.2 checks of a TimeStampToken over `donnees` (or over the digest `empreinte`):
+    message imprint, nonce (when given), CMS signature, signer certificate (extended key usage
+    timeStamping only and critical, valid at genTime, matched by the ESS signing-certificate
+    attribute) and, when `ac` (DER root certificates) is given, a certification path from the
+    signer to one of them validated by cryptography's path validator (x509.verification) at
+    `moment` (default: the token's genTime, the only time an offline verifier has)."""
     try:
         info = cms.ContentInfo.load(jeton_der)
         if info["content_type"].native != "signed_data":
@@ -254,13 +296,15 @@ def verifier_jeton(
             raise PreuveInvalide("le jeton ne contient pas d'information d'horodatage")
         tst_der = contenu["content"].contents
         tst = tsp.TSTInfo.load(tst_der)
-        empreinte = tst["message_imprint"]
-        algo = empreinte["hash_algorithm"]["algorithm"].native
+        imprint = tst["message_imprint"]
+        algo = imprint["hash_algorithm"]["algorithm"].native
         if algo not in _HASHES:
             raise PreuveInvalide(f"algorithme d'empreinte non accepté : {algo}")
-        h = hashes.Hash(_HASHES[algo]())
-        h.update(donnees)
-        if empreinte["hashed_message"].native != h.finalize():
+        if empreinte is None:
+            h = hashes.Hash(_HASHES[algo]())
+            h.update(donnees or b"")
+            empreinte = h.finalize()
+        if imprint["hashed_message"].native != empreinte:
             raise PreuveInvalide("le jeton d'horodatage porte sur d'autres données")
         if nonce is not None and tst["nonce"].native != nonce:
             raise PreuveInvalide("le nonce du jeton ne correspond pas à la demande")
@@ -295,16 +339,29 @@ def verifier_jeton(
         attrs_der = signataire["signed_attrs"].dump()
         attrs_der = b"\x31" + attrs_der[1:]  # signed over the DER SET OF, not the [0] tag (RFC 5652 §5.4)
         _verifier_signature(cert, signataire["signature"].native, attrs_der, _HASHES[algo_signature]())
+        politique = tst["policy"].dotted
+        precision = _precision(tst)
     except PreuveInvalide:
         raise
     except Exception as exc:  # any parsing failure of untrusted bytes is a refusal, never a crash
         raise PreuveInvalide(f"jeton d'horodatage illisible ({type(exc).__name__})") from None
     if not cert.not_valid_before_utc <= date <= cert.not_valid_after_utc:
         raise PreuveInvalide("le certificat de l'autorité n'était pas valide à la date du jeton")
+    chemin: tuple[str, ...] = ()
+    valide_le = None
     if ac is not None:
-        _verifier_chaine(cert, certs, [x509.load_der_x509_certificate(d) for d in ac])
+        valide_le = moment or date
+        racines = [x509.load_der_x509_certificate(d) for d in ac]
+        chemin = tuple(c.subject.rfc4514_string() for c in valider_chemin_horodatage(cert, certs, racines, valide_le))
     return Horodatage(
-        date=date, autorite=cert.subject.rfc4514_string(), nonce=tst["nonce"].native, numero=tst["serial_number"].native
+        date=date,
+        autorite=cert.subject.rfc4514_string(),
+        nonce=tst["nonce"].native,
+        numero=tst["serial_number"].native,
+        politique=politique,
+        precision=precision,
+        chemin=chemin,
+        chemin_valide_le=valide_le,
     )
 
 
@@ -342,25 +399,82 @@ def _verifier_signature(cert: x509.Certificate, signature: bytes, donnees: bytes
         raise PreuveInvalide("la signature du jeton d'horodatage est invalide") from None
 
 
-def _verifier_chaine(cert: x509.Certificate, intermediaires: list[x509.Certificate], racines: list[x509.Certificate]) -> None:
-    courant = cert
-    for _ in range(8):
-        for racine in racines:
-            if courant.issuer == racine.subject:
-                try:
-                    courant.verify_directly_issued_by(racine)
-                    return
-                except (ValueError, TypeError, InvalidSignature):
-                    continue
-        parent = next((c for c in intermediaires if c.subject == courant.issuer and c != courant), None)
-        if parent is None:
-            break
-        try:
-            courant.verify_directly_issued_by(parent)
-        except (ValueError, TypeError, InvalidSignature):
-            break
-        courant = parent
-    raise PreuveInvalide("le certificat de l'autorité d'horodatage ne remonte pas à l'autorité de confiance donnée")
+# Path validation is cryptography's (x509.verification: chain building, signatures, validity of
+# every certificate at the given time, cA and path length from basicConstraints, unknown critical
+# extensions refused). What is ours is only the policy, RFC 5280 §4.2.1 and RFC 3161 §2.3:
+# every issuer asserts cA and keyCertSign; the signer has extendedKeyUsage timeStamping alone,
+# marked critical, and is no CA.
+
+
+def _usage_emetteur(_politique: object, _cert: x509.Certificate, usage: x509.KeyUsage) -> None:
+    if not usage.key_cert_sign:
+        raise ValueError("un émetteur doit avoir l'usage keyCertSign (RFC 5280 §4.2.1.3)")
+
+
+def _usage_etendu_emetteur(_politique: object, _cert: x509.Certificate, usage: x509.ExtendedKeyUsage | None) -> None:
+    if usage is not None and not {ExtendedKeyUsageOID.TIME_STAMPING, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(usage):
+        raise ValueError("un émetteur restreint à d'autres usages ne peut pas certifier une autorité d'horodatage")
+
+
+def _usage_etendu_horodatage(_politique: object, _cert: x509.Certificate, usage: x509.ExtendedKeyUsage) -> None:
+    if list(usage) != [ExtendedKeyUsageOID.TIME_STAMPING]:
+        raise ValueError("l'usage étendu doit être timeStamping seul (RFC 3161 §2.3)")
+
+
+def _contraintes_horodatage(_politique: object, _cert: x509.Certificate, contraintes: x509.BasicConstraints | None) -> None:
+    if contraintes is not None and contraintes.ca:
+        raise ValueError("le certificat d'une autorité d'horodatage ne peut pas être une AC")
+
+
+def _usage_horodatage(_politique: object, _cert: x509.Certificate, usage: x509.KeyUsage | None) -> None:
+    if usage is not None and not (usage.digital_signature or usage.content_commitment):
+        raise ValueError("l'usage de clé doit permettre la signature (digitalSignature ou nonRepudiation)")
+
+
+def valider_chemin_horodatage(
+    cert: x509.Certificate, autres: list[x509.Certificate], racines: list[x509.Certificate], moment: dt.datetime
+) -> list[x509.Certificate]:
+    """The validated path from the timestamping certificate `cert` to one of `racines`, at `moment`
+    (intermediates taken from `autres`), or PreuveInvalide saying why not."""
+    if not racines:
+        raise PreuveInvalide("aucune autorité de confiance n'est donnée pour l'horodatage")
+    critique, indifferent = Criticality.CRITICAL, Criticality.AGNOSTIC
+    politique_ac = (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.BasicConstraints, indifferent, None)
+        .require_present(x509.KeyUsage, indifferent, _usage_emetteur)
+        .may_be_present(x509.ExtendedKeyUsage, indifferent, _usage_etendu_emetteur)
+    )
+    politique_horodatage = (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.ExtendedKeyUsage, critique, _usage_etendu_horodatage)
+        .may_be_present(x509.BasicConstraints, indifferent, _contraintes_horodatage)
+        .may_be_present(x509.KeyUsage, indifferent, _usage_horodatage)
+    )
+    verificateur = (
+        PolicyBuilder()
+        .store(Store(racines))
+        .time(moment)
+        .max_chain_depth(PROFONDEUR_MAX)
+        .extension_policies(ca_policy=politique_ac, ee_policy=politique_horodatage)
+        .build_client_verifier()
+    )
+    try:
+        return verificateur.verify(cert, [c for c in autres if c != cert]).chain
+    except VerificationError as exc:
+        date = moment.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M:%S UTC")
+        raise PreuveInvalide(
+            f"le certificat de l'autorité d'horodatage ne remonte pas, par un chemin valide le {date}, "
+            f"à l'autorité de confiance donnée ({_raison(exc)})"
+        ) from None
+
+
+def _raison(exc: Exception) -> str:
+    """The validator's reason, without the certificate dump it appends."""
+    texte = str(exc).split(" (encountered processing", 1)[0]
+    for prefixe in ("validation failed: ", "candidates exhausted: ", "Python extension validator failed: ValueError: "):
+        texte = texte.removeprefix(prefixe)
+    return texte
 
 
 # --- Receipts ------------------------------------------------------------------------------------
@@ -493,7 +607,8 @@ def _verifier_accuse(
     if horo.get("statut") != "fait" or not horo.get("jeton"):
         rapport.ajouter(None, "Horodatage en attente : la date certaine n'est pas encore établie.")
         return
-    qualification = "qualifiée" if horo.get("qualifie") else "NON qualifiée"
+    # Only signed material speaks from here: the token (its time, policy and signer certificate).
+    # The receipt's "autorite", "qualifie" and "date" fields are the platform's unsigned labels.
     try:
         resultat = verifier_jeton(
             _b64(horo["jeton"], "horodatage.jeton"),
@@ -505,18 +620,94 @@ def _verifier_accuse(
     except PreuveInvalide as exc:
         rapport.ajouter(False, f"Date certaine non prouvée : {exc}.")
         return
-    date = resultat.date.astimezone(dt.UTC).strftime("%d/%m/%Y à %H:%M:%S UTC")
+    date = _date(resultat.date)
+    politique = POLITIQUES_CONNUES.get(resultat.politique)
     rapport.ajouter(
         True,
-        f"Le point de contrôle existait le {date} : jeton RFC 3161 valide de l'autorité {qualification} « {resultat.autorite} ». "
+        f"Le point de contrôle existait le {date} : jeton RFC 3161 valide, signé par « {resultat.autorite} », "
+        f"politique {resultat.politique}{f' ({politique})' if politique else ''}. "
         "L'événement est donc antérieur ou égal à cette date.",
     )
+    _chronologie(rapport, evenement, cp, resultat)
+    if resultat.politique == POLITIQUE_INTEGREE:
+        rapport.ajouter(True, "Autorité intégrée de développement : cet horodatage n'est PAS qualifié (démonstration).")
+    elif horo.get("qualifie"):
+        rapport.ajouter(
+            None,
+            "L'accusé dit l'autorité qualifiée eIDAS ; le jeton ne le prouve pas (cette mention n'est pas signée) : "
+            f"vérifiez « {resultat.autorite} » dans la liste de confiance de l'Union européenne.",
+        )
     if ac is None:
         rapport.ajouter(
             None, "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac)."
         )
     else:
-        rapport.ajouter(True, "Le certificat de l'autorité d'horodatage remonte à l'autorité de confiance indiquée.")
+        rapport.ajouter(
+            True,
+            "Le certificat de l'autorité d'horodatage remonte à l'autorité de confiance indiquée : chemin "
+            f"« {' » → « '.join(resultat.chemin)} » validé à la date du jeton ({date}), la seule date dont dispose "
+            "un vérificateur hors ligne.",
+        )
+
+
+def _date(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).strftime("%d/%m/%Y à %H:%M:%S UTC")
+
+
+def _instant(texte: object) -> dt.datetime | None:
+    if not isinstance(texte, str):
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(texte)
+    except ValueError:
+        return None
+    return instant if instant.tzinfo is not None else None
+
+
+def heure_du_point(point: PointDeControle) -> dt.datetime | None:
+    """The server time written in a checkpoint's "horodatage <instant>" line (signed with the note)."""
+    for ligne in point.extensions:
+        if ligne.startswith("horodatage "):
+            return _instant(ligne.removeprefix("horodatage "))
+    return None
+
+
+def ecart_admis(resultat: Horodatage) -> dt.timedelta:
+    """How far before the server's time a genuine token may be dated: its stated accuracy, plus one
+    second because genTime may be truncated to the second (RFC 3161 §2.4.2)."""
+    return (resultat.precision or dt.timedelta(0)) + dt.timedelta(seconds=1)
+
+
+def _chronologie(rapport: Rapport, evenement: dict, point: PointDeControle, resultat: Horodatage) -> None:
+    """The event, then its checkpoint, then the token: a token dated before the checkpoint it is
+    over was back-dated, whatever its signature says."""
+    le = _instant(evenement.get("le"))
+    coupe = heure_du_point(point)
+    marge = ecart_admis(resultat)
+    if le is not None and coupe is not None and le > coupe + dt.timedelta(seconds=1):
+        rapport.ajouter(
+            False,
+            f"L'événement ({_date(le)}) est daté d'après le point de contrôle qui le contient ({_date(coupe)}) : "
+            "horloges du serveur incohérentes.",
+        )
+    elif coupe is not None and resultat.date + marge < coupe:
+        rapport.ajouter(
+            False,
+            f"Le jeton ({_date(resultat.date)}) est daté d'avant le point de contrôle qu'il horodate ({_date(coupe)}) : "
+            "jeton antidaté ou horloges incohérentes.",
+        )
+    elif le is not None and resultat.date + marge < le:
+        rapport.ajouter(
+            False,
+            f"Le jeton ({_date(resultat.date)}) est daté d'avant l'événement ({_date(le)}) : jeton antidaté ou horloges incohérentes.",
+        )
+    else:
+        rapport.ajouter(
+            True,
+            "Chronologie cohérente : événement enregistré le "
+            f"{_date(le) if le else '?'} (heure du serveur), point de contrôle coupé le {_date(coupe) if coupe else '?'}, "
+            f"jeton du {_date(resultat.date)}.",
+        )
 
 
 def _sha256_fichier(chemin: str) -> str:
@@ -534,11 +725,17 @@ def _lire_pem(chemin: str) -> list[bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Vérifie hors ligne un accusé Justexpert.")
+    parser = argparse.ArgumentParser(
+        description="Vérifie hors ligne un accusé Justexpert (nécessite cryptography ≥ 45 et asn1crypto)."
+    )
     parser.add_argument("accuse", help="fichier JSON de l'accusé")
     parser.add_argument("--document", help="le document concerné, pour vérifier son empreinte")
     parser.add_argument("--cle", help="clé publique du journal publiée par la plateforme (base64)")
-    parser.add_argument("--ac", help="certificat(s) racine de l'autorité d'horodatage de confiance (PEM)")
+    parser.add_argument(
+        "--ac",
+        help="certificat(s) racine de l'autorité d'horodatage de confiance (PEM) ; le chemin de certification est "
+        "validé à la date du jeton",
+    )
     args = parser.parse_args(argv)
     try:
         with open(args.accuse, "rb") as fichier:

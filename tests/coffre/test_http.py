@@ -18,7 +18,7 @@ from django.urls import URLPattern, reverse
 from justexpert.coffre import urls as coffre_urls
 from justexpert.coffre.models import Document
 
-from .conftest import fichiers_sous, pdf
+from .conftest import SEGMENT, fichiers_sous, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +215,30 @@ def test_destroyed_document_answers_410(client_expert, journal):
     reponse = telecharger(client_expert, Document.objects.get())
     assert reponse.status_code == 410
     assert "détruit" in reponse.content.decode()
+
+
+def _abimer_segment(coffre_isole, document: Document, index: int) -> None:
+    """Flip one ciphertext byte inside segment ``index`` of the stored object."""
+    from justexpert.coffre.chiffrement import SURCOUT_SEGMENT, TAILLE_ENTETE
+
+    (objet,) = [p for p in fichiers_sous(coffre_isole / "coffre" / "objets")]
+    brut = bytearray(objet.read_bytes())
+    brut[TAILLE_ENTETE + index * (SEGMENT + SURCOUT_SEGMENT) + 20] ^= 0x01
+    objet.write_bytes(bytes(brut))
+
+
+def test_range_request_into_a_damaged_segment_answers_503_in_french(client_expert, coffre_isole):
+    """Issue 17 item 8: the seekable reader raised ObjetCorrompu, not caught: a 500."""
+    contenu = pdf(os.urandom(5 * SEGMENT))
+    envoyer_brut(client_expert, contenu, "a.pdf")
+    document = Document.objects.get()
+    _abimer_segment(coffre_isole, document, 3)
+    reponse = telecharger(client_expert, document, Range=f"bytes={3 * SEGMENT + 10}-{3 * SEGMENT + 99}")
+    assert reponse.status_code == 503
+    assert reponse.content.decode() == "Ce document est momentanément illisible. L'équipe technique a été prévenue."
+    # Ranges in intact segments still read; the whole download refuses to end cleanly (see
+    # tests/coffre/test_pannes.py for what a client of a real server sees).
+    assert corps(telecharger(client_expert, document, Range="bytes=0-99")) == contenu[:100]
 
 
 def test_page_loads_progress_script_with_nonce_and_no_inline_script(client_expert):

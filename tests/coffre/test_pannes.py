@@ -76,6 +76,54 @@ def test_worker_killed_mid_upload_leaves_nothing_after_cleanup(tmp_path):
     assert len(fichiers(dossier / "coffre" / "objets")) == 1
 
 
+def _get(port: int, chemin: str, session: str, **entetes: str) -> http.client.HTTPResponse:
+    connexion = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connexion.request("GET", chemin, headers={"Cookie": f"sessionid={session}", **entetes})
+    return connexion.getresponse()
+
+
+def test_damaged_segment_what_a_client_of_a_real_server_sees(tmp_path):
+    """Issue 17 item 8. A range inside a damaged segment: 503 in French. A full download whose
+    *later* segment is damaged: the status (200) and Content-Length are already sent when the
+    damage is found, so the server cuts the connection; the client gets fewer bytes than announced
+    (http.client: IncompleteRead; curl: "transfer closed with … bytes remaining"; a browser: a
+    failed download), never a complete-looking file."""
+    from justexpert.coffre.chiffrement import SURCOUT_SEGMENT, TAILLE_ENTETE
+
+    segment = 4096
+    dossier = tmp_path / "serveur"
+    env = {**environnement(dossier, f"sqlite:///{tmp_path / 'db.sqlite3'}"), "JUSTEXPERT_COFFRE_SEGMENT": str(segment)}
+    session = preparer(env)
+    serveur = Serveur(env)
+    try:
+        contenu = pdf(os.urandom(20 * segment))
+        connexion = commencer_envoi(serveur.port, session, "a.pdf", len(contenu))
+        connexion.send(contenu)
+        reponse = connexion.getresponse()
+        assert reponse.status == 201
+        document = json.loads(reponse.read())["uuid"]
+        connexion.close()
+        (objet,) = fichiers(dossier / "coffre" / "objets")
+        brut = bytearray(objet.read_bytes())
+        brut[TAILLE_ENTETE + 12 * (segment + SURCOUT_SEGMENT) + 20] ^= 0x01
+        objet.write_bytes(bytes(brut))
+        chemin = f"/coffre/{document}/telecharger/"
+
+        reponse = _get(serveur.port, chemin, session, Range=f"bytes={12 * segment}-{12 * segment + 99}")
+        assert reponse.status == 503
+        assert reponse.read().decode() == "Ce document est momentanément illisible. L'équipe technique a été prévenue."
+
+        reponse = _get(serveur.port, chemin, session)
+        assert reponse.status == 200
+        assert reponse.getheader("Content-Length") == str(len(contenu))
+        with pytest.raises(http.client.IncompleteRead) as coupe:
+            reponse.read()
+        assert len(coupe.value.partial) <= 12 * segment
+        assert coupe.value.partial == contenu[: len(coupe.value.partial)]
+    finally:
+        serveur.arreter()
+
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 

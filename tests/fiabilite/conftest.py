@@ -171,7 +171,12 @@ def nouvelle_instance(modele: Modele, dossier: Path, database_url: str | None = 
     """A copy of the prepared instance: its data folder (keys of the built-in authority) and its
     database, unless ``database_url`` names another, already migrated and prepared, one."""
     shutil.copytree(modele.dossier, dossier)
-    env = {**modele.env, "JUSTEXPERT_DATA_DIR": str(dossier), **extra}
+    env = {
+        **modele.env,
+        "JUSTEXPERT_DATA_DIR": str(dossier),
+        "JUSTEXPERT_PREUVES_REPERE": str(dossier / "preuves-repere.json"),
+        **extra,
+    }
     bases = []
     if database_url is not None:
         env["DATABASE_URL"] = database_url

@@ -135,9 +135,10 @@ def autorite_http():
     fil.join()
 
 
-def test_client_gets_a_checked_token_from_a_configured_authority(settings, autorite_http):
-    conf.tsa_integree()  # generated before the request
+def test_client_gets_a_checked_token_from_a_configured_authority(settings, autorite_http, monkeypatch):
+    racine = conf.tsa_integree().ac.public_bytes(serialization.Encoding.PEM)  # generated before the request
     settings.TSA_URL = autorite_http
+    monkeypatch.setenv("JUSTEXPERT_TSA_AC", racine.decode())
     jeton = horodatage.horodater(DONNEES)
     assert jeton.autorite == "127.0.0.1:" + autorite_http.split(":")[2].split("/")[0]
     verifier_jeton(jeton.der, DONNEES, nonce=jeton.nonce)

@@ -68,6 +68,7 @@ def test_receipt_pdf_is_sealed_carries_the_json_receipt_and_the_human_lines(cons
     assert joint["index"] == evenement.index and joint["format"] == "justexpert-accuse/1"
     texte = _texte(contenu)
     assert "Accusé de dépôt" in texte and "RG 24/01234" in texte and "Date certaine" in texte
+    assert "non qualifiée" in texte  # read from the token: the built-in authority's policy
 
 
 def _texte(contenu: bytes) -> str:
@@ -98,3 +99,26 @@ def test_built_in_authority_answers_rfc3161_over_http_only_without_external_auth
     assert client.get(url).status_code == 405
     settings.TSA_URL = "https://tsa.example/"
     assert client.post(url, corps, content_type="application/timestamp-query").status_code == 404
+
+
+def test_seal_keys_are_private_from_creation_even_if_interrupted_before_any_chmod(tmp_path, monkeypatch):
+    """Issue 17 item 9: the keys are created 0600, not written with the umask then chmod-ed (a
+    crash, or a reader, between the two would find them world-readable)."""
+    import os
+    from pathlib import Path
+
+    from cryptography import x509
+
+    monkeypatch.setattr(Path, "chmod", lambda *a, **k: None)
+    monkeypatch.setattr(os, "chmod", lambda *a, **k: None)
+    ancien = os.umask(0o022)
+    try:
+        sceau._generer_sceau(tmp_path)
+        sceau._crl_developpement(tmp_path, x509.load_pem_x509_certificates((tmp_path / "sceau-ac.pem").read_bytes())[0])
+    finally:
+        os.umask(ancien)
+    ecrits = sorted(p.name for p in tmp_path.iterdir())
+    assert {"sceau-cle.pem", "sceau-ac-cle.pem", "sceau-certificats.pem", "sceau-ac.crl"} <= set(ecrits)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    for chemin in tmp_path.iterdir():
+        assert chemin.stat().st_mode & 0o077 == 0, f"{chemin.name} is readable by others"

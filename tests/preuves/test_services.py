@@ -103,7 +103,7 @@ def test_receipt_proves_event_document_and_date(consigner):
     assert accuse["point_de_controle"]["taille"] == 1
     rapport = verifier_accuse(json.loads(json.dumps(accuse)), document_sha256=hashlib.sha256(b"rapport").hexdigest())
     assert rapport.valide, rapport.texte()
-    assert "NON qualifiée" in rapport.texte()
+    assert "horodatage n'est PAS qualifié" in rapport.texte()
     autre = verifier_accuse(accuse, document_sha256=hashlib.sha256(b"autre").hexdigest())
     assert not autre.valide
     assert "n'est PAS celui de l'événement" in autre.texte()

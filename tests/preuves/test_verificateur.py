@@ -90,3 +90,28 @@ def test_tool_refuses_a_file_that_is_not_a_receipt(tmp_path):
     )
     assert resultat.returncode == 2
     assert "JSON" in resultat.stderr
+
+
+def test_unsigned_receipt_fields_are_not_shown_as_proven(tmp_path, consigner):
+    """Issue 17 item 6: "qualifie", "autorite" and "date" are covered by no signature; the tool
+    speaks from the token only (its signer's certificate, its policy, its time)."""
+    (evenement,) = consigner()
+    accuse = services.accuse(evenement)
+    (tmp_path / "ac.pem").write_bytes(conf.tsa_integree().ac.public_bytes(serialization.Encoding.PEM))
+    vrai = _outil(tmp_path, accuse, "--ac", str(tmp_path / "ac.pem"))
+    faux = {
+        **accuse,
+        "horodatage": {
+            **accuse["horodatage"],
+            "qualifie": True,
+            "autorite": "Prestataire qualifié eIDAS",
+            "date": "2020-01-01T00:00:00Z",
+        },
+    }
+    resultat = _outil(tmp_path, faux, "--ac", str(tmp_path / "ac.pem"))
+    assert resultat.returncode == vrai.returncode == 0
+    assert "autorité qualifiée" not in resultat.stdout
+    assert "Prestataire qualifié eIDAS" not in resultat.stdout and "2020" not in resultat.stdout
+    assert "signé par « CN=Autorité d'horodatage intégrée (non qualifiée)" in resultat.stdout
+    assert "Autorité intégrée de développement : cet horodatage n'est PAS qualifié" in resultat.stdout
+    assert "Chronologie cohérente" in resultat.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,9 +82,9 @@ def test_verify_page_is_public_and_proves_a_good_receipt(client, consigner):
     assert client.get("/preuves/verifier/").status_code == 200
     reponse = _deposer(client, json.dumps(services.accuse(evenement)).encode(), b"rapport")
     assert reponse.status_code == 200
-    texte = reponse.content.decode()
+    texte = html.unescape(reponse.content.decode())
     assert "Tout est prouvé." in texte
-    assert "NON qualifiée" in texte
+    assert "horodatage n'est PAS qualifié" in texte
     assert "bien celui publié par cette plateforme" in texte
 
 

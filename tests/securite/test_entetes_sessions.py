@@ -68,8 +68,11 @@ def test_every_crawled_page_has_a_strict_csp_and_only_nonced_scripts(monde):
     assert not problemes, "\n".join(sorted(set(problemes)))
 
 
-def _reglages_production() -> dict:
-    """The security settings production really computes (a subprocess imports its module)."""
+def _reglages_production(dossier: Path) -> dict:
+    """The security settings production really computes (a subprocess imports its module, with a
+    complete production environment: tests/test_settings.py)."""
+    from tests.test_settings import environnement_complet
+
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JUSTEXPERT_"))}
     code = (
         "import json; from django.conf import settings as s; import django; django.setup(); print(json.dumps({k: getattr(s, k)"
@@ -79,6 +82,7 @@ def _reglages_production() -> dict:
     )
     env = {
         **base,
+        **environnement_complet(dossier),
         "DJANGO_SETTINGS_MODULE": "justexpert.settings.production",
         "DJANGO_SECRET_KEY": "k" * 30 + "Zq8#pL2@vX9!mN4$wR7^tY1&uI6*oP3(",
         "DATABASE_URL": "postgres://u@127.0.0.1/x",
@@ -91,8 +95,8 @@ def _reglages_production() -> dict:
     return json.loads(sortie.stdout.strip().splitlines()[-1])
 
 
-def test_production_settings_send_hsts_and_secure_host_only_cookies(db, expert):
-    prod = _reglages_production()
+def test_production_settings_send_hsts_and_secure_host_only_cookies(db, expert, tmp_path):
+    prod = _reglages_production(tmp_path)
     assert prod["SECURE_HSTS_SECONDS"] >= 31536000 and prod["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and prod["SECURE_SSL_REDIRECT"]
     assert prod["SESSION_COOKIE_NAME"].startswith("__Host-") and prod["CSRF_COOKIE_NAME"].startswith("__Host-")
     reglages = {k: v for k, v in prod.items() if k != "SECURE_SSL_REDIRECT"}

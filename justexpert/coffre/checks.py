@@ -1,0 +1,13 @@
+"""`manage.py check --deploy`: coffre's key-encryption keys are an error when missing, whatever the
+settings module (production's refuses to load)."""
+
+from __future__ import annotations
+
+from django.core.checks import Error, Tags, register
+
+from . import conf
+
+
+@register(Tags.security, deploy=True)
+def configuration_production(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    return [Error(probleme, id=f"coffre.E{n:03d}") for n, probleme in enumerate(conf.problemes_production(), start=1)]
