@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from justexpert.lib.env import ConfigurationError, env_int, env_str
+from justexpert.lib.env import ConfigurationError, env_int, env_str, secrets_generes_permis
 
 VAR_CLES = "JUSTEXPERT_COFFRE_CLES"
 VAR_CLE_ACTIVE = "JUSTEXPERT_COFFRE_CLE_ACTIVE"
@@ -133,7 +133,7 @@ def cles() -> tuple[dict[str, bytes], str]:
     valeur = env_str(VAR_CLES)
     if valeur is not None:
         return _cles_environnement(valeur)
-    if not (settings.DEBUG or getattr(settings, "DEMO", False)):
+    if not secrets_generes_permis():
         raise ConfigurationError(f"{VAR_CLES} (or {VAR_CLES}_FILE) must hold the key-encryption keys outside development.")
     return _cles_developpement()
 

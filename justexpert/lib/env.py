@@ -118,3 +118,12 @@ def generated_secret(path: Path, *, nbytes: int = 50) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value)
     return value
+
+
+def secrets_generes_permis() -> bool:
+    """Whether keys and secrets may be generated on first use under DATA_DIR: development and test
+    settings (``SECRETS_GENERES``), debug, or the demonstration. Production reads them from the
+    environment and refuses to start without them."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "SECRETS_GENERES", False) or settings.DEBUG or getattr(settings, "DEMO", False))

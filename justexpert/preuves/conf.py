@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
-from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str
+from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str, secrets_generes_permis
 from justexpert.lib.fichiers import ecrire_prive
 
 from . import repere
@@ -136,7 +136,7 @@ def _secrets() -> Path:
 
 
 def _cles_generees_permises() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "DEMO", False))
+    return secrets_generes_permis()
 
 
 def _ecrire(chemin: Path, contenu: bytes) -> None:

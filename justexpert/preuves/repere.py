@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from justexpert.lib.env import ConfigurationError, env_str
+from justexpert.lib.env import ConfigurationError, env_str, secrets_generes_permis
 from justexpert.lib.fichiers import ecrire_prive
 
 FORMAT = "justexpert-repere/1"
@@ -48,7 +48,7 @@ def chemin() -> Path:
     valeur = env_str("JUSTEXPERT_PREUVES_REPERE")
     if valeur:
         return Path(valeur)
-    if not (settings.DEBUG or getattr(settings, "DEMO", False)):
+    if not secrets_generes_permis():
         raise ConfigurationError("JUSTEXPERT_PREUVES_REPERE must name the file of the evidence log's high-water mark.")
     return Path(settings.DATA_DIR) / "secrets" / "preuves-repere.json"
 

@@ -9,6 +9,8 @@ from .base import DATA_DIR
 # technical pages list every URL pattern, in English): set DJANGO_DEBUG=1 to get them.
 DEBUG = env_bool("DJANGO_DEBUG", False)
 DEMO = env_bool("JUSTEXPERT_DEMO", True)
+# Development keys and secrets are generated under var/ on first use (never in production).
+SECRETS_GENERES = True
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or generated_secret(DATA_DIR / "secrets" / "django_secret_key")
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND") or "justexpert.comptes.courriel.BoiteDemoBackend"
 # Demo accounts have no phone: the second factor is offered, not imposed (see README).

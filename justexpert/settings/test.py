@@ -10,6 +10,7 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 DEMO = True
+SECRETS_GENERES = True
 SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 20  # noqa: S105 (tests only)
 # Each test process gets its own data folder (pytest-xdist runs several).
 DATA_DIR = Path(env_str("JUSTEXPERT_DATA_DIR") or tempfile.mkdtemp(prefix="justexpert-test-"))
