@@ -34,6 +34,6 @@ def echec(erreurs: Mapping[str, Sequence[str]], statut: int) -> JsonResponse:
 def erreurs_de(form: forms.BaseForm) -> dict[str, list[str]]:
     """The form's errors by field name as posted (with its prefix), general ones under ``__all__``."""
     return {
-        (GENERAL if nom == forms.forms.NON_FIELD_ERRORS else form.add_prefix(nom)): list(liste)
+        (GENERAL if nom == NON_FIELD_ERRORS else form.add_prefix(nom)): [str(message) for message in liste]
         for nom, liste in form.errors.items()
     }
