@@ -26,7 +26,8 @@ qualified (eIDAS) is a fact of the EU trusted lists, not of the token. Without a
 by a third party, it cannot prove the log was not rewritten later (`manage.py verifier_journal
 --temoin` does that on the platform side).
 
-Usage: python verifier_accuse.py ACCUSE.json [--document FICHIER] [--cle CLE] [--ac AC.pem]
+Usage: python verifier_accuse.py ACCUSE.pdf|ACCUSE.json [--document FICHIER] [--cle CLE] [--ac AC.pem]
+A PDF accusé carries its JSON as the embedded file « accuse.json »; reading it needs `pypdf`.
 Exit status: 0 everything proven (or nothing false), 1 a check failed, 2 unreadable input,
 3 proven except the certain date (timestamp pending).
 """
@@ -38,6 +39,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -511,8 +513,30 @@ def _b64(valeur: object, nom: str) -> bytes:
         raise PreuveInvalide(f"champ « {nom} » : base64 invalide") from None
 
 
+def _json_du_pdf(pdf: bytes) -> bytes:
+    """The receipt attached to a PDF accusé (its embedded file « accuse.json »), read with the
+    well-kept PDF library pypdf, needed for PDF input only (``pip install pypdf``)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        raise PreuveInvalide(
+            "lire un accusé PDF demande le module pypdf (pip install pypdf), ou donnez le fichier « accuse.json » qu'il contient"
+        ) from None
+    try:
+        pieces = PdfReader(io.BytesIO(pdf)).attachments
+        contenus = pieces.get("accuse.json")
+    except Exception:  # untrusted input: any parse error is "unreadable"
+        raise PreuveInvalide("ce PDF est illisible") from None
+    if not contenus:
+        raise PreuveInvalide("ce PDF ne contient pas d'accusé Justexpert (pièce jointe « accuse.json » absente)")
+    return contenus[0]
+
+
 def lire_accuse(texte: str | bytes) -> dict:
-    """Parse a receipt; raise PreuveInvalide with a French message when it is not one."""
+    """Parse a receipt, given as its JSON or as the PDF accusé that carries it; raise
+    PreuveInvalide with a French message when it is not one."""
+    if isinstance(texte, bytes) and texte.lstrip()[:5] == b"%PDF-":
+        texte = _json_du_pdf(texte)
     try:
         accuse = json.loads(texte)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -728,7 +752,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Vérifie hors ligne un accusé Justexpert (nécessite cryptography ≥ 45 et asn1crypto)."
     )
-    parser.add_argument("accuse", help="fichier JSON de l'accusé")
+    parser.add_argument(
+        "accuse", help="l'accusé : le PDF remis par la plateforme (il contient le JSON ; module pypdf) ou son JSON"
+    )
     parser.add_argument("--document", help="le document concerné, pour vérifier son empreinte")
     parser.add_argument("--cle", help="clé publique du journal publiée par la plateforme (base64)")
     parser.add_argument(

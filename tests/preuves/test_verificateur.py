@@ -21,14 +21,15 @@ def test_tool_is_the_same_file_as_the_module_the_platform_uses():
     assert OUTIL.read_bytes() == SOURCE.read_bytes(), "copier justexpert/preuves/verificateur.py vers tools/verifier_accuse.py"
 
 
-def test_tool_imports_only_the_standard_library_cryptography_and_asn1crypto():
+def test_tool_imports_only_the_standard_library_cryptography_and_asn1crypto_and_pypdf_for_pdf_input():
     modules = set()
     for noeud in ast.walk(ast.parse(OUTIL.read_text())):
         if isinstance(noeud, ast.Import):
             modules |= {a.name.split(".")[0] for a in noeud.names}
         elif isinstance(noeud, ast.ImportFrom) and noeud.module:
             modules.add(noeud.module.split(".")[0])
-    assert modules - set(sys.stdlib_module_names) == {"cryptography", "asn1crypto"}
+    # pypdf only inside the function that reads a PDF accusé (a JSON needs nothing more).
+    assert modules - set(sys.stdlib_module_names) == {"cryptography", "asn1crypto", "pypdf"}
 
 
 def _outil(tmp_path, accuse: dict, *args: str) -> subprocess.CompletedProcess:
