@@ -110,3 +110,12 @@ def texte(reponse) -> str:
     import html
 
     return html.unescape(reponse.content.decode())
+
+
+def texte_pdf(contenu: bytes) -> str:
+    """The text of a PDF the platform produced (read with pypdf), lines joined by spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(contenu)).pages)

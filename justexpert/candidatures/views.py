@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import cast
 
 from django.contrib import messages
@@ -21,9 +20,9 @@ from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
-from justexpert.preuves import services as preuves
+from justexpert.preuves import accuses
 
-from . import exports, permissions, services, workflow
+from . import exports, permissions, recus, services, workflow
 from .forms import CandidatureForm, CompteRenduForm, MessageForm, NouvelleCandidatureForm, PieceForm, TexteForm, initial_de
 from .models import Candidature, CompteRenduActivite, Etat, TypeCandidature, TypePiece
 
@@ -165,8 +164,12 @@ def enregistrer(request: HttpRequest, uuid: str) -> JsonResponse:
 
 def _pieces(c: Candidature) -> dict[str, object]:
     libelles = dict(TypePiece.choices)
+    pieces = list(c.pieces.select_related("document", "evenement"))
+    complets = accuses.complets([p.evenement for p in pieces])
+    for p in pieces:
+        p.accuse_complet = p.evenement_id in complets  # type: ignore[attr-defined]
     return {
-        "pieces": c.pieces.select_related("document"),
+        "pieces": pieces,
         "pieces_retirables": c.etat == Etat.BROUILLON,
         "pieces_manquantes": [libelles[p] for p in c.pieces_manquantes()],
         "taille_max": taille_lisible(coffre_conf.taille_max()),
@@ -229,13 +232,10 @@ def piece_telecharger(request: HttpRequest, uuid: str, piece: str) -> HttpRespon
 @connecte
 @require_GET
 def piece_accuse(request: HttpRequest, uuid: str, piece: str) -> HttpResponse:
+    """The sealed PDF accusé of a piece; ``?format=json`` gives the bare receipt to programs."""
     c = permissions.candidature_pour(_user(request), uuid)
     p = permissions.piece_pour(_user(request), c, piece)
-    reponse = HttpResponse(
-        json.dumps(preuves.accuse(p.evenement), ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
-    reponse["Content-Disposition"] = f'attachment; filename="accuse-depot-{p.uuid}.json"'
-    return reponse
+    return recus.reponse(c, p, format="json" if request.GET.get("format") == "json" else "pdf")
 
 
 # --- The file -----------------------------------------------------------------------------------

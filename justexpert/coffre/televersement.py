@@ -30,7 +30,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.middleware.csrf import CsrfViewMiddleware
+
+from justexpert.lib.securite_http import verifier_csrf
 
 from . import conf, services
 from .models import Document
@@ -124,15 +125,6 @@ class GestionnaireTeleversement(FileUploadHandler):
     def abandonner(self) -> None:
         for depot in self.depots:
             depot.abandonner()
-
-
-def verifier_csrf(request: HttpRequest) -> HttpResponse | None:
-    """Run Django's CSRF check by hand (for csrf_exempt upload views); a response means refused."""
-    return CsrfViewMiddleware(_vue_factice).process_view(request, _vue_factice, (), {})
-
-
-def _vue_factice(request: HttpRequest) -> HttpResponse:
-    return HttpResponse()
 
 
 def _longueur(request: HttpRequest) -> int | None:

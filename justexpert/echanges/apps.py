@@ -13,3 +13,9 @@ class EchangesConfig(AppConfig):
         from .services import OBJET_INVITATION, accepter_invitation, decrire_invitation
 
         enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation, decrire_invitation)
+
+        from justexpert.preuves.accuses import nommer_evenements
+
+        from .recus import EVENEMENTS
+
+        nommer_evenements(EVENEMENTS)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("fichiers/<uuid:reference>/", views.telecharger, name="telecharger"),
     path("fichiers/<uuid:reference>/supprimer/", views.supprimer, name="supprimer"),
     path("accuses/<uuid:reference>.json", views.accuse, name="accuse"),
+    path("accuses/<uuid:reference>.pdf", views.accuse, {"format": "pdf"}, name="accuse_pdf"),
 ]

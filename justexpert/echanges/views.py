@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db import DatabaseError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +25,10 @@ from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.reponses import service_indisponible
-from justexpert.preuves import services as preuves
+from justexpert.preuves import accuses
 from justexpert.preuves.models import Evenement
 
-from . import permissions, services, trace
+from . import permissions, recus, services, trace
 from .forms import AgentForm, DepotForm, EchangeForm, InvitationForm, RechercheExpertForm
 from .models import Echange, Fichier, Telechargement
 
@@ -107,14 +107,23 @@ def _detail(request: HttpRequest, echange: Echange, *, form: DepotForm | None = 
     user = _user(request)
     maintenant = timezone.now()
     fichiers = list(
-        Fichier.objects.filter(echange=echange).select_related("depose_par").annotate(nb_telechargements=Count("telechargements"))
+        Fichier.objects.filter(echange=echange)
+        .select_related("depose_par", "evenement_depot")
+        .annotate(nb_telechargements=Count("telechargements"))
     )
-    mes_telechargements = set(
-        Telechargement.objects.filter(fichier__echange=echange, utilisateur=user).values_list("fichier_id", flat=True)
-    )
+    mes_telechargements: dict[int, Any] = {}  # file -> my first download's event (its accusé)
+    for fichier_id, evenement in (
+        Telechargement.objects.filter(fichier__echange=echange, utilisateur=user)
+        .order_by("-le")
+        .values_list("fichier_id", "evenement__uuid")
+    ):
+        mes_telechargements[fichier_id] = evenement
+    complets = accuses.complets([f.evenement_depot for f in fichiers])
     for f in fichiers:
         f.disponible = f.est_disponible(maintenant)  # type: ignore[attr-defined]
         f.deja_telecharge = f.pk in mes_telechargements  # type: ignore[attr-defined]
+        f.mon_telechargement = mes_telechargements.get(f.pk)  # type: ignore[attr-defined]
+        f.accuse_complet = f.evenement_depot_id in complets  # type: ignore[attr-defined]
         f.supprimable = f.disponible and permissions.peut_supprimer(user, f)  # type: ignore[attr-defined]
     return render(
         request,
@@ -380,8 +389,9 @@ def trace_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 @connecte
 @require_GET
-def accuse(request: HttpRequest, reference: str) -> HttpResponse:
-    """The JSON receipt of a deposit, download, deletion or expiry of a file of a visible folder."""
+def accuse(request: HttpRequest, reference: str, format: str = "json") -> HttpResponse:  # noqa: A002
+    """The accusé of a deposit, download, deletion or expiry of a file of a visible folder: the
+    sealed PDF for people (``accuse_pdf``), the bare JSON receipt for programs (``accuse``)."""
     if (refus := _second_facteur(request)) is not None:
         return refus
     visibles = permissions.echanges_visibles(_user(request))
@@ -389,13 +399,13 @@ def accuse(request: HttpRequest, reference: str) -> HttpResponse:
         evenement = Evenement.objects.get(uuid=reference)
     except (Evenement.DoesNotExist, ValueError):
         raise Http404 from None
-    connu = (
-        Fichier.objects.filter(echange__in=visibles).filter(Q(evenement_depot=evenement) | Q(evenement_fin=evenement)).exists()
-        or Telechargement.objects.filter(fichier__echange__in=visibles, evenement=evenement).exists()
+    fichier = (
+        Fichier.objects.filter(echange__in=visibles)
+        .filter(Q(evenement_depot=evenement) | Q(evenement_fin=evenement) | Q(telechargements__evenement=evenement))
+        .select_related("echange__juridiction", "depose_par", "supprime_par")
+        .first()
     )
-    if not connu:
+    if fichier is None:
         raise Http404
-    reponse = JsonResponse(preuves.accuse(evenement), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    reponse["Content-Disposition"] = f'attachment; filename="accuse-{evenement.uuid}.json"'
-    reponse["Cache-Control"] = "no-store"
-    return reponse
+    telechargement = Telechargement.objects.filter(fichier=fichier, evenement=evenement).select_related("utilisateur").first()
+    return recus.reponse(fichier.echange, fichier, evenement, telechargement, format=format)

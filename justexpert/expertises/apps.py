@@ -14,3 +14,9 @@ class ExpertisesConfig(AppConfig):
         from .services import OBJET_INVITATION
 
         enregistrer_gestionnaire(OBJET_INVITATION, accepter_invitation, decrire_invitation)
+
+        from justexpert.preuves.accuses import nommer_evenements
+
+        from .recus import EVENEMENTS
+
+        nommer_evenements(EVENEMENTS)

@@ -4,14 +4,15 @@ stream whose bytes the response generator hands out as they come. Memory stays a
 segment whatever the folder's size.
 
 The caller passes only the documents the person may see (permissions.depots_visibles); the ZIP
-adds, under ``accuses/``, the list of receipts (CSV) and the JSON deposit receipt of each one.
-Documents whose content was purged appear in the list only.
+adds, under ``accuses/``, the list of receipts (CSV) and the sealed PDF accusé de dépôt of each one
+(expertises.recus; its JSON receipt is attached inside). Sealing costs about 0.3 s per document,
+paid while the ZIP streams. Documents whose content was purged appear in the list and keep their
+accusé.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -21,8 +22,8 @@ from django.utils import timezone
 from justexpert.coffre import services as coffre
 from justexpert.lib.tableur import csv_texte
 from justexpert.lib.temps import zone
-from justexpert.preuves import services as preuves
 
+from . import recus
 from .models import Depot
 
 
@@ -88,12 +89,16 @@ def liste_accuses(depots: list[Depot], fuseau: str) -> bytes:
             d.document.sha256,
             d.evenement.uuid,
             d.evenement.index,
-            f"accuses/{n:03d}-depot.json",
+            nom_accuse(n),
             "contenu détruit (conservation échue)" if d.document.detruit_le else ("tardif" if d.en_retard else ""),
         ]
         for n, d in enumerate(depots, 1)
     )
     return ("\ufeff" + csv_texte(entetes, lignes, separateur=";")).encode()
+
+
+def nom_accuse(n: int) -> str:
+    return f"accuses/{n:03d}-accuse-de-depot.pdf"
 
 
 def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:
@@ -111,7 +116,6 @@ def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:
             yield flux.vider()
         archive.writestr("accuses/liste.csv", liste_accuses(depots, fuseau))
         for n, d in enumerate(depots, 1):
-            recu = json.dumps(preuves.accuse(d.evenement), ensure_ascii=False, indent=1).encode()
-            archive.writestr(f"accuses/{n:03d}-depot.json", recu)
+            archive.writestr(nom_accuse(n), recus.pdf(d.expertise, d))
             yield flux.vider()
     yield flux.vider()

@@ -7,9 +7,7 @@ service of depots.py, render.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from typing import Any, cast
 
 from django.conf import settings
@@ -33,10 +31,9 @@ from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import accuses, carte_demo
-from justexpert.preuves import services as preuves
 from justexpert.preuves.models import Evenement
 
-from . import depots, permissions, types_documents
+from . import depots, permissions, recus, types_documents
 from .forms import ConvocationForm, DepotForm, NotificationForm
 from .models import (
     Depot,
@@ -80,8 +77,10 @@ def documents_visibles(user: Utilisateur, e: Expertise, mes: set[str]) -> list[D
         .order_by("depose_le", "id")
     )
     repondus = {d.repond_a_id for d in rows if d.repond_a_id}
+    complets = accuses.complets([d.evenement for d in rows])
     for d in rows:
         d.repondu = d.pk in repondus  # type: ignore[attr-defined]
+        d.accuse_complet = d.evenement_id in complets  # type: ignore[attr-defined]
         d.non_lu = d.depose_par_id != user.pk and not d.miennes  # type: ignore[attr-defined]
     return rows
 
@@ -245,14 +244,16 @@ def telecharger(request: HttpRequest, reference: str, document: str) -> HttpResp
     return reponse  # type: ignore[return-value]  # a streaming response
 
 
-def _evenement_visible(user: Utilisateur, e: Expertise, mes: set[str], reference: str) -> tuple[Evenement, Depot, str]:
+def _evenement_visible(
+    user: Utilisateur, e: Expertise, mes: set[str], reference: str
+) -> tuple[Evenement, Depot, Ouverture | None]:
     """A deposit event of a visible document, or an opening event the user may see (their own;
     anyone's for the expert and the court, who follow the contradictoire)."""
     visibles = permissions.depots_visibles(user, e, mes)
     try:
         d = visibles.select_related("evenement", "document").filter(evenement__uuid=reference).first()
         if d is not None:
-            return d.evenement, d, "depot"
+            return d.evenement, d, None
         o = (
             Ouverture.objects.select_related("evenement", "depot__document", "utilisateur")
             .filter(evenement__uuid=reference, depot__in=visibles)
@@ -264,7 +265,7 @@ def _evenement_visible(user: Utilisateur, e: Expertise, mes: set[str], reference
         raise Http404 from None
     if o is None or (o.utilisateur_id != user.pk and not mes & COUR):
         raise Http404
-    return o.evenement, o.depot, "ouverture"
+    return o.evenement, o.depot, o
 
 
 @connecte
@@ -275,26 +276,8 @@ def accuse(request: HttpRequest, reference: str, evenement: str, format: str) ->
     user = _user(request)
     e = permissions.expertise_pour(user, reference)
     mes = permissions.qualites(user, e)
-    ev, d, nature = _evenement_visible(user, e, mes, evenement)
-    nom = f"accuse-{nature}-{ev.uuid}"
-    if format == "json":
-        reponse = HttpResponse(
-            json.dumps(preuves.accuse(ev), ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-        )
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.json"'
-        return reponse
-    lignes = [
-        ("Juridiction", str(e.juridiction)),
-        ("Dossier", "Expertise pénale" if e.est_penale else f"RG {e.numero_rg}"),
-        ("Document", d.libelle),
-        ("Fichier", d.document.nom),
-        ("Empreinte SHA-256", d.document.sha256),
-    ]
-    titre = "Accusé de dépôt" if nature == "depot" else "Accusé d'ouverture"
-    pdf = accuses.accuse_pdf(ev, titre=titre, lignes=lignes, fuseau=e.fuseau)
-    reponse = HttpResponse(pdf, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}.pdf"'
-    return reponse
+    _, d, ouverture = _evenement_visible(user, e, mes, evenement)
+    return recus.reponse(e, d, ouverture, format=format)
 
 
 @connecte
@@ -339,10 +322,7 @@ def contradictoire(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def nom_zip(e: Expertise) -> str:
-    """« expertise-RG-26-00101.zip »: the case number people know, made safe for file names (RG
-    numbers hold « / »)."""
-    numero = re.sub(r"[^0-9A-Za-z]+", "-", e.numero_rg).strip("-") or str(e.uuid)
-    return f"expertise-{'penale-' if e.est_penale else ''}RG-{numero}.zip"
+    return recus.nom_dossier(e) + ".zip"
 
 
 @connecte
@@ -353,7 +333,11 @@ def dossier_zip(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     e = permissions.expertise_pour(user, reference)
     mes = permissions.qualites(user, e)
-    rows = list(permissions.depots_visibles(user, e, mes).select_related("document", "evenement").order_by("depose_le", "id"))
+    rows = list(
+        permissions.depots_visibles(user, e, mes)
+        .select_related("document", "evenement", "depose_par", "partie")
+        .order_by("depose_le", "id")
+    )
     for d in rows:
         d.expertise = e
     depots.ouvrir_plusieurs(acteur=user, depots=rows)  # the contents go to this person: first openings

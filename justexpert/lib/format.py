@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .temps import zone
+from .temps import nom_heure, zone
 
 MOIS = (
     "janvier",
@@ -38,8 +38,9 @@ def date_longue(jour: dt.date) -> str:
 
 
 def horodatage(instant: dt.datetime, fuseau: str | None = None) -> str:
+    """ "5 décembre 2026 à 15:02:11 (heure de Paris)": a date as people read it, in a court's zone."""
     local = instant.astimezone(zone(fuseau))
-    return f"{date_longue(local.date())} à {local:%H:%M:%S} ({local.tzname()})"
+    return f"{date_longue(local.date())} à {local:%H:%M:%S} ({nom_heure(fuseau)})"
 
 
 def taille(octets: int) -> str:

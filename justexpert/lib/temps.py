@@ -14,6 +14,31 @@ def zone(name: str | None) -> ZoneInfo:
     return ZoneInfo(name or PARIS)
 
 
+# The zones of French courts, named as people say them ("heure de Paris"), never by IANA code.
+NOMS_HEURE = {
+    "Europe/Paris": "heure de Paris",
+    "America/Cayenne": "heure de Cayenne",
+    "America/Martinique": "heure de la Martinique",
+    "America/Guadeloupe": "heure de la Guadeloupe",
+    "America/Miquelon": "heure de Saint-Pierre-et-Miquelon",
+    "Indian/Reunion": "heure de La Réunion",
+    "Indian/Mayotte": "heure de Mayotte",
+    "Pacific/Noumea": "heure de Nouméa",
+    "Pacific/Tahiti": "heure de Papeete",
+    "Pacific/Wallis": "heure de Wallis-et-Futuna",
+}
+
+
+def nom_heure(fuseau: str | None) -> str:
+    """ "heure de Paris", "heure de Nouméa"…: the words for a court's time zone."""
+    nom = fuseau or PARIS
+    if nom in NOMS_HEURE:
+        return NOMS_HEURE[nom]
+    if nom.upper() == "UTC":
+        return "temps universel"
+    return "heure de " + nom.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def maintenant() -> dt.datetime:
     return timezone.now()
 

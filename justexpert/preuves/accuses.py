@@ -15,8 +15,12 @@ import base64
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
 from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -27,7 +31,25 @@ from . import sceau, services
 from .models import Evenement
 from .verificateur import POLITIQUE_INTEGREE, verifier_jeton
 
-TYPES = {"depot": "accusé de dépôt", "ouverture": "accusé d'ouverture"}
+# What each kind of event is, in words, registered by the module that records it (AppConfig.ready):
+# preuves stores types as opaque strings; the verify page and the PDF name them for people.
+_LIBELLES: dict[str, str] = {}
+
+
+def nommer_evenements(libelles: Mapping[str, str]) -> None:
+    """Register the words for event types: {"expertises.depot": "dépôt d'un document…"}."""
+    _LIBELLES.update(libelles)
+
+
+def libelle_evenement(type_: object) -> str:
+    if isinstance(type_, str) and type_ in _LIBELLES:
+        return _LIBELLES[type_]
+    return "opération enregistrée par la plateforme"
+
+
+def url_verification() -> str:
+    """The public page where anyone checks an accusé (absolute: the PDF leaves the platform)."""
+    return f"{settings.SITE_URL}{reverse('preuves:verifier')}"
 
 
 def _date(iso: str | None, fuseau: str | None) -> str:
@@ -36,21 +58,21 @@ def _date(iso: str | None, fuseau: str | None) -> str:
     return horodatage(dt.datetime.fromisoformat(iso.replace("Z", "+00:00")), fuseau)
 
 
-def _preuve(recu: dict, fuseau: str | None) -> list[tuple[str, str]]:
+def complet(recu: dict) -> bool:
+    """Whether the receipt carries its timestamp (else the PDF says it is provisional)."""
+    return recu["horodatage"]["statut"] == "fait" and bool(recu.get("point_de_controle"))
+
+
+def _preuve(recu: dict, fuseau: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(what is proven, in words; the technical details) of a receipt."""
     evenement = recu["evenement"]
-    lignes = [
-        ("Référence de l'événement", evenement["id"]),
-        ("Enregistré le", _date(evenement["le"], fuseau) + " (heure du serveur)"),
-    ]
-    if evenement.get("document_sha256"):
-        lignes.append(("Empreinte SHA-256 du document", evenement["document_sha256"]))
-    lignes.append(("Position dans le journal de preuves", str(recu["index"])))
-    lignes.append(("Empreinte de l'événement (feuille)", recu["hash_feuille"]))
     point = recu.get("point_de_controle")
-    if point:
-        lignes.append(("Point de contrôle", f"{point['taille']} événements, racine {point['racine']}"))
+    lignes = [
+        ("Événement", libelle_evenement(evenement.get("type")).capitalize()),
+        ("Enregistré le", _date(evenement["le"], fuseau) + ", selon l'horloge de la plateforme"),
+    ]
     ts = recu["horodatage"]
-    if ts["statut"] == "fait" and point:
+    if complet(recu):
         # Read from the token itself (its time, policy and signer), as the offline verifier does;
         # "qualifié" is only the platform's declaration of its configured provider.
         jeton = verifier_jeton(
@@ -59,16 +81,46 @@ def _preuve(recu: dict, fuseau: str | None) -> list[tuple[str, str]]:
             certificats=[base64.b64decode(c) for c in ts.get("certificats") or []],
         )
         if jeton.politique == POLITIQUE_INTEGREE:
-            qualite = "autorité intégrée de développement, non qualifiée"
+            qualite = "autorité intégrée de démonstration, non qualifiée"
         elif ts.get("qualifie"):
             qualite = "prestataire déclaré qualifié eIDAS par la plateforme"
         else:
             qualite = "autorité non qualifiée"
-        date = _date(jeton.date.isoformat(), fuseau)
-        lignes.append(("Date certaine (RFC 3161)", f"{date} — {jeton.autorite}, politique {jeton.politique} ({qualite})"))
+        lignes.append(
+            (
+                "Date certaine",
+                f"au plus tard le {_date(jeton.date.isoformat(), fuseau)}, attestée par l'autorité d'horodatage "
+                f"« {jeton.autorite} » ({qualite})",
+            )
+        )
     else:
-        lignes.append(("Date certaine (RFC 3161)", "horodatage en attente : l'accusé JSON complet sera disponible plus tard"))
-    return lignes
+        lignes.append(
+            (
+                "Date certaine",
+                "EN ATTENTE — l'autorité d'horodatage n'a pas encore daté cet événement (en général quelques minutes). "
+                "Cet accusé est provisoire : téléchargez-le de nouveau sur la plateforme, au même endroit, pour "
+                "obtenir l'accusé complet.",
+            )
+        )
+    if point:
+        journal = point["note"].split("\n", 1)[0]
+        lignes.append(
+            (
+                "Journal de preuves",
+                f"inscrit sous le n° {recu['index'] + 1} au journal de preuves « {journal} », dont le point de contrôle "
+                f"de {point['taille']} événements est signé par la plateforme",
+            )
+        )
+    else:
+        lignes.append(("Journal de preuves", f"inscrit sous le n° {recu['index'] + 1} ; point de contrôle en attente"))
+    details = [("Référence de l'événement", evenement["id"])]
+    if evenement.get("document_sha256"):
+        details.append(("Empreinte SHA-256 du document", evenement["document_sha256"]))
+    details.append(("Empreinte de l'événement (feuille)", recu["hash_feuille"]))
+    if point:
+        details.append(("Racine du point de contrôle", point["racine"]))
+        details.append(("Empreinte de la clé du journal", point.get("empreinte_cle", "")))
+    return lignes, details
 
 
 def rendre_pdf(recu: dict, *, titre: str, lignes: list[tuple[str, str]], fuseau: str | None = None) -> bytes:
@@ -101,22 +153,40 @@ def rendre_pdf(recu: dict, *, titre: str, lignes: list[tuple[str, str]], fuseau:
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc")]))
         return t
 
+    preuve, details = _preuve(recu, fuseau)
     elements: list = [Paragraph(escape(titre), styles["Title"])]
+    if not complet(recu):
+        elements += [
+            Paragraph(
+                "<b>Accusé provisoire : horodatage en attente.</b> Téléchargez-le de nouveau dans quelques minutes "
+                "pour obtenir l'accusé complet, qui porte la date certaine.",
+                normal,
+            ),
+            Spacer(1, 4 * mm),
+        ]
     if lignes:
         elements += [tableau(lignes), Spacer(1, 6 * mm)]
+    adresse = url_verification()
     elements += [
-        Paragraph("Preuve", styles["Heading2"]),
-        tableau(_preuve(recu, fuseau)),
+        Paragraph("Ce que prouve cet accusé", styles["Heading2"]),
+        tableau(preuve),
         Spacer(1, 6 * mm),
         Paragraph("Vérifier cet accusé", styles["Heading2"]),
         Paragraph(
-            "Ce PDF est scellé électroniquement par la plateforme (signature PAdES horodatée) : toute modification "
-            "le rend invalide dans un lecteur PDF. L'accusé complet au format JSON est joint au fichier "
-            "(pièce jointe « accuse.json ») ; il se vérifie hors ligne, sans faire confiance à la plateforme, avec "
-            "l'outil libre verifier_accuse.py : <font face='Courier'>python verifier_accuse.py accuse.json "
-            "--document FICHIER</font>, ou en ligne sur la page « Vérifier un accusé ».",
+            f"Déposez ce fichier PDF sur la page « Vérifier un accusé » : <link href='{escape(adresse)}' color='blue'>"
+            f"{escape(adresse)}</link>, avec le document concerné si vous l'avez. Aucun compte n'est nécessaire.",
             normal,
         ),
+        Paragraph(
+            "Ce PDF est scellé électroniquement par la plateforme (signature PAdES horodatée) : toute modification "
+            "le rend invalide dans un lecteur PDF. Il contient aussi l'accusé lisible par une machine (pièce jointe "
+            "« accuse.json »), que l'outil libre verifier_accuse.py vérifie hors ligne, sans faire confiance à la "
+            "plateforme : <font face='Courier'>python verifier_accuse.py CET-ACCUSE.pdf --document FICHIER</font>.",
+            normal,
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph("Détails techniques", styles["Heading3"]),
+        tableau(details),
     ]
     doc.build(elements)
 
@@ -138,14 +208,42 @@ def rendre_pdf(recu: dict, *, titre: str, lignes: list[tuple[str, str]], fuseau:
 
 
 def accuse_pdf(
-    evenement: Evenement, *, titre: str | None = None, lignes: list[tuple[str, str]] | None = None, fuseau: str | None = None
+    evenement: Evenement, *, titre: str, lignes: list[tuple[str, str]] | None = None, fuseau: str | None = None
 ) -> bytes:
     """The sealed human receipt of ``evenement``. Call only after the owner's permission checks.
 
-    ``titre`` defaults to "Accusé de dépôt" / "Accusé d'ouverture" by event type; ``lignes`` are the
-    human fields the owning module is allowed to show (e.g. ("Dossier", "RG 24/01234")); ``fuseau``
-    is the court's time zone for displayed times.
+    ``lignes`` are the human fields the owning module is allowed to show (who deposited or opened
+    what, in which case: ("Dossier", "RG 24/01234")); ``fuseau`` is the court's time zone.
     """
     recu = services.accuse(evenement)
-    titre = titre or TYPES.get(recu["evenement"]["type"], "accusé").capitalize()  # from the leaf, not the column
     return sceau.sceller_pdf(rendre_pdf(recu, titre=titre, lignes=lignes or [], fuseau=fuseau), motif=titre)
+
+
+def reponse(
+    evenement: Evenement,
+    *,
+    nom: str,
+    titre: str,
+    lignes: list[tuple[str, str]] | None = None,
+    fuseau: str | None = None,
+    format: str = "pdf",  # noqa: A002
+) -> HttpResponse:
+    """The download of an accusé, as every module serves it: the sealed PDF (default) or the bare
+    JSON receipt (``format="json"``, for programs). ``nom`` is the file name without extension."""
+    if format == "json":
+        contenu = json.dumps(services.accuse(evenement), ensure_ascii=False, indent=1).encode()
+        reponse_http = HttpResponse(contenu, content_type="application/json; charset=utf-8")
+    else:
+        reponse_http = HttpResponse(
+            accuse_pdf(evenement, titre=titre, lignes=lignes, fuseau=fuseau), content_type="application/pdf"
+        )
+    reponse_http["Content-Disposition"] = f'attachment; filename="{nom}.{"json" if format == "json" else "pdf"}"'
+    reponse_http["Cache-Control"] = "no-store"  # a pending receipt is completed later: never cached
+    return reponse_http
+
+
+def complets(evenements: list[Evenement]) -> set[int]:
+    """Primary keys of the events whose receipt is already complete (timestamped), in one query:
+    the pages show the others as "provisoire" until the authority answers."""
+    taille = services.taille_horodatee()
+    return {e.pk for e in evenements if e.index < taille}

@@ -6,15 +6,15 @@ from django import forms
 
 from justexpert.lib.formulaires import FormulaireDsfr
 
+from .televersement import TAILLE_MAX_ACCUSE
 from .verificateur import PreuveInvalide, lire_accuse
-
-TAILLE_MAX_ACCUSE = 1024 * 1024
 
 
 class VerificationForm(FormulaireDsfr):
     accuse = forms.FileField(
-        label="Accusé (fichier JSON)",
-        help_text="Le fichier d'accusé remis par la plateforme, au format JSON.",
+        label="Accusé (PDF ou JSON)",
+        help_text="L'accusé de dépôt ou d'ouverture téléchargé sur la plateforme : le fichier PDF, ou son contenu JSON.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.json,application/pdf,application/json"}),
     )
     document = forms.FileField(
         label="Document concerné",
@@ -25,7 +25,7 @@ class VerificationForm(FormulaireDsfr):
     def clean_accuse(self) -> dict:
         fichier = self.cleaned_data["accuse"]
         if fichier.size > TAILLE_MAX_ACCUSE:
-            raise forms.ValidationError("Ce fichier est trop volumineux pour être un accusé (1 Mo au plus).")
+            raise forms.ValidationError("Ce fichier est trop volumineux pour être un accusé (5 Mo au plus).")
         try:
             return lire_accuse(fichier.read())
         except PreuveInvalide as exc:

@@ -379,6 +379,14 @@ def point_pour(evenement: Evenement) -> PointDeControle | None:
     return couvrants.filter(statut=StatutHorodatage.FAIT).first() or couvrants.first()
 
 
+def taille_horodatee() -> int:
+    """Size of the largest timestamped checkpoint: every event below it has a complete receipt."""
+    return (
+        PointDeControle.objects.filter(statut=StatutHorodatage.FAIT).order_by("-taille").values_list("taille", flat=True).first()
+        or 0
+    )
+
+
 def b64(valeur: bytes | memoryview | None) -> str:
     return base64.b64encode(bytes(valeur or b"")).decode()
 
@@ -476,17 +484,21 @@ def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ig
     from .verificateur import verifier_accuse
 
     rapport = verifier_accuse(
-        contenu, document_sha256=document_sha256, cle_attendue=conf.cle_publique_journal(), ac=conf.tsa_racines()
+        contenu,
+        document_sha256=document_sha256,
+        cle_attendue=conf.cle_publique_journal(),
+        ac=conf.tsa_racines(),
+        source_cle="cette plateforme",
     )
     point = contenu.get("point_de_controle") if isinstance(contenu, dict) else None
     if isinstance(point, dict) and isinstance(point.get("taille"), int):
         publie = PointDeControle.objects.filter(taille=point["taille"]).values_list("note", flat=True).first()
         if publie is None:
-            rapport.ajouter(False, "Cette plateforme n'a publié aucun point de contrôle de cette taille.")
+            rapport.ajouter(False, "Cette plateforme n'a publié aucun point de contrôle de cette taille.", "publication")
         elif publie == point.get("note"):
-            rapport.ajouter(True, "Le point de contrôle est bien celui publié par cette plateforme.")
+            rapport.ajouter(True, "Le point de contrôle est bien celui publié par cette plateforme.", "publication")
         else:
-            rapport.ajouter(False, "Le point de contrôle diffère de celui publié par cette plateforme.")
+            rapport.ajouter(False, "Le point de contrôle diffère de celui publié par cette plateforme.", "publication")
     return rapport
 
 

@@ -481,15 +481,42 @@ def _raison(exc: Exception) -> str:
 
 # --- Receipts ------------------------------------------------------------------------------------
 
+# The subjects of a report: the receipt read, the event it shows, the document, the checkpoint's
+# signature, the expected key, the event's place in the log, the certain date, the order of events,
+# the trust in the timestamping authority, its qualification, the checkpoint published.
+SUJETS = (
+    "accuse",
+    "evenement",
+    "document",
+    "point",
+    "cle",
+    "inclusion",
+    "date",
+    "chronologie",
+    "autorite",
+    "qualification",
+    "publication",
+)
+
 
 @dataclass
 class Rapport:
-    """What is proven (True), not proven (False) and not established (None), in plain French."""
+    """What is proven (True), not proven (False) and not established (None), in plain French.
+
+    ``sujets`` says the same per subject (``SUJETS``), for a reader that summarises the checks in
+    its own words (the platform's verify page); ``faits`` holds what was read from signed material
+    (the event's type, time and reference, the token's date and authority).
+    """
 
     lignes: list[tuple[bool | None, str]] = field(default_factory=list)
+    sujets: dict[str, bool | None] = field(default_factory=dict)
+    faits: dict[str, object] = field(default_factory=dict)
 
-    def ajouter(self, etat: bool | None, texte: str) -> None:
+    def ajouter(self, etat: bool | None, texte: str, sujet: str = "autre") -> None:
         self.lignes.append((etat, texte))
+        avant = self.sujets.get(sujet, True)
+        # A failure outweighs a doubt, which outweighs a proof.
+        self.sujets[sujet] = False if False in (avant, etat) else (None if None in (avant, etat) else True)
 
     @property
     def valide(self) -> bool:
@@ -553,46 +580,63 @@ def verifier_accuse(
     document_sha256: str | None = None,
     cle_attendue: bytes | None = None,
     ac: list[bytes] | None = None,
+    source_cle: str = "la plateforme que vous avez indiquée",
 ) -> Rapport:
-    """Check every part of a receipt and say what is proven. Never raises on bad content."""
+    """Check every part of a receipt and say what is proven. Never raises on bad content.
+    ``source_cle`` names where ``cle_attendue`` comes from, in the sentences of the report."""
     rapport = Rapport()
     try:
-        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac)
+        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac, source_cle)
     except PreuveInvalide as exc:
-        rapport.ajouter(False, f"Accusé inexploitable : {exc}.")
+        rapport.ajouter(False, f"Accusé inexploitable : {exc}.", "accuse")
     except Exception as exc:  # untrusted input: a refusal, never a crash
-        rapport.ajouter(False, f"Accusé mal formé ({type(exc).__name__}).")
+        rapport.ajouter(False, f"Accusé mal formé ({type(exc).__name__}).", "accuse")
     return rapport
 
 
 def _verifier_accuse(
-    accuse: dict, rapport: Rapport, document_sha256: str | None, cle_attendue: bytes | None, ac: list[bytes] | None
+    accuse: dict,
+    rapport: Rapport,
+    document_sha256: str | None,
+    cle_attendue: bytes | None,
+    ac: list[bytes] | None,
+    source_cle: str,
 ) -> None:
     feuille = _b64(accuse.get("feuille"), "feuille")
     evenement = json.loads(feuille)
     if evenement != accuse.get("evenement"):
-        rapport.ajouter(False, "L'événement affiché ne correspond pas à la feuille enregistrée.")
+        rapport.ajouter(False, "L'événement affiché ne correspond pas à la feuille enregistrée.", "evenement")
         return
     h = hash_feuille(feuille)
+    rapport.faits.update(
+        evenement_type=evenement.get("type"), evenement_le=_instant(evenement.get("le")), evenement_id=evenement.get("id")
+    )
     rapport.ajouter(
         True,
         f"L'événement « {evenement.get('type')} » du {evenement.get('le')} (référence {evenement.get('id')}) "
         f"a pour empreinte de feuille {h.hex()}.",
+        "evenement",
     )
     if document_sha256 is not None:
         attendu = evenement.get("document_sha256")
         if attendu is None:
-            rapport.ajouter(False, "Cet événement ne porte sur aucun document : le document fourni ne peut pas y être rattaché.")
+            rapport.ajouter(
+                False, "Cet événement ne porte sur aucun document : le document fourni ne peut pas y être rattaché.", "document"
+            )
         elif attendu == document_sha256.lower():
-            rapport.ajouter(True, f"Le document fourni est bien celui de l'événement (SHA-256 {attendu}).")
+            rapport.ajouter(True, f"Le document fourni est bien celui de l'événement (SHA-256 {attendu}).", "document")
         else:
-            rapport.ajouter(False, "Le document fourni n'est PAS celui de l'événement : son empreinte SHA-256 diffère.")
+            rapport.ajouter(
+                False, "Le document fourni n'est PAS celui de l'événement : son empreinte SHA-256 diffère.", "document"
+            )
     elif evenement.get("document_sha256"):
-        rapport.ajouter(None, "Aucun document fourni : son identité avec celui de l'événement n'est pas vérifiée.")
+        rapport.ajouter(None, "Aucun document fourni : son identité avec celui de l'événement n'est pas vérifiée.", "document")
 
     point = accuse.get("point_de_controle")
     if not point:
-        rapport.ajouter(None, "Pas encore de point de contrôle : l'inscription au journal n'est pas encore prouvable.")
+        rapport.ajouter(
+            None, "Pas encore de point de contrôle : l'inscription au journal n'est pas encore prouvable.", "inclusion"
+        )
         return
     cle = _b64(point.get("cle_publique"), "point_de_controle.cle_publique")
     nom = point.get("nom_cle")
@@ -604,17 +648,20 @@ def _verifier_accuse(
     try:
         cp = verifier_note(note, nom, cle)
     except PreuveInvalide as exc:
-        rapport.ajouter(False, f"Point de contrôle non authentique : {exc}.")
+        rapport.ajouter(False, f"Point de contrôle non authentique : {exc}.", "point")
         return
-    rapport.ajouter(True, f"Le point de contrôle (taille {cp.taille}) est signé par la clé du journal « {nom} ».")
+    rapport.faits.update(taille=cp.taille, nom_cle=nom)
+    rapport.ajouter(True, f"Le point de contrôle (taille {cp.taille}) est signé par la clé du journal « {nom} ».", "point")
     if cle_attendue is not None:
         if cle_attendue == cle:
-            rapport.ajouter(True, "Cette clé est bien la clé publiée par la plateforme que vous avez indiquée.")
+            rapport.ajouter(True, f"Cette clé est bien la clé publiée par {source_cle}.", "cle")
         else:
-            rapport.ajouter(False, "Cette clé n'est PAS la clé publiée par la plateforme que vous avez indiquée.")
+            rapport.ajouter(False, f"Cette clé n'est PAS la clé publiée par {source_cle}.", "cle")
     else:
         rapport.ajouter(
-            None, f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme."
+            None,
+            f"Comparez l'empreinte de la clé du journal ({empreinte_cle(cle)}) avec celle publiée par la plateforme.",
+            "cle",
         )
 
     index = accuse.get("index")
@@ -623,13 +670,14 @@ def _verifier_accuse(
         raise PreuveInvalide("index de feuille absent")
     try:
         verifier_inclusion(index, cp.taille, h, preuve, cp.racine)
-        rapport.ajouter(True, f"L'événement est inscrit au journal (feuille n° {index} sur {cp.taille}).")
+        rapport.faits["index"] = index
+        rapport.ajouter(True, f"L'événement est inscrit au journal (feuille n° {index} sur {cp.taille}).", "inclusion")
     except PreuveInvalide as exc:
-        rapport.ajouter(False, f"L'inscription de l'événement au journal n'est pas prouvée : {exc}.")
+        rapport.ajouter(False, f"L'inscription de l'événement au journal n'est pas prouvée : {exc}.", "inclusion")
 
     horo = accuse.get("horodatage") or {}
     if horo.get("statut") != "fait" or not horo.get("jeton"):
-        rapport.ajouter(None, "Horodatage en attente : la date certaine n'est pas encore établie.")
+        rapport.ajouter(None, "Horodatage en attente : la date certaine n'est pas encore établie.", "date")
         return
     # Only signed material speaks from here: the token (its time, policy and signer certificate).
     # The receipt's "autorite", "qualifie" and "date" fields are the platform's unsigned labels.
@@ -642,28 +690,37 @@ def _verifier_accuse(
             ac=ac,
         )
     except PreuveInvalide as exc:
-        rapport.ajouter(False, f"Date certaine non prouvée : {exc}.")
+        rapport.ajouter(False, f"Date certaine non prouvée : {exc}.", "date")
         return
     date = _date(resultat.date)
     politique = POLITIQUES_CONNUES.get(resultat.politique)
+    rapport.faits.update(
+        date_certaine=resultat.date, autorite=resultat.autorite, integree=resultat.politique == POLITIQUE_INTEGREE
+    )
     rapport.ajouter(
         True,
         f"Le point de contrôle existait le {date} : jeton RFC 3161 valide, signé par « {resultat.autorite} », "
         f"politique {resultat.politique}{f' ({politique})' if politique else ''}. "
         "L'événement est donc antérieur ou égal à cette date.",
+        "date",
     )
     _chronologie(rapport, evenement, cp, resultat)
     if resultat.politique == POLITIQUE_INTEGREE:
-        rapport.ajouter(True, "Autorité intégrée de développement : cet horodatage n'est PAS qualifié (démonstration).")
+        rapport.ajouter(
+            True, "Autorité intégrée de développement : cet horodatage n'est PAS qualifié (démonstration).", "qualification"
+        )
     elif horo.get("qualifie"):
         rapport.ajouter(
             None,
             "L'accusé dit l'autorité qualifiée eIDAS ; le jeton ne le prouve pas (cette mention n'est pas signée) : "
             f"vérifiez « {resultat.autorite} » dans la liste de confiance de l'Union européenne.",
+            "qualification",
         )
     if ac is None:
         rapport.ajouter(
-            None, "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac)."
+            None,
+            "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac).",
+            "autorite",
         )
     else:
         rapport.ajouter(
@@ -671,6 +728,7 @@ def _verifier_accuse(
             "Le certificat de l'autorité d'horodatage remonte à l'autorité de confiance indiquée : chemin "
             f"« {' » → « '.join(resultat.chemin)} » validé à la date du jeton ({date}), la seule date dont dispose "
             "un vérificateur hors ligne.",
+            "autorite",
         )
 
 
@@ -713,17 +771,20 @@ def _chronologie(rapport: Rapport, evenement: dict, point: PointDeControle, resu
             False,
             f"L'événement ({_date(le)}) est daté d'après le point de contrôle qui le contient ({_date(coupe)}) : "
             "horloges du serveur incohérentes.",
+            "chronologie",
         )
     elif coupe is not None and resultat.date + marge < coupe:
         rapport.ajouter(
             False,
             f"Le jeton ({_date(resultat.date)}) est daté d'avant le point de contrôle qu'il horodate ({_date(coupe)}) : "
             "jeton antidaté ou horloges incohérentes.",
+            "chronologie",
         )
     elif le is not None and resultat.date + marge < le:
         rapport.ajouter(
             False,
             f"Le jeton ({_date(resultat.date)}) est daté d'avant l'événement ({_date(le)}) : jeton antidaté ou horloges incohérentes.",
+            "chronologie",
         )
     else:
         rapport.ajouter(
@@ -731,6 +792,7 @@ def _chronologie(rapport: Rapport, evenement: dict, point: PointDeControle, resu
             "Chronologie cohérente : événement enregistré le "
             f"{_date(le) if le else '?'} (heure du serveur), point de contrôle coupé le {_date(coupe) if coupe else '?'}, "
             f"jeton du {_date(resultat.date)}.",
+            "chronologie",
         )
 
 

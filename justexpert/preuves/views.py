@@ -6,8 +6,6 @@ justexpert.comptes.permissions.public does (login_not_required + justexpert_acce
 
 from __future__ import annotations
 
-import hashlib
-
 from asn1crypto import tsp
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -17,9 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from justexpert.lib.limitation.decorateurs import limiter, reponse_429_texte
+from justexpert.lib.securite_http import verifier_csrf
 
-from . import conf, horodatage, services
+from . import conf, horodatage, lecture, services
 from .forms import VerificationForm
+from .televersement import LectureVerification
 
 
 def public(view):  # type: ignore[no-untyped-def]
@@ -28,20 +28,25 @@ def public(view):  # type: ignore[no-untyped-def]
     return view
 
 
+@csrf_exempt  # checked below, once the page's own upload handler is in place (televersement.py)
 @public
 @limiter("verification")
 def verifier(request: HttpRequest) -> HttpResponse:
-    form = VerificationForm(request.POST, request.FILES) if request.method == "POST" else VerificationForm()
-    rapport = None
-    if request.method == "POST" and form.is_valid():
-        document_sha256 = None
-        if form.cleaned_data.get("document"):
-            h = hashlib.sha256()
-            for bloc in form.cleaned_data["document"].chunks():
-                h.update(bloc)
-            document_sha256 = h.hexdigest()
-        rapport = services.verifier_accuse_ici(form.cleaned_data["accuse"], document_sha256)
-    return render(request, "preuves/verifier.html", {"form": form, "rapport": rapport, "titre": "Vérifier un accusé"})
+    rapport = resume = None
+    if request.method == "POST":
+        request.upload_handlers = [LectureVerification(request)]
+        if (refus := verifier_csrf(request)) is not None:
+            return refus
+        form = VerificationForm(request.POST, request.FILES)
+        if form.is_valid():
+            document = form.cleaned_data.get("document")
+            rapport = services.verifier_accuse_ici(form.cleaned_data["accuse"], getattr(document, "sha256", None))
+            resume = lecture.resumer(rapport)
+    else:
+        form = VerificationForm()
+    return render(
+        request, "preuves/verifier.html", {"form": form, "rapport": rapport, "resume": resume, "titre": "Vérifier un accusé"}
+    )
 
 
 TAILLE_MAX_REQUETE = 4096  # an RFC 3161 request is ~100 bytes; refuse anything bigger unread

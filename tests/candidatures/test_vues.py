@@ -17,7 +17,8 @@ from justexpert.candidatures import services, workflow
 from justexpert.candidatures.models import Candidature, CompteRenduActivite, Etat, Piece, TypeCandidature
 from justexpert.coffre.models import Document
 from justexpert.preuves.models import Evenement
-from tests.conftest import MOT_DE_PASSE, texte
+from justexpert.preuves.verificateur import lire_accuse
+from tests.conftest import MOT_DE_PASSE, texte, texte_pdf
 
 from .conftest import brouillon, deposee
 
@@ -178,11 +179,16 @@ def test_piece_upload_over_http_is_logged_and_its_receipt_downloads(client, cand
     assert reponse.status_code == 302
     piece = Piece.objects.get(candidature=c)
     assert piece.evenement.type == "candidatures.piece_deposee"
-    accuse = client.get(reverse("candidatures:piece_accuse", args=[c.uuid, piece.uuid]))
+    accuse = client.get(reverse("candidatures:piece_accuse", args=[c.uuid, piece.uuid]) + "?format=json")
     contenu = json.loads(accuse.content)
     assert contenu["format"] == "justexpert-accuse/1"
     assert contenu["evenement"]["document_sha256"] == piece.document.sha256
     assert "Lemaire" not in accuse.content.decode() and "lettre" not in contenu["feuille"]
+    # The link people click gives the sealed PDF, in words, carrying the same receipt.
+    pdf = client.get(reverse("candidatures:piece_accuse", args=[c.uuid, piece.uuid]))
+    assert pdf["Content-Type"] == "application/pdf" and lire_accuse(pdf.content) == contenu
+    mots = texte_pdf(pdf.content)
+    assert "Accusé de dépôt d'une pièce" in mots and "lettre.txt" in mots and "Lettre de motivation" in mots
     telechargement = client.get(reverse("candidatures:piece_telecharger", args=[c.uuid, piece.uuid]))
     assert b"".join(telechargement.streaming_content) == b"Madame, Monsieur,\n"
 
@@ -292,7 +298,7 @@ def test_pieces_are_destroyed_after_the_appeal_period_and_receipts_are_kept(clie
     connecter(client, candidat)
     assert client.get(reverse("candidatures:piece_telecharger", args=[dossier.uuid, piece.uuid])).status_code == 410
     accuse = client.get(reverse("candidatures:piece_accuse", args=[dossier.uuid, piece.uuid]))
-    assert accuse.status_code == 200 and json.loads(accuse.content)["evenement"]["document_sha256"] == piece.document.sha256
+    assert accuse.status_code == 200 and lire_accuse(accuse.content)["evenement"]["document_sha256"] == piece.document.sha256
     assert services.detruire_pieces_echues(plus_tard) == 0
 
 

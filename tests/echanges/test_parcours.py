@@ -20,7 +20,8 @@ from justexpert.comptes.models import Invitation, Role, Utilisateur
 from justexpert.echanges import services, tasks, trace
 from justexpert.echanges.models import Fichier, Matiere, Participant, Qualite, Telechargement
 from justexpert.preuves.models import Evenement
-from tests.conftest import MOT_DE_PASSE, creer_utilisateur, texte
+from justexpert.preuves.verificateur import lire_accuse
+from tests.conftest import MOT_DE_PASSE, creer_utilisateur, texte, texte_pdf
 
 from .conftest import ajouter_invite, avec_totp, depot, pdf
 
@@ -203,7 +204,7 @@ def test_deposit_both_ways_with_notices_download_and_trace(
     page = texte(client.get(reverse("echanges:trace", args=[echange_vide.uuid])))
     assert "Note d'expertise.pdf" in page and fichier.sha256 in page
     assert f"<dt>Destinataires</dt><dd>{invite}</dd>" in page
-    assert "accusé d'ouverture" in page
+    assert "accusé de téléchargement (PDF)" in page
     pdf_trace = client.get(reverse("echanges:trace_pdf", args=[echange_vide.uuid]))
     assert pdf_trace.status_code == 200
     assert pdf_trace.content.startswith(b"%PDF")
@@ -217,6 +218,12 @@ def test_deposit_both_ways_with_notices_download_and_trace(
     assert accuse["point_de_controle"] is not None  # cut on commit
     feuille = json.dumps(accuse["evenement"], ensure_ascii=False)
     assert "Note" not in feuille and "Martin" not in feuille and "@" not in feuille
+    # People get the sealed PDF, in words, carrying the same receipt.
+    accuse_pdf = client.get(reverse("echanges:accuse_pdf", args=[fichier.evenement_depot.uuid]))
+    assert accuse_pdf["Content-Type"] == "application/pdf" and accuse_pdf["Content-Disposition"].endswith('.pdf"')
+    assert lire_accuse(accuse_pdf.content) == accuse
+    mots = texte_pdf(accuse_pdf.content)
+    assert "Note d'expertise.pdf" in mots and "Accusé de dépôt" in mots
 
 
 def test_penal_notice_carries_neither_title_nor_file_name(penal, agent, invite, django_capture_on_commit_callbacks):

@@ -33,6 +33,7 @@ URLS = {
     "trace_pdf": ("get", 200, 403),
     "telecharger": ("get", 200, 200),
     "accuse": ("get", 200, 200),
+    "accuse_pdf": ("get", 200, 200),
     "api_detail": ("get", 200, 200),
     "supprimer": ("post", 302, 403),  # a file deposited by the agent
     "retirer": ("post", 302, 403),  # the invitee
@@ -52,6 +53,7 @@ def _url(cle: str, dossier) -> str:
         "trace_pdf": reverse("echanges:trace_pdf", args=[e.uuid]),
         "telecharger": reverse("echanges:telecharger", args=[f.uuid]),
         "accuse": reverse("echanges:accuse", args=[f.evenement_depot.uuid]),
+        "accuse_pdf": reverse("echanges:accuse_pdf", args=[f.evenement_depot.uuid]),
         "api_detail": f"/api/v1/echanges/{e.uuid}",
         "supprimer": reverse("echanges:supprimer", args=[f.uuid]),
         "retirer": reverse("echanges:retirer", args=[e.uuid, invite.uuid]),

@@ -233,7 +233,7 @@ def test_deposit_through_the_page(client, dossier, avocat_partie_a):
     d = Depot.objects.get(expertise=dossier)
     assert d.document.nom == "contrat.pdf" and d.numero == 1
     page = texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
-    assert "contrat.pdf" in page and "Accusé de dépôt (PDF)" in page
+    assert "contrat.pdf" in page and "Accusé de dépôt provisoire (PDF)" in page  # timestamp still pending
 
 
 @pytest.mark.parametrize(

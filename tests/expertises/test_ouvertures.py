@@ -10,9 +10,10 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from justexpert.expertises.models import Ouverture, TypeDocument
+from justexpert.expertises.models import Depot, Ouverture, TypeDocument
+from justexpert.preuves import signatures
 from justexpert.preuves.models import Evenement
-from justexpert.preuves.verificateur import verifier_accuse
+from justexpert.preuves.verificateur import lire_accuse, verifier_accuse
 from tests.conftest import texte
 
 from .outils_depots import deposer, en_cours
@@ -94,7 +95,12 @@ def test_folder_zip_is_streamed_stored_with_the_receipts_and_counts_as_opening(
     assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
     liste = archive.read("accuses/liste.csv").decode("utf-8-sig")
     assert "bail.txt" in liste and "Pièce n° 1" in liste
-    assert "accuses/001-depot.json" in noms
+    # Each deposit's sealed PDF accusé, in words, carrying its JSON receipt.
+    assert {"accuses/001-accuse-de-depot.pdf", "accuses/002-accuse-de-depot.pdf"} <= set(noms)
+    pdf = archive.read("accuses/002-accuse-de-depot.pdf")
+    assert signatures.verifier_pdf(pdf).statut == signatures.Statut.VALIDE
+    assert lire_accuse(pdf)["evenement"]["document_sha256"] == Depot.objects.get(document__nom="bail.txt").document.sha256
+    assert "accuses/002-accuse-de-depot.pdf" in liste
     assert Ouverture.objects.filter(utilisateur=avocat_partie_b).count() == 2
 
 

@@ -57,7 +57,9 @@ def test_unreachable_authority_still_seals_without_certain_time(settings):
 
 def test_receipt_pdf_is_sealed_carries_the_json_receipt_and_the_human_lines(consigner):
     [evenement] = consigner(1)
-    contenu = accuses.accuse_pdf(evenement, lignes=[("Dossier", "RG 24/01234"), ("Pièce", "Pré-rapport")])
+    contenu = accuses.accuse_pdf(
+        evenement, titre="Accusé de dépôt", lignes=[("Dossier", "RG 24/01234"), ("Pièce", "Pré-rapport")], fuseau="Pacific/Noumea"
+    )
     verdict = signatures.verifier_pdf(contenu)
     assert verdict.statut == Statut.VALIDE, verdict
     assert "Signature is Valid." in pdfsig(contenu, racines=[racine_du_sceau()])
@@ -69,6 +71,22 @@ def test_receipt_pdf_is_sealed_carries_the_json_receipt_and_the_human_lines(cons
     texte = _texte(contenu)
     assert "Accusé de dépôt" in texte and "RG 24/01234" in texte and "Date certaine" in texte
     assert "non qualifiée" in texte  # read from the token: the built-in authority's policy
+    # In words and in the court's time: where to verify it, no provisional notice once timestamped.
+    assert "heure de Nouméa" in texte and "UTC" not in texte
+    assert "/preuves/verifier/" in texte and "provisoire" not in texte
+
+
+def test_receipt_pdf_while_the_timestamp_is_pending_says_so_and_names_the_event(db, settings):
+    from justexpert.preuves import services as preuves
+
+    settings.SITE_URL = "https://justexpert.example"
+    evenement = preuves.enregistrer("test.depot", acteur_ref="a", objet_ref="o", document_sha256="ab" * 32)
+    accuses.nommer_evenements({"test.depot": "dépôt d'un document de test"})
+    texte = _texte(accuses.accuse_pdf(evenement, titre="Accusé de dépôt", lignes=[("Déposé par", "Alix Durand")]))
+    assert "Accusé provisoire : horodatage en attente" in texte and "EN ATTENTE" in texte
+    assert "Dépôt d'un document de test" in texte and "Alix Durand" in texte
+    assert "https://justexpert.example/preuves/verifier/" in texte
+    assert accuses.complets([evenement]) == set()
 
 
 def _texte(contenu: bytes) -> str:

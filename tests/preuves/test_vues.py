@@ -83,19 +83,69 @@ def test_verify_page_is_public_and_proves_a_good_receipt(client, consigner):
     reponse = _deposer(client, json.dumps(services.accuse(evenement)).encode(), b"rapport")
     assert reponse.status_code == 200
     texte = html.unescape(reponse.content.decode())
-    assert "Tout est prouvé." in texte
-    assert "horodatage n'est PAS qualifié" in texte
-    assert "bien celui publié par cette plateforme" in texte
+    resume = reponse.context["resume"]
+    assert resume.verdict == "valide" and "Cet accusé est authentique" in texte
+    assert not resume.non_prouve and not resume.a_etablir
+    premier = texte.index("Ce qui est prouvé")
+    assert "heure de Paris" in texte[premier:] and "UTC" not in texte[: texte.index("Détails techniques")]
+    assert "exactement celui de cet accusé" in texte and "inscrit au journal de preuves de cette plateforme" in texte
+    assert "n'est pas qualifiée" in texte  # the demo authority, said in the summary
+    # The technical lines stay, folded below the summary.
+    assert texte.index("horodatage n'est PAS qualifié") > texte.index("<details")
+    assert "bien celui publié par cette plateforme" in texte and "publiée par cette plateforme" in texte
+    assert "que vous avez indiquée" not in texte
+
+
+def test_verify_page_accepts_the_pdf_accuse(client, consigner):
+    from justexpert.preuves import accuses
+
+    (evenement,) = consigner(document=b"rapport")
+    pdf = accuses.accuse_pdf(evenement, titre="Accusé de dépôt", lignes=[("Dossier", "RG 26/00001")])
+    reponse = client.post(
+        "/preuves/verifier/",
+        {
+            "accuse": SimpleUploadedFile("accuse-depot.pdf", pdf, content_type="application/pdf"),
+            "document": SimpleUploadedFile("rapport.pdf", b"rapport"),
+        },
+    )
+    assert reponse.status_code == 200 and reponse.context["resume"].verdict == "valide"
+    # A PDF that is not an accusé: said at the field, nothing kept.
+    autre = client.post(
+        "/preuves/verifier/",
+        {"accuse": SimpleUploadedFile("autre.pdf", b"%PDF-1.4 pas vraiment", content_type="application/pdf")},
+    )
+    assert "accuse" in autre.context["form"].errors and "Accusé illisible" in html.unescape(autre.content.decode())
+
+
+def test_verify_page_on_a_pending_receipt_says_what_remains(client, db):
+    evenement = services.enregistrer("test.depot", acteur_ref="a", objet_ref="o", document_sha256="ab" * 32)
+    reponse = _deposer(client, json.dumps(services.accuse(evenement)).encode())
+    resume = reponse.context["resume"]
+    assert resume.verdict == "incomplet" and not resume.non_prouve
+    texte = html.unescape(reponse.content.decode())
+    assert "Rien de faux" in texte and "Date certaine en attente" in texte and "Vous n'avez pas fourni le document" in texte
+
+
+def test_verify_page_on_an_altered_receipt_says_it_proves_nothing(client, consigner):
+    (evenement,) = consigner(document=b"rapport")
+    recu = services.accuse(evenement)
+    recu["evenement"]["le"] = "2020-01-01T00:00:00Z"  # the readable part edited, the leaf unchanged
+    reponse = _deposer(client, json.dumps(recu).encode())
+    resume = reponse.context["resume"]
+    assert resume.verdict == "invalide" and "modifié" in resume.non_prouve[0]
+    assert "ne prouve pas ce qu'il affirme" in html.unescape(reponse.content.decode())
 
 
 def test_verify_page_says_what_is_not_proven(client, consigner):
     (evenement,) = consigner(document=b"rapport")
     reponse = _deposer(client, json.dumps(services.accuse(evenement)).encode(), b"autre document")
     assert "n&#x27;est PAS celui de l&#x27;événement" in reponse.content.decode()
+    assert reponse.context["resume"].verdict == "invalide"
+    assert "n'est pas celui de cet accusé" in html.unescape(reponse.content.decode())
 
 
 def test_malformed_receipt_gets_a_field_error_not_a_500(client, db):
-    for contenu in (b"pas du json", b"[]", b'{"format": "autre"}', b"\xff\xfe", b"x" * (1024 * 1024 + 1)):
+    for contenu in (b"pas du json", b"[]", b'{"format": "autre"}', b"\xff\xfe", b"x" * (5 * 1024 * 1024 + 1)):
         reponse = _deposer(client, contenu)
         assert reponse.status_code == 200
         assert reponse.context["form"].errors["accuse"], contenu
@@ -111,3 +161,22 @@ def test_malformed_receipt_gets_a_field_error_not_a_500(client, db):
     reponse = client.post("/preuves/verifier/", {})
     assert reponse.status_code == 200
     assert "accuse" in reponse.context["form"].errors
+
+
+def test_verify_page_hashes_a_large_document_without_keeping_it(client, consigner, settings):
+    """The platform's memory-only upload handler drops files over 2.5 Mo: the verify page reads
+    the document with its own handler (hashed while streaming), so a big report still counts."""
+    contenu = b"r" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE * 3)
+    (evenement,) = consigner(document=contenu)
+    reponse = _deposer(client, json.dumps(services.accuse(evenement)).encode(), contenu)
+    assert reponse.context["resume"].verdict == "valide"
+    assert any("exactement celui" in t for t in reponse.context["resume"].prouve)
+
+
+def test_verify_page_still_checks_csrf(db):
+    from django.test import Client
+
+    reponse = Client(enforce_csrf_checks=True).post(
+        "/preuves/verifier/", {"accuse": SimpleUploadedFile("a.json", b"{}", content_type="application/json")}
+    )
+    assert reponse.status_code == 403

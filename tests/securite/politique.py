@@ -257,6 +257,8 @@ POLITIQUE: dict[str, R] = {
     ),
     "echanges:accuse@civil": R("accuse_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302),
     "echanges:accuse@penal": R("accuse_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302),
+    "echanges:accuse_pdf@civil": R("accuse_civil", {200: "agent agent_civil invite", 404: "agent_lyon invite_penal"}, sinon=302),
+    "echanges:accuse_pdf@penal": R("accuse_penal", {200: "agent invite_penal", 404: "agent_civil agent_lyon invite"}, sinon=302),
     "expertises:liste": R("aucun", sinon=200),
     "expertises:greffes": R("aucun", {200: "administrateur"}, sinon=403),
     "expertises:greffe_modifier": R("juridiction_paris", {200: "administrateur"}, sinon=403),

@@ -21,6 +21,14 @@ def de(nom: str) -> str:
     return elision(str(nom), "de")
 
 
+@register.filter
+def heure(fuseau: str | None) -> str:
+    """« heure de Paris », « heure de Nouméa »: a court's time zone in words, never its code."""
+    from justexpert.lib.temps import nom_heure
+
+    return nom_heure(fuseau)
+
+
 # DSFR badge per verdict: success / error / warning / neutral.
 BADGES = {
     Statut.VALIDE: "fr-badge--success",
