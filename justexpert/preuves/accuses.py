@@ -72,7 +72,7 @@ def _preuve(recu: dict, fuseau: str | None) -> tuple[list[tuple[str, str]], list
         ("Enregistré le", _date(evenement["le"], fuseau) + ", selon l'horloge de la plateforme"),
     ]
     ts = recu["horodatage"]
-    if complet(recu):
+    if complet(recu) and point:
         # Read from the token itself (its time, policy and signer), as the offline verifier does;
         # "qualifié" is only the platform's declaration of its configured provider.
         jeton = verifier_jeton(
