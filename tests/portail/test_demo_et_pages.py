@@ -59,6 +59,7 @@ def test_each_demo_role_gets_its_dashboard(client, email):
     user = Utilisateur.objects.get(email=email)
     for a in user.appartenances.all():
         assert a.get_role_display() in contenu
+    assert f'href="{reverse("preuves:verifier")}"' in reponse.content.decode().split("<footer")[0]
 
 
 def test_demo_mailbox_shows_sent_mail(client, settings, django_capture_on_commit_callbacks):
@@ -128,3 +129,18 @@ def test_tribunal_import_refuses_bad_rows_atomically(orgs):
         "ligne 4 : le département 75 n'est pas dans le ressort de Cour d'appel de Lyon",
     ]
     assert not Organisation.objects.filter(code="TJ_A").exists()
+
+
+def test_demo_inscriptions_tell_one_story():
+    """A probationary inscription is where the expert's time on the list starts (3 years at most), and
+    the oath follows the first inscription."""
+    from justexpert.annuaire.models import Inscription
+
+    call_command("charger_demo", stdout=StringIO())
+    inscriptions = list(Inscription.objects.select_related("expert"))
+    assert {i.statut for i in inscriptions} >= {"probatoire", "inscrit"}
+    for i in inscriptions:
+        assert i.inscrit_depuis <= i.debut and i.fin is not None and i.debut < i.fin
+        assert i.expert.date_serment is not None and i.expert.date_serment >= i.inscrit_depuis
+        if i.statut == "probatoire":
+            assert i.inscrit_depuis == i.debut and (i.fin - i.debut).days < 3 * 366

@@ -76,10 +76,15 @@ def experts_demo_csv() -> str:
             if n == 0
             else f"{prenom.lower().replace('é', 'e').replace('è', 'e')}.{nom.lower().replace('é', 'e')}@demo.justexpert.fr"
         )
-        statut = "probatoire" if n % 4 == 0 else "inscrit"
+        # A probationary inscription (3 years, art. 2 of loi 71-498) starts the expert's time on the list;
+        # the others were probationary from 2020 and reinscribed for five years in 2024.
+        if n % 4 == 0:
+            statut, serment, fin, depuis = "probatoire", "2024-01-15", "2026-12-31", "2024-01-01"
+        else:
+            statut, serment, fin, depuis = "inscrit", "2020-01-15", "2028-12-31", "2020-01-01"
         lignes.append(
             f"D{n + 1:04d},{'Mme' if n % 2 else 'M.'},{nom},{prenom},{1960 + n}-03-15,Ingénieur,{n + 1} rue du Palais,{cp},{ville},"
-            f"{email},01 23 45 67 {n:02d},,,2020-01-15,{cour},{SPECIALITES_DEMO[n % len(SPECIALITES_DEMO)]},,{statut},2024-01-01,,2020-01-01"
+            f"{email},01 23 45 67 {n:02d},,,{serment},{cour},{SPECIALITES_DEMO[n % len(SPECIALITES_DEMO)]},,{statut},2024-01-01,{fin},{depuis}"
         )
     return "\n".join(lignes) + "\n"
 
