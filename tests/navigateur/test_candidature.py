@@ -91,7 +91,7 @@ def test_candidate_files_instructor_asks_complement_decision_accepts(
         page.get_by_role("button", name="Confirmer : déposer la candidature").click()
         expect(page.locator("#etat-candidature")).to_have_text("Déposée")
         with page.expect_download() as telechargement:
-            page.get_by_role("link", name=re.compile("Télécharger l'accusé de dépôt")).first.click()
+            page.get_by_role("link", name=re.compile(r"^Accusé de dépôt (provisoire )?\(PDF\)")).first.click()
         assert telechargement.value.suggested_filename.startswith("accuse-depot-")
         axe.verifier(page)
         assert page.erreurs_console == []  # type: ignore[attr-defined]

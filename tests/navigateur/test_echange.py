@@ -29,7 +29,7 @@ def deposer(page: Page, nom: str, contenu: bytes) -> None:
 
 def telecharger(page: Page, nom: str) -> bytes:
     with page.expect_download() as attente:
-        page.get_by_role("link", name=nom).click()
+        page.get_by_role("link", name=nom, exact=True).click()
     chemin = attente.value.path()
     with open(chemin, "rb") as fichier:
         return fichier.read()
