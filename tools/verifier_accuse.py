@@ -26,8 +26,12 @@ qualified (eIDAS) is a fact of the EU trusted lists, not of the token. Without a
 by a third party, it cannot prove the log was not rewritten later (`manage.py verifier_journal
 --temoin` does that on the platform side).
 
-Usage: python verifier_accuse.py ACCUSE.pdf|ACCUSE.json [--document FICHIER] [--cle CLE] [--ac AC.pem]
+Usage: python verifier_accuse.py ACCUSE.pdf|ACCUSE.json [--document FICHIER] [--ancres FICHIER|URL]
+       (or, instead of --ancres, [--cle CLE] [--ac AC.pem])
 A PDF accusé carries its JSON as the embedded file « accuse.json »; reading it needs `pypdf`.
+``--ancres``: the platform's published trust anchors (``/preuves/ancres.json``, format
+justexpert-ancres/1), a copy you kept or its address: every log key it lists (current and retired)
+and its timestamp roots are the trusted ones.
 Exit status: 0 everything proven (or nothing false), 1 a check failed, 2 unreadable input,
 3 proven except the certain date (timestamp pending).
 """
@@ -58,6 +62,7 @@ except ImportError:  # pragma: no cover (the platform pins a recent cryptography
     raise ImportError("verifier_accuse.py a besoin de cryptography 45 ou plus récent : pip install -U cryptography") from None
 
 FORMAT_ACCUSE = "justexpert-accuse/1"
+FORMAT_ANCRES = "justexpert-ancres/1"
 TAILLE_HASH = 32
 
 
@@ -559,6 +564,44 @@ def _json_du_pdf(pdf: bytes) -> bytes:
     return contenus[0]
 
 
+@dataclass(frozen=True)
+class Ancres:
+    """Trust anchors read from a published document: the log keys (raw 32 bytes → "actuelle" or
+    "retiree") and the timestamp roots (DER). ``source`` names the document in sentences."""
+
+    source: str
+    cles: dict[bytes, str]
+    racines_horodatage: list[bytes]
+
+
+def lire_ancres(texte: str | bytes, source: str | None = None) -> Ancres:
+    """Parse a trust anchors document (justexpert-ancres/1); raise PreuveInvalide in French when
+    it is not one. Each certificate's fingerprint is checked against its PEM."""
+    try:
+        doc = json.loads(texte)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise PreuveInvalide("le fichier d'ancres n'est pas un JSON lisible") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_ANCRES:
+        raise PreuveInvalide(f"ce fichier n'est pas un document d'ancres de confiance (format attendu : {FORMAT_ANCRES})")
+    try:
+        cles = {}
+        for cle in doc["journal"]["cles"]:
+            brut = _b64(cle.get("cle_publique"), "journal.cles.cle_publique")
+            if len(brut) != TAILLE_HASH or empreinte_cle(brut) != cle.get("empreinte"):
+                raise PreuveInvalide("une clé du journal ne correspond pas à son empreinte")
+            cles[brut] = "actuelle" if cle.get("etat") == "actuelle" else "retiree"
+        racines = []
+        for racine in doc["horodatage"]["racines"]:
+            der = x509.load_pem_x509_certificate(racine["pem"].encode()).public_bytes(Encoding.DER)
+            if hashlib.sha256(der).hexdigest() != racine.get("empreinte_sha256"):
+                raise PreuveInvalide("un certificat racine d'horodatage ne correspond pas à son empreinte")
+            racines.append(der)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        raise PreuveInvalide("document d'ancres incomplet ou mal formé") from None
+    adresse = doc.get("adresse") if isinstance(doc.get("adresse"), str) else None
+    return Ancres(source or f"les ancres de confiance « {adresse or 'fournies'} »", cles, racines)
+
+
 def lire_accuse(texte: str | bytes) -> dict:
     """Parse a receipt, given as its JSON or as the PDF accusé that carries it; raise
     PreuveInvalide with a French message when it is not one."""
@@ -581,12 +624,17 @@ def verifier_accuse(
     cle_attendue: bytes | None = None,
     ac: list[bytes] | None = None,
     source_cle: str = "la plateforme que vous avez indiquée",
+    ancres: Ancres | None = None,
 ) -> Rapport:
     """Check every part of a receipt and say what is proven. Never raises on bad content.
-    ``source_cle`` names where ``cle_attendue`` comes from, in the sentences of the report."""
+    ``source_cle`` names where ``cle_attendue`` comes from, in the sentences of the report.
+    ``ancres`` (a published anchors document) stands for both ``cle_attendue`` (any key it lists)
+    and ``ac`` (its timestamp roots)."""
     rapport = Rapport()
+    if ancres is not None and ac is None:
+        ac = ancres.racines_horodatage
     try:
-        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac, source_cle)
+        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac, source_cle, ancres)
     except PreuveInvalide as exc:
         rapport.ajouter(False, f"Accusé inexploitable : {exc}.", "accuse")
     except Exception as exc:  # untrusted input: a refusal, never a crash
@@ -601,6 +649,7 @@ def _verifier_accuse(
     cle_attendue: bytes | None,
     ac: list[bytes] | None,
     source_cle: str,
+    ancres: Ancres | None = None,
 ) -> None:
     feuille = _b64(accuse.get("feuille"), "feuille")
     evenement = json.loads(feuille)
@@ -652,7 +701,18 @@ def _verifier_accuse(
         return
     rapport.faits.update(taille=cp.taille, nom_cle=nom)
     rapport.ajouter(True, f"Le point de contrôle (taille {cp.taille}) est signé par la clé du journal « {nom} ».", "point")
-    if cle_attendue is not None:
+    if ancres is not None:
+        etat = ancres.cles.get(cle)
+        if etat is None:
+            rapport.ajouter(False, f"Cette clé n'est PAS parmi les clés du journal publiées dans {ancres.source}.", "cle")
+        else:
+            quelle = (
+                "la clé actuelle"
+                if etat == "actuelle"
+                else "une clé retirée depuis (les points qu'elle a signés restent valables)"
+            )
+            rapport.ajouter(True, f"Cette clé est {quelle} du journal, publiée dans {ancres.source}.", "cle")
+    elif cle_attendue is not None:
         if cle_attendue == cle:
             rapport.ajouter(True, f"Cette clé est bien la clé publiée par {source_cle}.", "cle")
         else:
@@ -719,7 +779,8 @@ def _verifier_accuse(
     if ac is None:
         rapport.ajouter(
             None,
-            "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez son certificat racine (--ac).",
+            "La confiance dans l'autorité d'horodatage n'est pas établie : indiquez les ancres de confiance de la "
+            "plateforme (--ancres) ou le certificat racine de l'autorité (--ac).",
             "autorite",
         )
     else:
@@ -810,6 +871,27 @@ def _lire_pem(chemin: str) -> list[bytes]:
     return [c.public_bytes(Encoding.DER) for c in x509.load_pem_x509_certificates(contenu)]
 
 
+TAILLE_MAX_ANCRES = 1 << 20
+
+
+def charger_ancres(chemin_ou_adresse: str) -> Ancres:
+    """The anchors document from a file, or fetched from its address (http or https only)."""
+    if chemin_ou_adresse.startswith(("https://", "http://")):
+        from urllib.request import Request, urlopen
+
+        requete = Request(chemin_ou_adresse, headers={"Accept": "application/json"})  # noqa: S310 (scheme checked)
+        with urlopen(requete, timeout=20) as reponse:  # noqa: S310
+            contenu = reponse.read(TAILLE_MAX_ANCRES + 1)
+        source = f"les ancres de confiance lues à l'adresse « {chemin_ou_adresse} »"
+    else:
+        with open(chemin_ou_adresse, "rb") as fichier:
+            contenu = fichier.read(TAILLE_MAX_ANCRES + 1)
+        source = f"le fichier d'ancres de confiance « {chemin_ou_adresse} »"
+    if len(contenu) > TAILLE_MAX_ANCRES:
+        raise PreuveInvalide("document d'ancres trop volumineux (1 Mo au plus)")
+    return lire_ancres(contenu, source)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Vérifie hors ligne un accusé Justexpert (nécessite cryptography ≥ 45 et asn1crypto)."
@@ -818,6 +900,11 @@ def main(argv: list[str] | None = None) -> int:
         "accuse", help="l'accusé : le PDF remis par la plateforme (il contient le JSON ; module pypdf) ou son JSON"
     )
     parser.add_argument("--document", help="le document concerné, pour vérifier son empreinte")
+    parser.add_argument(
+        "--ancres",
+        help="les ancres de confiance publiées par la plateforme (fichier justexpert-ancres/1 ou son adresse "
+        "https://…/preuves/ancres.json) : remplacent --cle et --ac",
+    )
     parser.add_argument("--cle", help="clé publique du journal publiée par la plateforme (base64)")
     parser.add_argument(
         "--ac",
@@ -831,10 +918,11 @@ def main(argv: list[str] | None = None) -> int:
         document = _sha256_fichier(args.document) if args.document else None
         cle = base64.b64decode(args.cle, validate=True) if args.cle else None
         ac = _lire_pem(args.ac) if args.ac else None
+        ancres = charger_ancres(args.ancres) if args.ancres else None
     except (OSError, ValueError, PreuveInvalide) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    rapport = verifier_accuse(accuse, document_sha256=document, cle_attendue=cle, ac=ac)
+    rapport = verifier_accuse(accuse, document_sha256=document, cle_attendue=cle, ac=ac, ancres=ancres)
     print(rapport.texte())
     if not rapport.valide:
         print("Résultat : au moins une vérification a échoué.")

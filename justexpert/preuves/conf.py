@@ -219,6 +219,58 @@ def _nom(cn: str) -> x509.Name:
     )
 
 
+CHEMIN_CRL_TSA = "/preuves/ancres/horodatage-ac.crl"  # fixed forever, like the anchors document
+
+
+def point_de_distribution(chemin: str) -> x509.CRLDistributionPoints:
+    """The CRL distribution point of a development certificate: the platform serves the CRL."""
+    url = f"{settings.SITE_URL}{chemin}"
+    return x509.CRLDistributionPoints(
+        [
+            x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(url)], relative_name=None, reasons=None, crl_issuer=None
+            )
+        ]
+    )
+
+
+def crl_vide(dossier: Path, nom: str, ac: x509.Certificate, cle_ac: ec.EllipticCurvePrivateKey) -> bytes:
+    """A development CA's (empty) CRL, reissued when it is due, so revocation checks succeed."""
+    chemin = dossier / nom
+    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if chemin.exists():
+        der = chemin.read_bytes()
+        suivante = x509.load_der_x509_crl(der).next_update_utc
+        if suivante is not None and suivante > maintenant + dt.timedelta(days=1):
+            return der
+    liste = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ac.subject)
+        .last_update(maintenant - dt.timedelta(minutes=5))
+        .next_update(maintenant + dt.timedelta(days=30))
+        .add_extension(x509.CRLNumber(int(maintenant.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .sign(cle_ac, hashes.SHA256())
+    )
+    der = liste.public_bytes(serialization.Encoding.DER)
+    _ecrire(chemin, der)
+    return der
+
+
+def crl_tsa_integree() -> bytes | None:
+    """The built-in authority's CA CRL (None when its CA key was not kept: sets generated before
+    the CRL existed)."""
+    if tsa_url():
+        return None
+    dossier = _secrets()
+    cle_chemin = dossier / "tsa-integree-ac-cle.pem"
+    if not cle_chemin.exists():
+        return None
+    cle_ac = serialization.load_pem_private_key(cle_chemin.read_bytes(), password=None)
+    assert isinstance(cle_ac, ec.EllipticCurvePrivateKey)
+    return crl_vide(dossier, "tsa-integree-ac.crl", tsa_integree().ac, cle_ac)
+
+
 def _generer_tsa(dossier: Path) -> None:
     maintenant = dt.datetime.now(dt.UTC)
     cle_ac = ec.generate_private_key(ec.SECP256R1())
@@ -251,7 +303,13 @@ def _generer_tsa(dossier: Path) -> None:
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .add_extension(point_de_distribution(CHEMIN_CRL_TSA), critical=False)
         .sign(cle_ac, hashes.SHA256())
+    )
+    pkcs8 = serialization.PrivateFormat.PKCS8
+    # The CA key is kept (0600, beside the others) to issue the CRL validators ask for.
+    _ecrire(
+        dossier / "tsa-integree-ac-cle.pem", cle_ac.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption())
     )
     pem = cle.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     certs = cert.public_bytes(serialization.Encoding.PEM) + ac.public_bytes(serialization.Encoding.PEM)

@@ -1,4 +1,8 @@
-"""The platform's seal: PAdES B-T signatures on the PDFs the platform generates (lists, receipts).
+"""The platform's seal: PAdES B-LTA signatures on the PDFs the platform generates (lists, receipts,
+convocations, traces): the seal, its timestamp, the validation data (certificates and CRLs, in the
+document security store) and a document timestamp over all of it, so the seal can still be
+validated after its certificates expire; ``prolonger`` adds a new document timestamp before the
+last one's certificate expires.
 
 Protects against: a generated PDF altered after it left the platform (any change breaks the seal
 in pyHanko, poppler's pdfsig, Adobe…), and a seal without certain date (every seal carries an
@@ -14,6 +18,7 @@ wrong before sealing. The seal says "issued by the platform", not "approved by a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -31,9 +36,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from justexpert.lib.env import ConfigurationError, env_str
@@ -44,6 +54,7 @@ from . import conf, horodatage
 logger = logging.getLogger(__name__)
 
 MOTIF_DEFAUT = "Document émis par la plateforme Justexpert"
+CHEMIN_CRL_SCEAU = "/preuves/ancres/sceau-ac.crl"  # fixed forever, like the anchors document
 NOM_CHAMP = "SceauJustexpert"
 
 
@@ -84,6 +95,11 @@ def certificats_horodatage() -> list[asn1_x509.Certificate]:
         return []
     tsa = conf.tsa_integree()
     return [asn1_x509.Certificate.load(tsa.certificat.public_bytes(serialization.Encoding.DER))]
+
+
+def crls_horodatage() -> list[asn1_crl.CertificateList]:
+    der = conf.crl_tsa_integree()
+    return [asn1_crl.CertificateList.load(der)] if der else []
 
 
 # --- The seal's key and certificates -----------------------------------------------------------
@@ -133,26 +149,35 @@ def _generer_sceau(dossier: Path) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle_ac.public_key()), critical=False)
         .sign(cle_ac, hashes.SHA256())
     )
+    pkcs8 = serialization.PrivateFormat.PKCS8
+    _ecrire(dossier / "sceau-ac-cle.pem", cle_ac.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
+    _ecrire(dossier / "sceau-ac.pem", ac.public_bytes(serialization.Encoding.PEM))
+    _emettre_certificat_sceau(dossier, ac, cle_ac)
+
+
+def _emettre_certificat_sceau(dossier: Path, ac: x509.Certificate, cle_ac: ec.EllipticCurvePrivateKey) -> None:
+    """Issue the development seal certificate (RSA-3072) under its CA, with the CRL distribution
+    point the platform serves (CHEMIN_CRL_SCEAU)."""
+    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
     cle = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     cert = (
         x509.CertificateBuilder()
         .subject_name(_nom("Sceau de la plateforme Justexpert (développement)"))
-        .issuer_name(nom_ac)
+        .issuer_name(ac.subject)
         .public_key(cle.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(maintenant - dt.timedelta(days=1))
-        .not_valid_after(maintenant + dt.timedelta(days=1825))
+        .not_valid_after(min(maintenant + dt.timedelta(days=1825), ac.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         # digitalSignature + nonRepudiation (contentCommitment): what PDF readers expect of a seal.
         .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
+        .add_extension(conf.point_de_distribution(CHEMIN_CRL_SCEAU), critical=False)
         .sign(cle_ac, hashes.SHA256())
     )
     pkcs8 = serialization.PrivateFormat.PKCS8
-    _ecrire(dossier / "sceau-ac-cle.pem", cle_ac.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
     _ecrire(dossier / "sceau-cle.pem", cle.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
-    _ecrire(dossier / "sceau-ac.pem", ac.public_bytes(serialization.Encoding.PEM))
     # Written last: its presence means the set is complete.
     _ecrire(
         dossier / "sceau-certificats.pem",
@@ -160,29 +185,18 @@ def _generer_sceau(dossier: Path) -> None:
     )
 
 
-def _crl_developpement(dossier: Path, ac: x509.Certificate) -> bytes:
-    """The development CA's (empty) CRL, reissued when it is due, so revocation checks succeed."""
-    chemin = dossier / "sceau-ac.crl"
-    maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    if chemin.exists():
-        der = chemin.read_bytes()
-        suivante = x509.load_der_x509_crl(der).next_update_utc
-        if suivante is not None and suivante > maintenant + dt.timedelta(days=1):
-            return der
+def _cle_ac(dossier: Path) -> ec.EllipticCurvePrivateKey:
     cle_ac = serialization.load_pem_private_key((dossier / "sceau-ac-cle.pem").read_bytes(), password=None)
     assert isinstance(cle_ac, ec.EllipticCurvePrivateKey)
-    liste = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(ac.subject)
-        .last_update(maintenant - dt.timedelta(minutes=5))
-        .next_update(maintenant + dt.timedelta(days=30))
-        .add_extension(x509.CRLNumber(int(maintenant.timestamp())), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_ac.public_key()), critical=False)
-        .sign(cle_ac, hashes.SHA256())
-    )
-    der = liste.public_bytes(serialization.Encoding.DER)
-    _ecrire(chemin, der)
-    return der
+    return cle_ac
+
+
+def _a_point_de_distribution(cert: x509.Certificate) -> bool:
+    try:
+        cert.extensions.get_extension_for_class(x509.CRLDistributionPoints)
+    except x509.ExtensionNotFound:
+        return False
+    return True
 
 
 def _charger_certificats(chemin: str, variable: str) -> list[x509.Certificate]:
@@ -220,10 +234,13 @@ def _sceau(cle_fichier: str | None, certificats_fichier: str | None, ac_fichier:
     chemin = Path(dossier)
     if not (chemin / "sceau-certificats.pem").exists():
         _generer_sceau(chemin)
+    cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
+    if not _a_point_de_distribution(cert):  # a set generated before the CRL was served: same CA, new certificate
+        _emettre_certificat_sceau(chemin, ac, _cle_ac(chemin))
+        cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
     cle = serialization.load_pem_private_key((chemin / "sceau-cle.pem").read_bytes(), password=None)
     assert isinstance(cle, rsa.RSAPrivateKey)
-    cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
-    return Sceau(cle, cert, (ac,), (ac,), (_crl_developpement(chemin, ac),))
+    return Sceau(cle, cert, (ac,), (ac,), (conf.crl_vide(chemin, "sceau-ac.crl", ac, _cle_ac(chemin)),))
 
 
 def sceau() -> Sceau:
@@ -259,6 +276,21 @@ def _signataire(s: Sceau) -> signers.SimpleSigner:
     )
 
 
+def contexte_validation() -> ValidationContext:
+    """What the seal embeds as validation data: the seal's and the timestamp authority's chains and
+    CRLs. Development material is all local; with a seal or an authority from real CAs, missing
+    CRLs or OCSP answers are fetched from the addresses their certificates give."""
+    s = sceau()
+    reel = bool(conf.tsa_url()) or not s.crls
+    return ValidationContext(
+        trust_roots=[*ancres_sceau(), *ancres_horodatage()],
+        other_certs=[_asn1(c) for c in s.chaine] + certificats_horodatage(),
+        crls=crls_sceau() + crls_horodatage(),
+        allow_fetching=reel,
+        revocation_mode="soft-fail" if reel else "hard-fail",
+    )
+
+
 async def async_sceller_pdf(pdf: bytes, *, motif: str = MOTIF_DEFAUT) -> bytes:
     s = sceau()
     ecrivain = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -268,27 +300,64 @@ async def async_sceller_pdf(pdf: bytes, *, motif: str = MOTIF_DEFAUT) -> bytes:
     while nom in existants:  # a PDF sealed twice keeps both seals
         n += 1
         nom = f"{NOM_CHAMP}{n}"
-    meta = signers.PdfSignatureMetadata(
+    base = signers.PdfSignatureMetadata(
         field_name=nom,
         reason=motif,
         location="Justexpert",
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
+    lta = dataclasses.replace(base, embed_validation_info=True, use_pades_lta=True, validation_context=contexte_validation())
     sortie = io.BytesIO()
     try:
-        signeur = signers.PdfSigner(meta, signer=_signataire(s), timestamper=HorodateurPlateforme())
-        await signeur.async_sign_pdf(ecrivain, output=sortie)
+        try:
+            signeur = signers.PdfSigner(lta, signer=_signataire(s), timestamper=HorodateurPlateforme())
+            await signeur.async_sign_pdf(ecrivain, output=sortie)
+        except (PathBuildingError, PathValidationError, SigningError) as exc:
+            # Validation data out of reach (a CA's CRL server down, a root not configured): seal
+            # B-T now rather than refuse the document; the archival task adds the rest later.
+            logger.warning("seal without validation data: %s", exc)
+            ecrivain = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            sortie = io.BytesIO()
+            signeur = signers.PdfSigner(base, signer=_signataire(s), timestamper=HorodateurPlateforme())
+            await signeur.async_sign_pdf(ecrivain, output=sortie)
     except (OSError, TimestampRequestError) as exc:
         # The authority is down: seal anyway (PAdES B-B, time claimed by the server) rather than
         # refuse to issue the document; the seal's time is then shown as "déclarée, non certaine".
         logger.warning("seal without timestamp: authority unavailable (%s)", type(exc).__name__)
         ecrivain = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         sortie = io.BytesIO()
-        await signers.PdfSigner(meta, signer=_signataire(s)).async_sign_pdf(ecrivain, output=sortie)
+        await signers.PdfSigner(base, signer=_signataire(s)).async_sign_pdf(ecrivain, output=sortie)
     return sortie.getvalue()
 
 
 def sceller_pdf(pdf: bytes, *, motif: str = MOTIF_DEFAUT) -> bytes:
-    """Seal a PDF generated by the platform: PAdES B-T (B-B only while the authority is down)."""
+    """Seal a PDF generated by the platform: PAdES B-LTA (B-T when validation data are out of
+    reach, B-B only while the authority is down)."""
     return asyncio.run(async_sceller_pdf(pdf, motif=motif))
+
+
+def prolonger(pdf: bytes) -> bytes:
+    """Extend a sealed PDF's life: the validation data of its last timestamp go into its security
+    store, then a new document timestamp covers everything (pyHanko's archival timestamp chain).
+    Incremental: the earlier revisions, and so every seal in them, are kept byte for byte."""
+    sortie = io.BytesIO()
+    # The validation data of the new timestamp (and of the earlier ones: same authorities, their
+    # CRLs as of today) go into the security store after it (pyHanko's default for document
+    # timestamps); the platform's authority signs SHA-256 imprints only.
+    asyncio.run(
+        PdfTimeStamper(HorodateurPlateforme()).async_timestamp_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+            md_algorithm="sha256",
+            validation_context=contexte_validation(),
+            output=sortie,
+        )
+    )
+    return sortie.getvalue()
+
+
+def fin_du_dernier_horodatage(pdf: bytes) -> dt.datetime | None:
+    """When the certificate of the newest document timestamp of a sealed PDF expires; None when it
+    has none (a B-T or B-B seal: to be extended at once)."""
+    horodatages = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_timestamp_signatures
+    return horodatages[-1].signer_cert.not_valid_after if horodatages else None

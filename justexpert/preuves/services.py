@@ -445,8 +445,16 @@ def accuse(evenement: Evenement) -> dict:
         "preuve_inclusion": [b64(p) for p in preuve_inclusion(evenement.index, point.taille)] if point else [],
         "point_de_controle": description_point(point) if point else None,
         "horodatage": description_horodatage(point),
-        "verification": "python verifier_accuse.py accuse.json --document FICHIER (outil : tools/verifier_accuse.py)",
+        "ancres": reference_ancres(),
+        "verification": "python verifier_accuse.py accuse.pdf --document FICHIER --ancres ADRESSE_DES_ANCRES "
+        "(outil : tools/verifier_accuse.py)",
     }
+
+
+def reference_ancres() -> dict:
+    from .ancres import reference
+
+    return reference()
 
 
 @dataclass(frozen=True)
@@ -478,18 +486,16 @@ def evenements_de(*, objet_ref: str | None = None, dossier_ref: str | None = Non
     return Evenement.objects.filter(filtre).order_by("index")
 
 
-def verifier_accuse_ici(contenu: dict, document_sha256: str | None):  # type: ignore[no-untyped-def]
-    """The offline checks, with this platform's key and authority as the trusted ones, plus
+def verifier_accuse_ici(contenu: dict, document_sha256: str | None, ancres=None):  # type: ignore[no-untyped-def]
+    """The offline checks, with this platform's published anchors (its current and retired log
+    keys, its timestamp roots) as the trusted ones, or the anchors document the person gave, plus
     whether the checkpoint is the one this platform published."""
-    from .verificateur import verifier_accuse
+    from .ancres import document
+    from .verificateur import lire_ancres, verifier_accuse
 
-    rapport = verifier_accuse(
-        contenu,
-        document_sha256=document_sha256,
-        cle_attendue=conf.cle_publique_journal(),
-        ac=conf.tsa_racines(),
-        source_cle="cette plateforme",
-    )
+    if ancres is None:
+        ancres = lire_ancres(json_canonique(document()), "les ancres de confiance de cette plateforme")
+    rapport = verifier_accuse(contenu, document_sha256=document_sha256, ancres=ancres)
     point = contenu.get("point_de_controle") if isinstance(contenu, dict) else None
     if isinstance(point, dict) and isinstance(point.get("taille"), int):
         publie = PointDeControle.objects.filter(taille=point["taille"]).values_list("note", flat=True).first()

@@ -6,6 +6,8 @@ justexpert.comptes.permissions.public does (login_not_required + justexpert_acce
 
 from __future__ import annotations
 
+import datetime as dt
+
 from asn1crypto import tsp
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -17,7 +19,8 @@ from django.views.decorators.http import require_POST
 from justexpert.lib.limitation.decorateurs import limiter, reponse_429_texte
 from justexpert.lib.securite_http import verifier_csrf
 
-from . import conf, horodatage, lecture, services
+from . import ancres as ancres_publiees
+from . import conf, horodatage, lecture, sceau, services
 from .forms import VerificationForm
 from .televersement import LectureVerification
 
@@ -40,13 +43,56 @@ def verifier(request: HttpRequest) -> HttpResponse:
         form = VerificationForm(request.POST, request.FILES)
         if form.is_valid():
             document = form.cleaned_data.get("document")
-            rapport = services.verifier_accuse_ici(form.cleaned_data["accuse"], getattr(document, "sha256", None))
+            rapport = services.verifier_accuse_ici(
+                form.cleaned_data["accuse"], getattr(document, "sha256", None), form.cleaned_data.get("ancres")
+            )
             resume = lecture.resumer(rapport)
     else:
         form = VerificationForm()
     return render(
         request, "preuves/verifier.html", {"form": form, "rapport": rapport, "resume": resume, "titre": "Vérifier un accusé"}
     )
+
+
+@public
+def ancres(request: HttpRequest) -> HttpResponse:
+    """The trust anchors in words (the same content as ancres.json, fingerprints included)."""
+    doc = ancres_publiees.document()
+    for c in _certificats(doc):  # dates for people (the JSON keeps ISO 8601 UTC)
+        c["du"], c["au"] = (dt.datetime.fromisoformat(c[k].replace("Z", "+00:00")) for k in ("valide_du", "valide_au"))
+    return render(request, "preuves/ancres.html", {"doc": doc, "titre": "Ancres de confiance"})
+
+
+def _certificats(doc: dict) -> list[dict]:
+    h, s = doc["horodatage"], doc["sceau"]
+    return [*h["racines"], *h["certificats"], *s["racines"], *s["chaine"], s["certificat"]]
+
+
+@public
+def ancres_json(request: HttpRequest) -> HttpResponse:
+    reponse = HttpResponse(services.json_canonique(ancres_publiees.document()), content_type="application/json")
+    reponse["Content-Disposition"] = 'inline; filename="ancres-justexpert.json"'
+    reponse["Access-Control-Allow-Origin"] = "*"  # public data, read by verifiers anywhere
+    return reponse
+
+
+def _crl(der: bytes | None) -> HttpResponse:
+    if not der:
+        raise Http404
+    return HttpResponse(der, content_type="application/pkix-crl")
+
+
+@public
+def crl_sceau(request: HttpRequest) -> HttpResponse:
+    """The development seal CA's CRL (its certificate's distribution point); a seal from a real CA
+    has its CRL served by that CA."""
+    crls = sceau.sceau().crls
+    return _crl(crls[0] if crls else None)
+
+
+@public
+def crl_horodatage(request: HttpRequest) -> HttpResponse:
+    return _crl(conf.crl_tsa_integree())
 
 
 TAILLE_MAX_REQUETE = 4096  # an RFC 3161 request is ~100 bytes; refuse anything bigger unread

@@ -19,4 +19,4 @@ def test_exported_list_is_sealed_and_valid_for_pdfsig(liste_publiee, orgs):  # n
     assert "Certificate Validation: Certificate is Trusted." in sortie
     verdict = signatures.verifier_pdf(contenu)
     assert verdict.statut == signatures.Statut.VALIDE, verdict
-    assert verdict.signatures[0].niveau == "PAdES B-T"
+    assert verdict.signatures[0].niveau == "PAdES B-LTA"

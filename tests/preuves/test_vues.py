@@ -92,7 +92,9 @@ def test_verify_page_is_public_and_proves_a_good_receipt(client, consigner):
     assert "n'est pas qualifiée" in texte  # the demo authority, said in the summary
     # The technical lines stay, folded below the summary.
     assert texte.index("horodatage n'est PAS qualifié") > texte.index("<details")
-    assert "bien celui publié par cette plateforme" in texte and "publiée par cette plateforme" in texte
+    assert (
+        "bien celui publié par cette plateforme" in texte and "publiée dans les ancres de confiance de cette plateforme" in texte
+    )
     assert "que vous avez indiquée" not in texte
 
 
