@@ -368,7 +368,7 @@ class Formation(models.Model):
     """One training the expert followed, with its certificate deposited in the coffre and the
     evidence-log event of that deposit. annuaire does not use coffre (pyproject's contract): the
     certificate is known here by its opaque reference and hash; candidatures, which receives the
-    upload, stores it (owner ``formation:<uuid>``) and serves it after its own permission check."""
+    upload, stores it (owner ``formations:<fiche uuid>``) and serves it after its own permission check."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="formations")

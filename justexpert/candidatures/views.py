@@ -20,11 +20,13 @@ from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
+from justexpert.lib.temps import nom_heure
 from justexpert.preuves import accuses
 
 from . import exports, permissions, recus, services, workflow
 from .forms import CandidatureForm, CompteRenduForm, MessageForm, NouvelleCandidatureForm, PieceForm, TexteForm, initial_de
-from .models import Candidature, CompteRenduActivite, Etat, TypeCandidature, TypePiece
+from .models import ETATS_DECISION, Candidature, CompteRenduActivite, Etat, TypeCandidature, TypePiece
+from .views_releve import contexte_releve
 
 CHAMP_TEXTE = {
     "demander_complements": "Compléments demandés (le candidat les reçoit par courriel)",
@@ -33,6 +35,8 @@ CHAMP_TEXTE = {
     "enregistrer_avis_commission": "Avis motivé de la commission",
     "accepter": "Observations (facultatif)",
     "refuser": "Motifs du refus (obligatoires)",
+    "enoncer_motifs": "Motifs de refus envisagés (le candidat les reçoit et peut y répondre)",
+    "repondre_motifs": "Votre réponse aux motifs envisagés",
     "classer_sans_suite": "Motif (facultatif)",
 }
 
@@ -257,8 +261,13 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 "libelle": r.libelle,
                 "champ": CHAMP_TEXTE.get(r.transition),
                 "definitive": r.transition in workflow.CONSEQUENCES,
+                # Refusing a réinscription waits for the reasons envisaged and the candidate's answer.
+                "empechement": services.empechement_refus(c) if r.transition == "refuser" else "",
             }
         )
+    releve: dict[str, object] = {}
+    if c.type == TypeCandidature.REINSCRIPTION and c.expert_id is not None:
+        releve = contexte_releve(c.expert, c.liste, services.annees_du_releve(c))  # type: ignore[arg-type]
     return render(
         request,
         "candidatures/detail.html",
@@ -283,6 +292,11 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "modifiable": role == workflow.CANDIDAT and c.etat in services.ETATS_MODIFIABLES,
             "destruction": services.echeance_destruction(c),
             "date_limite": services.date_limite(c.annee_liste),
+            "fuseau": services.fuseau(c),
+            "nom_heure": nom_heure(services.fuseau(c)),
+            "avis_recours": services.avis_recours(c) if c.notifie_le and c.etat in ETATS_DECISION else "",
+            "reponse_possible_jusqu_au": c.date_limite_reponse,
+            **releve,
             **_pieces(c),
         },
     )
