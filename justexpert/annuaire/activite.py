@@ -291,7 +291,6 @@ def regler_cour(
         raise RefusService("Seul le service des experts de cette cour règle ses paramètres.")
     with transaction.atomic():
         regles, _ = ReglesCour.objects.select_for_update().get_or_create(cour=cour)
-        avant = (regles.heures_formation_annuelles, regles.instruction_contradictoire, regles.delai_reponse_jours)
         regles.heures_formation_annuelles = heures_formation_annuelles
         regles.instruction_contradictoire = instruction_contradictoire
         regles.delai_reponse_jours = delai_reponse_jours
@@ -304,8 +303,9 @@ def regler_cour(
             objet_ref=cour.uuid,
             dossier_ref=cour.uuid,
             details={
-                "avant": [str(avant[0]), avant[1], avant[2]],
-                "apres": [str(heures_formation_annuelles), instruction_contradictoire, delai_reponse_jours],
+                "heures": str(heures_formation_annuelles),
+                "instruction_contradictoire": instruction_contradictoire,
+                "delai_jours": delai_reponse_jours,
             },
         )
     return regles

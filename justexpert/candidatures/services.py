@@ -198,8 +198,8 @@ def _phrase_annee(ligne_par_nature: dict[str, activite.Cellule]) -> str:
     def n(nature: str) -> int:
         return ligne_par_nature[nature].nombre
 
-    taxe = ligne_par_nature[NatureFait.REMUNERATION_TAXEE].montant or 0
-    heures = ligne_par_nature[activite.HEURES].montant or 0
+    taxe = f"{ligne_par_nature[NatureFait.REMUNERATION_TAXEE].montant or 0:.2f}".replace(".", ",")
+    heures = f"{ligne_par_nature[activite.HEURES].montant or 0:.1f}".replace(".", ",").removesuffix(",0")
     return (
         f"{n(NatureFait.MISSION_ACCEPTEE)} mission(s) acceptée(s), {n(NatureFait.MISSION_REFUSEE)} refusée(s) ; "
         f"{n(NatureFait.RAPPORT_DEPOSE)} rapport(s) déposé(s), dont {n(NatureFait.DELAI_RESPECTE)} dans le délai ; "
