@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from justexpert.annuaire.models import FaitActivite, Formation, NatureFait
 from justexpert.coffre import conf as coffre_conf
 from justexpert.coffre.services import RefusDepot, taille_lisible
 from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement
@@ -455,7 +456,18 @@ def compte_rendu(request: HttpRequest) -> HttpResponse:
             return redirect("candidatures:compte_rendu")
         statut = 400
     else:
-        initial: dict[str, object] = {"annee": annee, "expertises_en_cours": fiche.missions_en_cours}
+        # Prefilled from what the platform knows: open missions, reports filed that year (the
+        # record), trainings of the ledger that year.
+        initial: dict[str, object] = {
+            "annee": annee,
+            "expertises_en_cours": fiche.missions_en_cours,
+            "nombre_rapports": FaitActivite.objects.filter(
+                expert=fiche, nature=NatureFait.RAPPORT_DEPOSE, jour__year=annee
+            ).count(),
+            "formations": "\n".join(
+                f"{f.intitule}, {f.organisme} ({f.heures} h)" for f in Formation.objects.filter(expert=fiche, jour__year=annee)
+            ),
+        }
         if existant:
             initial.update(
                 nombre_rapports=existant.nombre_rapports,

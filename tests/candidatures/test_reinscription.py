@@ -273,3 +273,15 @@ def test_refusal_through_the_page_is_confirmed_and_the_answer_too(client, expert
     demande = client.post(url, {"texte": "Ma réponse."})
     assert demande.status_code == 200 and "confirm" in texte(demande).lower()
     assert Candidature.objects.get(pk=c.pk).etat == Etat.MOTIFS_ENVISAGES
+
+
+def test_the_annual_report_is_prefilled_from_the_record_and_the_ledger(client, expert, fiche_expert):
+    annee = AUJOURD_HUI.year - 1
+    for i in range(3):
+        activite.consigner_fait(fiche_expert, NatureFait.RAPPORT_DEPOSE, jour=dt.date(annee, 2, 1 + i), reference=f"r-{i}")
+    activite.consigner_fait(fiche_expert, NatureFait.RAPPORT_DEPOSE, jour=dt.date(annee - 1, 2, 1), reference="ancien")
+    formation(expert, dt.date(annee, 5, 4), "6", intitule="Rédiger le rapport")
+    client.force_login(expert)
+    form = client.get(reverse("candidatures:compte_rendu")).context["form"]
+    assert form.initial["nombre_rapports"] == 3
+    assert "Rédiger le rapport, CNEJ" in form.initial["formations"]
