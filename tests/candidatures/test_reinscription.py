@@ -285,3 +285,14 @@ def test_the_annual_report_is_prefilled_from_the_record_and_the_ledger(client, e
     form = client.get(reverse("candidatures:compte_rendu")).context["form"]
     assert form.initial["nombre_rapports"] == 3
     assert "Rédiger le rapport, CNEJ" in form.initial["formations"]
+
+
+def test_the_dashboard_asks_the_expert_to_answer_before_the_deadline(client, expert, fiche_expert, instructeur):
+    from justexpert.candidatures.a_faire import a_faire_candidatures
+
+    c = services.enoncer_motifs(en_commission(expert, instructeur), acteur=instructeur, texte="Motifs envisagés.")
+    (item,) = [i for i in a_faire_candidatures(expert) if "motifs" in i.libelle]
+    assert item.urgent and item.url.endswith("#motifs-envisages") and item.echeance is not None
+    services.repondre_motifs(c, acteur=expert, texte="Réponse.")
+    assert not [i for i in a_faire_candidatures(expert) if "motifs" in i.libelle]
+    assert any("à instruire" in i.libelle for i in a_faire_candidatures(instructeur))
