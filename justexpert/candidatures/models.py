@@ -12,6 +12,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from justexpert.annuaire.models import Formation
+
 
 class TypeCandidature(models.TextChoices):
     INITIALE = "initiale", "Inscription initiale sur la liste d'une cour d'appel"
@@ -188,8 +190,6 @@ class Candidature(models.Model):
         if self.type == TypeCandidature.REINSCRIPTION and self.expert_id is not None:
             # What the platform already holds stands for the piece: the certificates of the training
             # ledger (annuaire), the annual activity reports filed here.
-            from justexpert.annuaire.models import Formation
-
             if Formation.objects.filter(expert_id=self.expert_id).exists():
                 presentes.add(TypePiece.FORMATIONS)
             if CompteRenduActivite.objects.filter(expert_id=self.expert_id).exists():
