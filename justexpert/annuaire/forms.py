@@ -158,3 +158,25 @@ class PublicationForm(FormulaireDsfr):
     def __init__(self, *args, listes=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["liste"].queryset = listes if listes is not None else listes_possibles()
+
+
+class ReglesCourForm(FormulaireDsfr):
+    heures_formation_annuelles = forms.DecimalField(
+        label="Heures de formation attendues par an",
+        min_value=0,
+        max_value=500,
+        decimal_places=1,
+        help_text="0 : la cour n'attend pas un nombre d'heures.",
+        error_messages={"required": "Indiquez un nombre d'heures (0 si aucun).", "invalid": "Saisissez un nombre."},
+    )
+    instruction_contradictoire = forms.BooleanField(
+        label="Avant de refuser une réinscription, communiquer à l'expert les motifs envisagés et recueillir sa réponse",
+        required=False,
+        help_text="Règle de bonne pratique de la plateforme (décret n° 2004-1463, art. 14 ; loi du 29 juin 1971, art. 2).",
+    )
+    delai_reponse_jours = forms.IntegerField(
+        label="Délai de réponse de l'expert (jours)",
+        min_value=8,
+        max_value=90,
+        error_messages={"required": "Indiquez le délai de réponse.", "invalid": "Saisissez un nombre entier de jours."},
+    )

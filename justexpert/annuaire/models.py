@@ -298,3 +298,126 @@ class ListeAnnuelle(models.Model):
 
     def __str__(self) -> str:
         return f"Liste {self.annee} — {self.liste}"
+
+
+# --- The expert's record of activity, training ledger, and each court's expectations ---------------
+
+
+class NatureFait(models.TextChoices):
+    """One kind of fact of an expert's activity, pushed by the module that knows it (expertises
+    today, frais when it exists). Facts, never a score: the record counts them, nothing weighs them."""
+
+    MISSION_ACCEPTEE = "mission_acceptee", "Missions acceptées"
+    MISSION_REFUSEE = "mission_refusee", "Missions refusées"
+    RAPPORT_DEPOSE = "rapport_depose", "Rapports déposés"
+    DELAI_RESPECTE = "delai_respecte", "Rapports déposés dans le délai imparti"
+    DELAI_DEPASSE = "delai_depasse", "Rapports déposés après le délai imparti"
+    DIRE_RECU = "dire_recu", "Dires reçus"
+    DIRE_REPONDU = "dire_repondu", "Dires auxquels l'expert a répondu"
+    REMUNERATION_DEMANDEE = "remuneration_demandee", "Demandes de rémunération déposées"
+    REMUNERATION_TAXEE = "remuneration_taxee", "Ordonnances de taxe (montant taxé)"
+
+
+class FaitActivite(models.Model):
+    """One fact of the expert's activity (a mission accepted, a report filed on time…), dated in the
+    court's time zone. ``reference`` is the opaque reference of what it is about (a case, a dire, a
+    deposit): pushing the same fact twice changes nothing."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="faits")
+    nature = models.CharField(max_length=30, choices=NatureFait.choices)
+    jour = models.DateField()
+    reference = models.CharField(max_length=64)
+    montant = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["jour", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "nature", "reference"], name="fait_activite_unique"),
+            models.CheckConstraint(condition=models.Q(nature__in=NatureFait.values), name="fait_activite_nature_connue"),
+        ]
+        indexes = [models.Index(fields=["expert", "nature", "jour"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} — {self.jour:%d/%m/%Y}"
+
+
+class CommentaireReleve(models.Model):
+    """The expert's comment on one line of their record (a kind of fact in one year), shown to the
+    commission beside the figure."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="commentaires_releve")
+    nature = models.CharField(max_length=30)
+    annee = models.PositiveIntegerField()
+    texte = models.TextField()
+    modifie_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["expert", "nature", "annee"], name="commentaire_releve_unique")]
+
+    def __str__(self) -> str:
+        return f"Commentaire {self.nature} {self.annee}"
+
+
+class NatureFormation(models.TextChoices):
+    PROCEDURE = "procedure", "Procédure et pratique de l'expertise"
+    SPECIALITE = "specialite", "Spécialité (mise à jour des connaissances)"
+
+
+class Formation(models.Model):
+    """One training the expert followed, with its certificate deposited in the coffre and the
+    evidence-log event of that deposit. annuaire does not use coffre (pyproject's contract): the
+    certificate is known here by its opaque reference and hash; candidatures, which receives the
+    upload, stores it (owner ``formations:<fiche uuid>``) and serves it after its own permission check."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="formations")
+    intitule = models.CharField("intitulé", max_length=300)
+    organisme = models.CharField("organisme de formation", max_length=300)
+    jour = models.DateField("date de la formation")
+    heures = models.DecimalField("nombre d'heures", max_digits=5, decimal_places=1)
+    nature = models.CharField(max_length=12, choices=NatureFormation.choices)
+    attestation_ref = models.UUIDField("référence de l'attestation (coffre)", unique=True)
+    attestation_nom = models.CharField("nom du fichier de l'attestation", max_length=255)
+    attestation_sha256 = models.CharField(max_length=64)
+    evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-jour", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(heures__gt=0), name="formation_heures_positives"),
+            models.CheckConstraint(condition=models.Q(nature__in=NatureFormation.values), name="formation_nature_connue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intitule} ({self.jour:%d/%m/%Y})"
+
+
+class ReglesCour(models.Model):
+    """What one cour d'appel (or the Cour de cassation) sets for its own list, on its settings page."""
+
+    cour = models.OneToOneField("comptes.Organisation", on_delete=models.CASCADE, related_name="regles_experts")
+    heures_formation_annuelles = models.DecimalField(
+        "heures de formation attendues par an",
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        help_text="0 : la cour n'attend pas un nombre d'heures.",
+    )
+    instruction_contradictoire = models.BooleanField(
+        "avant de refuser une réinscription, communiquer les motifs envisagés à l'expert et recueillir sa réponse",
+        default=True,
+    )
+    delai_reponse_jours = models.PositiveIntegerField("délai de réponse de l'expert (jours)", default=15)
+    modifie_le = models.DateTimeField(default=timezone.now)
+    modifie_par = models.ForeignKey("comptes.Utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(heures_formation_annuelles__gte=0), name="regles_cour_heures_positives"),
+            models.CheckConstraint(condition=models.Q(delai_reponse_jours__gte=8), name="regles_cour_delai_raisonnable"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Règles de {self.cour}"

@@ -15,4 +15,5 @@ urlpatterns = [
     path("fiches/<uuid:uuid>/inscrire/", views.inscription_ajouter, name="inscription_ajouter"),
     path("inscriptions/<uuid:uuid>/decision/", views.inscription_decider, name="inscription_decider"),
     path("listes/", views.listes_gestion, name="listes_gestion"),
+    path("listes/<str:code>/reglages/", views.reglages_cour, name="reglages_cour"),
 ]

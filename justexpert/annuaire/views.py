@@ -19,8 +19,16 @@ from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.permissions import connecte, public, roles
 from justexpert.comptes.services import RefusService
 
-from . import exports, historique, permissions, services
-from .forms import DecisionForm, FicheCourForm, FicheExpertForm, InscriptionForm, PublicationForm, RechercheFicheForm
+from . import activite, exports, historique, permissions, services
+from .forms import (
+    DecisionForm,
+    FicheCourForm,
+    FicheExpertForm,
+    InscriptionForm,
+    PublicationForm,
+    RechercheFicheForm,
+    ReglesCourForm,
+)
 from .models import Expert, Inscription, ListeAnnuelle
 
 STAFF = (Role.MAGISTRAT, Role.GREFFIER, Role.AGENT)
@@ -258,7 +266,44 @@ def listes_gestion(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "annuaire/listes_gestion.html",
-        {"form": form, "publiees": publiees, "a_preparer": a_preparer, "regle": services.regle_liste(annee_suivante)},
+        {
+            "form": form,
+            "publiees": publiees,
+            "a_preparer": a_preparer,
+            "regle": services.regle_liste(annee_suivante),
+            "listes": listes,
+        },
+    )
+
+
+@roles(*GESTION)
+def reglages_cour(request: HttpRequest, code: str) -> HttpResponse:
+    """The settings page of a court's list: hours of training expected per year, the fair-instruction
+    rule for réinscriptions and the delay to answer (activite.ReglesCour)."""
+    user = _user(request)
+    gerees = permissions.listes_gerees(user)
+    if not gerees:
+        raise PermissionDenied
+    cour = get_object_or_404(Organisation.objects.filter(pk__in=gerees), code=code)
+    regles = activite.regles_de(cour)
+    initial = {
+        "heures_formation_annuelles": regles.heures_formation_annuelles,
+        "instruction_contradictoire": regles.instruction_contradictoire,
+        "delai_reponse_jours": regles.delai_reponse_jours,
+    }
+    form = ReglesCourForm(request.POST or None, initial=initial)
+    statut = 200
+    if request.method == "POST":
+        if form.is_valid():
+            activite.regler_cour(cour, acteur=user, **form.cleaned_data)
+            messages.success(request, f"Réglages de {cour} enregistrés.")
+            return redirect("annuaire:reglages_cour", code=cour.code)
+        statut = 400
+    return render(
+        request,
+        "annuaire/reglages_cour.html",
+        {"titre": f"Réglages — {cour}", "cour": cour, "form": form, "regles": regles},
+        status=statut,
     )
 
 

@@ -14,7 +14,14 @@ from justexpert.lib.temps import fin_de_journee
 from . import permissions, services
 from .models import Candidature, Etat
 
-A_INSTRUIRE = (Etat.DEPOSEE, Etat.EN_INSTRUCTION, Etat.COMPLEMENTS_APPORTES, Etat.AVIS_PARQUET, Etat.AVIS_COMMISSION)
+A_INSTRUIRE = (
+    Etat.DEPOSEE,
+    Etat.EN_INSTRUCTION,
+    Etat.COMPLEMENTS_APPORTES,
+    Etat.AVIS_PARQUET,
+    Etat.AVIS_COMMISSION,
+    Etat.REPONSE_APPORTEE,
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,19 @@ def a_faire_candidatures(user: Utilisateur) -> list[Element]:
     if not user.is_authenticated:
         return []
     items: list[Element] = []
-    for c in Candidature.objects.filter(candidat=user, etat__in=[Etat.BROUILLON, Etat.COMPLEMENTS_DEMANDES]).select_related(
-        "liste"
-    ):
+    etats = [Etat.BROUILLON, Etat.COMPLEMENTS_DEMANDES, Etat.MOTIFS_ENVISAGES]
+    for c in Candidature.objects.filter(candidat=user, etat__in=etats).select_related("liste"):
         limite = services.date_limite(c.annee_liste) - dt.timedelta(days=1)
-        if c.etat == Etat.COMPLEMENTS_DEMANDES:
+        if c.etat == Etat.MOTIFS_ENVISAGES:
+            items.append(
+                Element(
+                    "Répondre aux motifs de refus envisagés pour votre réinscription",
+                    reverse("candidatures:detail", args=[c.uuid]) + "#motifs-envisages",
+                    echeance=fin_de_journee(c.date_limite_reponse, services.fuseau(c)) if c.date_limite_reponse else None,
+                    urgent=True,
+                )
+            )
+        elif c.etat == Etat.COMPLEMENTS_DEMANDES:
             items.append(
                 Element(
                     f"Compléments demandés pour votre candidature ({c.get_type_display()})",

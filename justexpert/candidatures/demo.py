@@ -1,15 +1,18 @@
 """Demo candidatures (manage.py charger_demo): a few files of the Paris campaign in various states,
-filed by demo candidates who are not among the demo logins. Idempotent."""
+filed by demo candidates who are not among the demo logins; the demo expert's training ledger and
+the Paris court's expected training hours. Idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import uuid
+from decimal import Decimal
 
 from django.utils import timezone
 
-from justexpert.annuaire.models import ElementNomenclature
+from justexpert.annuaire import activite
+from justexpert.annuaire.models import ElementNomenclature, Formation, NatureFormation, ReglesCour
 from justexpert.coffre import services as coffre
 from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
@@ -45,7 +48,73 @@ def _piece(c: Candidature, candidat: Utilisateur, type_piece: str) -> None:
     )
 
 
+# The demo expert's trainings: (years ago, month, day, title, organisation, hours, kind).
+FORMATIONS = [
+    (
+        2,
+        3,
+        14,
+        "Le contradictoire dans l'expertise civile",
+        "Compagnie des experts près la cour d'appel de Paris",
+        "7",
+        NatureFormation.PROCEDURE,
+    ),
+    (
+        2,
+        11,
+        20,
+        "Pathologie des toitures-terrasses",
+        "Centre scientifique et technique du bâtiment",
+        "14",
+        NatureFormation.SPECIALITE,
+    ),
+    (
+        1,
+        5,
+        22,
+        "Rédiger le rapport et répondre aux dires",
+        "Conseil national des compagnies d'experts de justice",
+        "6",
+        NatureFormation.PROCEDURE,
+    ),
+]
+
+
+def charger_formations(*, expert_email: str, instructeur: Utilisateur) -> int:
+    """Paris expects 10 hours of training a year; the demo expert has followed three trainings
+    (certificates in the coffre), so their record shows one year above and one below it."""
+    paris = Organisation.objects.get(code="PARIS")
+    if not ReglesCour.objects.filter(cour=paris).exists():
+        activite.regler_cour(
+            paris,
+            acteur=instructeur,
+            heures_formation_annuelles=Decimal("10"),
+            instruction_contradictoire=True,
+            delai_reponse_jours=15,
+        )
+    expert = Utilisateur.objects.filter(email=expert_email).first()
+    fiche = services.fiche_de(expert) if expert is not None else None
+    if fiche is None or Formation.objects.filter(expert=fiche).exists():
+        return 0
+    annee = timezone.localdate().year
+    for il_y_a, mois, jour, intitule, organisme, heures, nature in FORMATIONS:
+        depot = coffre.Depot(f"attestation-{il_y_a}-{mois:02d}.txt")
+        depot.ecrire(f"Attestation de formation : {intitule} ({organisme}), {heures} heures.\n".encode())
+        depot.terminer()
+        services.deposer_formation(
+            acteur=expert,  # type: ignore[arg-type]
+            depot=depot,
+            intitule=intitule,
+            organisme=organisme,
+            jour=dt.date(annee - il_y_a, mois, jour),
+            heures=heures,
+            nature=nature,
+        )
+    return len(FORMATIONS)
+
+
 def charger(*, instructeur: Utilisateur, mot_de_passe: str) -> int:
+    charger_formations(expert_email="expert@demo.justexpert.fr", instructeur=instructeur)
     paris = Organisation.objects.get(code="PARIS")
     crees = 0
     for email, prenom, nom, code, cp, transitions in DOSSIERS:

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from justexpert.annuaire.models import Civilite, ElementNomenclature, Niveau
+from justexpert.annuaire.models import Civilite, ElementNomenclature, NatureFormation, Niveau
 from justexpert.annuaire.nomenclature import version_courante
 from justexpert.comptes.models import Organisation, TypeOrganisation
 from justexpert.lib.formulaires import FormulaireDsfr
@@ -182,3 +182,31 @@ class CompteRenduForm(FormulaireDsfr):
         super().__init__(*args, **kwargs)
         annee = timezone.localdate().year
         self.fields["annee"].choices = [(annee - 1, str(annee - 1)), (annee, str(annee))]  # type: ignore[attr-defined]
+
+
+class FormationForm(FormulaireDsfr):
+    """A training of the ledger (annuaire.activite checks the values: hours > 0, not in the future)."""
+
+    intitule = forms.CharField(label="Intitulé de la formation", max_length=300, required=False)
+    organisme = forms.CharField(label="Organisme de formation", max_length=300, required=False)
+    jour = forms.DateField(
+        label="Date de la formation",
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": "Saisissez une date valide (jour/mois/année)."},
+    )
+    heures = forms.CharField(label="Nombre d'heures", required=False, help_text="Par exemple 7 ou 3,5.", max_length=12)
+    nature = forms.ChoiceField(
+        label="Nature de la formation", choices=[("", "— choisir —"), *NatureFormation.choices], required=False
+    )
+    fichier = forms.FileField(
+        label="Attestation de formation",
+        required=False,
+        help_text="PDF, image ou document bureautique. Le fichier est chiffré dès sa réception.",
+    )
+
+
+class CommentaireForm(FormulaireDsfr):
+    nature = forms.CharField(widget=forms.HiddenInput)
+    annee = forms.IntegerField(widget=forms.HiddenInput)
+    texte = forms.CharField(label="Votre commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

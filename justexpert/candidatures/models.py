@@ -12,6 +12,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from justexpert.annuaire.models import Formation
+
 
 class TypeCandidature(models.TextChoices):
     INITIALE = "initiale", "Inscription initiale sur la liste d'une cour d'appel"
@@ -28,6 +30,8 @@ class Etat(models.TextChoices):
     COMPLEMENTS_APPORTES = "complements_apportes", "Compléments apportés"
     AVIS_PARQUET = "avis_parquet", "Avis du parquet enregistré"
     AVIS_COMMISSION = "avis_commission", "Avis de la commission enregistré"
+    MOTIFS_ENVISAGES = "motifs_envisages", "Motifs de refus envisagés communiqués au candidat"
+    REPONSE_APPORTEE = "reponse_apportee", "Réponse du candidat aux motifs envisagés reçue"
     ACCEPTEE = "acceptee", "Acceptée"
     REFUSEE = "refusee", "Refusée"
     CLASSEE = "classee", "Classée sans suite"
@@ -141,6 +145,13 @@ class Candidature(models.Model):
     avis_parquet = models.TextField("avis du parquet", blank=True)
     avis_commission = models.TextField("avis motivé de la commission", blank=True)
     motifs_decision = models.TextField("motifs de la décision", blank=True)
+    # Fair instruction of a réinscription (the platform's rule of good practice, docs/candidatures.md):
+    # the reasons of refusal envisaged, the deadline to answer (court's day), the answer.
+    motifs_envisages = models.TextField("motifs de refus envisagés", blank=True)
+    date_limite_reponse = models.DateField("date limite de réponse du candidat", null=True, blank=True)
+    reponse_motifs = models.TextField("réponse du candidat aux motifs envisagés", blank=True)
+    reponse_le = models.DateTimeField(null=True, blank=True)
+    reponse_en_retard = models.BooleanField("réponse reçue après la date limite", default=False)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
     depose_le = models.DateTimeField(null=True, blank=True)
@@ -176,6 +187,13 @@ class Candidature(models.Model):
 
     def pieces_manquantes(self) -> list[str]:
         presentes = set(self.pieces.values_list("type", flat=True))
+        if self.type == TypeCandidature.REINSCRIPTION and self.expert_id is not None:
+            # What the platform already holds stands for the piece: the certificates of the training
+            # ledger (annuaire), the annual activity reports filed here.
+            if Formation.objects.filter(expert_id=self.expert_id).exists():
+                presentes.add(TypePiece.FORMATIONS)
+            if CompteRenduActivite.objects.filter(expert_id=self.expert_id).exists():
+                presentes.add(TypePiece.COMPTES_RENDUS)
         return [t for t in self.pieces_requises if t not in presentes]
 
 

@@ -30,13 +30,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from justexpert.annuaire import activite
 from justexpert.annuaire import services as annuaire
-from justexpert.annuaire.models import Expert, Inscription
+from justexpert.annuaire.models import Expert, Formation, Inscription, NatureFait
 from justexpert.coffre import services as coffre
 from justexpert.coffre.services import Depot
 from justexpert.comptes.models import Habilitation, Organisation, Role, TypeOrganisation, Utilisateur
 from justexpert.comptes.services import RefusService, envoyer_courriel, lien_absolu
 from justexpert.lib import temps
+from justexpert.lib.format import date_longue
 from justexpert.preuves import services as preuves
 
 from . import permissions, workflow
@@ -167,8 +169,71 @@ def creer_brouillon(*, acteur: Utilisateur, type_: str) -> Candidature:
             c.liste = fiche.cour_appel
     if type_ == TypeCandidature.NATIONALE:
         c.liste = cour_de_cassation()
+    if type_ == TypeCandidature.REINSCRIPTION and fiche is not None:
+        preremplir_reinscription(c, fiche)
     c.save()
     return c
+
+
+def inscription_a_renouveler(fiche: Expert, liste: Organisation | None = None) -> Inscription | None:
+    qs = Inscription.objects.actives().filter(expert=fiche).select_related("liste", "specialite").order_by("fin")
+    if liste is not None:
+        qs = qs.filter(liste=liste)
+    return qs.first()
+
+
+def annees_du_releve(c: Candidature) -> list[int]:
+    """The years a réinscription is judged on: since the start of the period being renewed (at most
+    seven years back), up to the year of deposit."""
+    fin = temps.date_locale(c.depose_le or temps.maintenant(), fuseau(c)).year
+    debut = fin - 4
+    if c.expert_id is not None:
+        inscription = inscription_a_renouveler(c.expert, c.liste)  # type: ignore[arg-type]
+        if inscription is not None:
+            debut = max(fin - 6, min(inscription.debut.year, fin))
+    return list(range(debut, fin + 1))
+
+
+def _phrase_annee(ligne_par_nature: dict[str, activite.Cellule]) -> str:
+    def n(nature: str) -> int:
+        return ligne_par_nature[nature].nombre
+
+    taxe = f"{ligne_par_nature[NatureFait.REMUNERATION_TAXEE].montant or 0:.2f}".replace(".", ",")
+    heures = f"{ligne_par_nature[activite.HEURES].montant or 0:.1f}".replace(".", ",").removesuffix(",0")
+    return (
+        f"{n(NatureFait.MISSION_ACCEPTEE)} mission(s) acceptée(s), {n(NatureFait.MISSION_REFUSEE)} refusée(s) ; "
+        f"{n(NatureFait.RAPPORT_DEPOSE)} rapport(s) déposé(s), dont {n(NatureFait.DELAI_RESPECTE)} dans le délai ; "
+        f"{n(NatureFait.DIRE_RECU)} dire(s) reçu(s), {n(NatureFait.DIRE_REPONDU)} répondu(s) ; "
+        f"{n(NatureFait.REMUNERATION_DEMANDEE)} demande(s) de rémunération, "
+        f"{n(NatureFait.REMUNERATION_TAXEE)} taxation(s) pour {taxe} € ; {heures} h de formation"
+    )
+
+
+def preremplir_reinscription(c: Candidature, fiche: Expert) -> None:
+    """A réinscription starts from what the platform knows: the inscription to renew, the record of
+    activity, the training ledger and the annual activity reports. The candidate corrects and
+    completes; nothing here is final."""
+    inscription = inscription_a_renouveler(fiche, c.liste)
+    if inscription is not None:
+        c.liste, c.specialite = inscription.liste, inscription.specialite
+    annees = annees_du_releve(c)
+    lignes = activite.releve(fiche, annees)
+    experience = ["Activité enregistrée sur la plateforme :"]
+    for i, annee in enumerate(annees):
+        experience.append(f"- {annee} : " + _phrase_annee({ligne.nature: ligne.cellules[i] for ligne in lignes}) + ".")
+    for cr in CompteRenduActivite.objects.filter(expert=fiche, annee__in=annees).order_by("annee"):
+        experience.append(
+            f"- Compte rendu annuel {cr.annee} : {cr.nombre_rapports} rapport(s) déposé(s), "
+            f"{cr.expertises_en_cours} expertise(s) en cours." + (f" {cr.detail_expertises}" if cr.detail_expertises else "")
+        )
+    c.experience_judiciaire = "\n".join(experience)
+    formations = [
+        f"- {f.intitule}, {f.organisme}, le {f.jour:%d/%m/%Y} ({f.heures} h, {f.get_nature_display().lower()})"
+        for f in Formation.objects.filter(expert=fiche, jour__year__in=annees).order_by("jour")
+    ]
+    for cr in CompteRenduActivite.objects.filter(expert=fiche, annee__in=annees).exclude(formations="").order_by("annee"):
+        formations.append(f"- Déclaré au compte rendu {cr.annee} : {cr.formations}")
+    c.formations = "\n".join(formations)
 
 
 def enregistrer_brouillon(
@@ -475,7 +540,100 @@ def accepter(candidature: Candidature, *, acteur: Utilisateur, motifs: str = "")
             c,
             "décision sur votre candidature",
             f"Votre candidature ({c.get_type_display()}, spécialité {c.specialite.code if c.specialite else ''}) a été "
-            f"acceptée : vous figurerez sur la liste {c.annee_liste} ({c.liste}).\n\n{AVIS_RECOURS}",
+            f"acceptée : vous figurerez sur la liste {c.annee_liste} ({c.liste}).\n\n{avis_recours(c)}",
+        )
+    return c
+
+
+def echeance_recours(c: Candidature) -> dt.date | None:
+    """Last day to appeal to the Cour de cassation: one month from the notification (D2004 art. 20),
+    counted in the court's time zone."""
+    if c.notifie_le is None or c.etat not in ETATS_DECISION:
+        return None
+    jour = temps.date_locale(c.notifie_le, fuseau(c))
+    annee, mois = (jour.year + 1, 1) if jour.month == 12 else (jour.year, jour.month + 1)
+    for quantieme in (jour.day, 30, 29, 28):
+        try:
+            return dt.date(annee, mois, quantieme)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def avis_recours(c: Candidature) -> str:
+    echeance = echeance_recours(c)
+    precision = f" Pour cette décision, le délai expire le {date_longue(echeance)}." if echeance else ""
+    return AVIS_RECOURS + precision
+
+
+def empechement_refus(c: Candidature) -> str:
+    """Why the refusal of this réinscription cannot be recorded yet ("" when it can): under the
+    court's fair-instruction rule the reasons envisaged go to the candidate first, and the
+    candidate has until the deadline to answer."""
+    if c.type != TypeCandidature.REINSCRIPTION or c.liste_id is None:
+        return ""
+    if c.etat == Etat.AVIS_COMMISSION and activite.regles_de(c.liste).instruction_contradictoire:  # type: ignore[arg-type]
+        return (
+            "Avant de refuser une réinscription, communiquez au candidat les motifs de refus envisagés : il pourra y "
+            "répondre avant que la commission décide (règle de bonne pratique de la cour, modifiable dans ses réglages)."
+        )
+    if c.etat == Etat.MOTIFS_ENVISAGES and c.date_limite_reponse and not temps.est_echu(c.date_limite_reponse, fuseau(c)):
+        return (
+            f"Le candidat peut répondre aux motifs envisagés jusqu'au {date_longue(c.date_limite_reponse)} inclus "
+            f"({temps.nom_heure(fuseau(c))}) : la décision de refus se prend après sa réponse "
+            "ou après cette date."
+        )
+    return ""
+
+
+def enoncer_motifs(candidature: Candidature, *, acteur: Utilisateur, texte: str) -> Candidature:
+    """Réinscription: the instructor sends the reasons of refusal envisaged; the candidate may answer
+    within the court's delay (the platform's rule of good practice; D2004 art. 14: the commission
+    may hear the candidate; L1971 art. 2: the refusal is reasoned)."""
+    texte = (texte or "").strip()
+    if not texte:
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["enoncer_motifs"])
+    with transaction.atomic():
+        c = Candidature.objects.select_related("liste").get(pk=candidature.pk)
+        delai = activite.regles_de(c.liste).delai_reponse_jours if c.liste_id else 15  # type: ignore[arg-type]
+        limite = temps.echeance_en_jours(temps.maintenant(), delai, fuseau(c))
+        c, _ = _transition(
+            candidature, "enoncer_motifs", acteur=acteur, motif=texte, motifs_envisages=texte, date_limite_reponse=limite
+        )
+        _notifier_candidat(
+            c,
+            "motifs de refus envisagés pour votre réinscription",
+            f"Avant de décider, la cour vous communique les motifs pour lesquels elle envisage de refuser votre "
+            f"réinscription :\n\n{texte}\n\nVous pouvez y répondre dans votre candidature jusqu'au "
+            f"{date_longue(limite)} inclus ({temps.nom_heure(fuseau(c))}). La commission décidera ensuite.",
+            ancre="motifs-envisages",
+        )
+    return c
+
+
+def repondre_motifs(candidature: Candidature, *, acteur: Utilisateur, texte: str) -> Candidature:
+    """The candidate answers the reasons envisaged. After the deadline the answer is still taken
+    (nothing is lost) and flagged late for the commission."""
+    texte = (texte or "").strip()
+    if not texte:
+        raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["repondre_motifs"])
+    with transaction.atomic():
+        c = Candidature.objects.select_related("liste").get(pk=candidature.pk)
+        en_retard = bool(c.date_limite_reponse) and temps.est_echu(c.date_limite_reponse, fuseau(c))  # type: ignore[arg-type]
+        c, _ = _transition(
+            candidature,
+            "repondre_motifs",
+            acteur=acteur,
+            motif=texte,
+            reponse_motifs=texte,
+            reponse_le=timezone.now(),
+            reponse_en_retard=en_retard,
+        )
+        _notifier_instruction(
+            c,
+            "réponse aux motifs envisagés",
+            "Le candidat a répondu aux motifs de refus envisagés" + (" (après la date limite)." if en_retard else "."),
+            ancre="motifs-envisages",
         )
     return c
 
@@ -485,6 +643,9 @@ def refuser(candidature: Candidature, *, acteur: Utilisateur, motifs: str) -> Ca
     if not motifs:
         raise RegleNonRespectee(workflow.TEXTE_OBLIGATOIRE["refuser"])
     with transaction.atomic():
+        raison = empechement_refus(Candidature.objects.select_related("liste").get(pk=candidature.pk))
+        if raison:
+            raise RegleNonRespectee(raison)
         maintenant = timezone.now()
         c, _ = _transition(
             candidature,
@@ -498,7 +659,7 @@ def refuser(candidature: Candidature, *, acteur: Utilisateur, motifs: str) -> Ca
         _notifier_candidat(
             c,
             "décision sur votre candidature",
-            f"Votre candidature ({c.get_type_display()}) a été refusée pour les motifs suivants :\n\n{motifs}\n\n{AVIS_RECOURS}",
+            f"Votre candidature ({c.get_type_display()}) a été refusée pour les motifs suivants :\n\n{motifs}\n\n{avis_recours(c)}",
         )
     return c
 
@@ -518,7 +679,7 @@ def classer_sans_suite(candidature: Candidature, *, acteur: Utilisateur, motifs:
         _notifier_candidat(
             c,
             "décision sur votre candidature",
-            f"Votre candidature a été classée sans suite.\n{motifs.strip()}\n\n{AVIS_RECOURS}",
+            f"Votre candidature a été classée sans suite.\n{motifs.strip()}\n\n{avis_recours(c)}",
         )
     return c
 
@@ -536,6 +697,7 @@ ACTIONS_INSTRUCTION = {
     "demander_complements": lambda c, acteur, texte: demander_complements(c, acteur=acteur, texte=texte),
     "enregistrer_avis_parquet": lambda c, acteur, texte: enregistrer_avis_parquet(c, acteur=acteur, texte=texte),
     "enregistrer_avis_commission": lambda c, acteur, texte: enregistrer_avis_commission(c, acteur=acteur, texte=texte),
+    "enoncer_motifs": lambda c, acteur, texte: enoncer_motifs(c, acteur=acteur, texte=texte),
     "accepter": lambda c, acteur, texte: accepter(c, acteur=acteur, motifs=texte),
     "refuser": lambda c, acteur, texte: refuser(c, acteur=acteur, motifs=texte),
     "classer_sans_suite": lambda c, acteur, texte: classer_sans_suite(c, acteur=acteur, motifs=texte),
@@ -550,6 +712,8 @@ def executer(candidature: Candidature, transition: str, *, acteur: Utilisateur, 
         return apporter_complements(candidature, acteur=acteur, texte=texte)
     if transition == "retirer":
         return retirer(candidature, acteur=acteur)
+    if transition == "repondre_motifs":
+        return repondre_motifs(candidature, acteur=acteur, texte=texte)
     if transition not in ACTIONS_INSTRUCTION:
         raise RegleNonRespectee("Action inconnue.")
     return ACTIONS_INSTRUCTION[transition](candidature, acteur, texte)
@@ -724,3 +888,35 @@ def experts_sans_compte_rendu(cours: Iterable[int], annee: int) -> list[Expert]:
     inscrits = Inscription.objects.de_l_annee(annee).filter(liste_id__in=list(cours)).values("expert_id")
     deposes = CompteRenduActivite.objects.filter(annee=annee).values("expert_id")
     return list(Expert.objects.filter(pk__in=inscrits).exclude(pk__in=deposes).select_related("cour_appel"))
+
+
+# --- The expert's training ledger (kept in annuaire, certificates stored here) -------------------
+
+
+def deposer_formation(*, acteur: Utilisateur, depot: Depot, client_id: str = "", **champs: Any) -> Formation:
+    """Add a training with its certificate to the acting expert's ledger. The values are checked
+    before the certificate is stored: a refused entry stores nothing (activite.SaisieInvalide says
+    which field is wrong, in French)."""
+    fiche = fiche_de(acteur)
+    if fiche is None:
+        depot.abandonner()
+        raise RefusService("Aucune fiche d'expert n'est liée à votre compte.")
+    try:
+        activite.verifier_formation(**champs)
+    except RefusService:
+        depot.abandonner()
+        raise
+    reference = uuid.uuid4()
+    document = coffre.enregistrer(depot, proprietaire=f"formations:{fiche.uuid}", client_id=client_id)
+    existante = Formation.objects.filter(attestation_ref=document.uuid).first()
+    if existante is not None:  # the same upload sent twice (idempotency key)
+        return existante
+    return activite.enregistrer_formation(
+        fiche,
+        acteur=acteur,
+        reference=reference,
+        attestation_ref=document.uuid,
+        attestation_nom=document.nom,
+        attestation_sha256=document.sha256,
+        **champs,
+    )

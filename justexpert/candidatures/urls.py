@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_releve
 
 app_name = "candidatures"
 
@@ -11,7 +11,15 @@ urlpatterns = [
     path("instruction/<str:code>/<int:annee>/export.<str:format>", views.export, name="export"),
     path("comptes-rendus/", views.compte_rendu, name="compte_rendu"),
     path("comptes-rendus/suivi/", views.comptes_rendus_suivi, name="comptes_rendus_suivi"),
+    path("releve/", views_releve.releve, name="releve"),
+    path("formations/", views_releve.formations, name="formations"),
+    path("formations/<uuid:uuid>/attestation/", views_releve.formation_attestation, name="formation_attestation"),
     path("<uuid:uuid>/", views.detail, name="detail"),
+    path(
+        "<uuid:uuid>/formations/<uuid:formation>/attestation/",
+        views_releve.candidature_attestation,
+        name="candidature_attestation",
+    ),
     path("<uuid:uuid>/modifier/", views.modifier, name="modifier"),
     path("<uuid:uuid>/enregistrer/", views.enregistrer, name="enregistrer"),
     path("<uuid:uuid>/pieces/", views.piece_deposer, name="piece_deposer"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from justexpert.annuaire.models import FaitActivite, Formation, NatureFait
 from justexpert.coffre import conf as coffre_conf
 from justexpert.coffre.services import RefusDepot, taille_lisible
 from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement
@@ -20,11 +21,13 @@ from justexpert.comptes.permissions import connecte, roles
 from justexpert.comptes.services import RefusService
 from justexpert.lib import envoi
 from justexpert.lib.confirmation import confirmation
+from justexpert.lib.temps import nom_heure
 from justexpert.preuves import accuses
 
 from . import exports, permissions, recus, services, workflow
 from .forms import CandidatureForm, CompteRenduForm, MessageForm, NouvelleCandidatureForm, PieceForm, TexteForm, initial_de
-from .models import Candidature, CompteRenduActivite, Etat, TypeCandidature, TypePiece
+from .models import ETATS_DECISION, Candidature, CompteRenduActivite, Etat, TypeCandidature, TypePiece
+from .views_releve import contexte_releve
 
 CHAMP_TEXTE = {
     "demander_complements": "Compléments demandés (le candidat les reçoit par courriel)",
@@ -33,6 +36,8 @@ CHAMP_TEXTE = {
     "enregistrer_avis_commission": "Avis motivé de la commission",
     "accepter": "Observations (facultatif)",
     "refuser": "Motifs du refus (obligatoires)",
+    "enoncer_motifs": "Motifs de refus envisagés (le candidat les reçoit et peut y répondre)",
+    "repondre_motifs": "Votre réponse aux motifs envisagés",
     "classer_sans_suite": "Motif (facultatif)",
 }
 
@@ -257,8 +262,13 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 "libelle": r.libelle,
                 "champ": CHAMP_TEXTE.get(r.transition),
                 "definitive": r.transition in workflow.CONSEQUENCES,
+                # Refusing a réinscription waits for the reasons envisaged and the candidate's answer.
+                "empechement": services.empechement_refus(c) if r.transition == "refuser" else "",
             }
         )
+    releve: dict[str, object] = {}
+    if c.type == TypeCandidature.REINSCRIPTION and c.expert_id is not None:
+        releve = contexte_releve(c.expert, c.liste, services.annees_du_releve(c))  # type: ignore[arg-type]
     return render(
         request,
         "candidatures/detail.html",
@@ -283,6 +293,11 @@ def detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "modifiable": role == workflow.CANDIDAT and c.etat in services.ETATS_MODIFIABLES,
             "destruction": services.echeance_destruction(c),
             "date_limite": services.date_limite(c.annee_liste),
+            "fuseau": services.fuseau(c),
+            "nom_heure": nom_heure(services.fuseau(c)),
+            "avis_recours": services.avis_recours(c) if c.notifie_le and c.etat in ETATS_DECISION else "",
+            "reponse_possible_jusqu_au": c.date_limite_reponse,
+            **releve,
             **_pieces(c),
         },
     )
@@ -441,7 +456,18 @@ def compte_rendu(request: HttpRequest) -> HttpResponse:
             return redirect("candidatures:compte_rendu")
         statut = 400
     else:
-        initial: dict[str, object] = {"annee": annee, "expertises_en_cours": fiche.missions_en_cours}
+        # Prefilled from what the platform knows: open missions, reports filed that year (the
+        # record), trainings of the ledger that year.
+        initial: dict[str, object] = {
+            "annee": annee,
+            "expertises_en_cours": fiche.missions_en_cours,
+            "nombre_rapports": FaitActivite.objects.filter(
+                expert=fiche, nature=NatureFait.RAPPORT_DEPOSE, jour__year=annee
+            ).count(),
+            "formations": "\n".join(
+                f"{f.intitule}, {f.organisme} ({f.heures} h)" for f in Formation.objects.filter(expert=fiche, jour__year=annee)
+            ),
+        }
         if existant:
             initial.update(
                 nombre_rapports=existant.nombre_rapports,

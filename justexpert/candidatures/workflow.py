@@ -38,6 +38,8 @@ AVANT_DECISION = (
     Etat.COMPLEMENTS_APPORTES,
     Etat.AVIS_PARQUET,
     Etat.AVIS_COMMISSION,
+    Etat.MOTIFS_ENVISAGES,
+    Etat.REPONSE_APPORTEE,
 )
 
 _REGLES: list[Regle] = [
@@ -62,6 +64,32 @@ _REGLES: list[Regle] = [
         INSTRUCTEUR,
         AVEC_COMMISSION,
     ),
+    # Fair instruction (réinscription): the reasons envisaged go to the candidate, who may answer
+    # before the commission decides (services.refuser checks the court's rule and the deadline).
+    Regle(
+        "enoncer_motifs",
+        "Communiquer les motifs de refus envisagés",
+        Etat.AVIS_COMMISSION,
+        Etat.MOTIFS_ENVISAGES,
+        INSTRUCTEUR,
+        AVEC_COMMISSION,
+    ),
+    Regle(
+        "repondre_motifs",
+        "Répondre aux motifs envisagés",
+        Etat.MOTIFS_ENVISAGES,
+        Etat.REPONSE_APPORTEE,
+        CANDIDAT,
+        AVEC_COMMISSION,
+    ),
+    *[
+        Regle("accepter", "Enregistrer la décision : acceptée", e, Etat.ACCEPTEE, INSTRUCTEUR, AVEC_COMMISSION)
+        for e in (Etat.MOTIFS_ENVISAGES, Etat.REPONSE_APPORTEE)
+    ],
+    *[
+        Regle("refuser", "Enregistrer la décision : refusée", e, Etat.REFUSEE, INSTRUCTEUR, AVEC_COMMISSION)
+        for e in (Etat.MOTIFS_ENVISAGES, Etat.REPONSE_APPORTEE)
+    ],
     Regle("accepter", "Enregistrer la décision : acceptée", Etat.AVIS_PARQUET, Etat.ACCEPTEE, INSTRUCTEUR, SANS_COMMISSION),
     Regle("accepter", "Enregistrer la décision : acceptée", Etat.AVIS_COMMISSION, Etat.ACCEPTEE, INSTRUCTEUR, AVEC_COMMISSION),
     Regle("refuser", "Enregistrer la décision : refusée", Etat.AVIS_PARQUET, Etat.REFUSEE, INSTRUCTEUR, SANS_COMMISSION),
@@ -79,6 +107,14 @@ CONSEQUENCES: dict[str, str] = {
     "refuser": (
         "Le candidat sera notifié du refus et de ses motifs, avec les voies de recours : la décision ne pourra plus être modifiée ici."
     ),
+    "enoncer_motifs": (
+        "Les motifs seront envoyés au candidat, qui pourra y répondre dans le délai fixé par la cour ; "
+        "ils ne pourront plus être modifiés ici. La commission décidera ensuite."
+    ),
+    "repondre_motifs": (
+        "Votre réponse sera versée au dossier et transmise au service des experts avant la décision : "
+        "elle ne pourra plus être modifiée ici."
+    ),
     "classer_sans_suite": "La candidature sera close sans décision et le candidat notifié : elle ne pourra plus être instruite.",
     "retirer": (
         "Votre candidature sera retirée : elle ne pourra plus être instruite ni reprise. "
@@ -93,6 +129,8 @@ TEXTE_OBLIGATOIRE: dict[str, str] = {
     "enregistrer_avis_parquet": "Saisissez l'avis du parquet.",
     "enregistrer_avis_commission": "Saisissez l'avis motivé de la commission.",
     "refuser": "Un refus doit être motivé : saisissez les motifs de la décision.",
+    "enoncer_motifs": "Saisissez les motifs de refus envisagés : le candidat y répondra.",
+    "repondre_motifs": "Écrivez votre réponse aux motifs envisagés.",
 }
 
 # How each step reads in the file's history (what happened, in words).
@@ -103,6 +141,8 @@ HISTORIQUE: dict[str, str] = {
     "apporter_complements": "Compléments apportés",
     "enregistrer_avis_parquet": "Avis du parquet enregistré",
     "enregistrer_avis_commission": "Avis de la commission enregistré",
+    "enoncer_motifs": "Motifs de refus envisagés communiqués au candidat",
+    "repondre_motifs": "Réponse du candidat aux motifs envisagés",
     "accepter": "Candidature acceptée (décision enregistrée)",
     "refuser": "Candidature refusée (décision enregistrée)",
     "classer_sans_suite": "Candidature classée sans suite",

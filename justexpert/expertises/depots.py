@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from justexpert.annuaire.models import NatureFait
 from justexpert.coffre import services as coffre
 from justexpert.comptes import certificats
 from justexpert.comptes.models import Utilisateur
@@ -283,6 +284,13 @@ def _creer(
     )
     if choisis:
         depot.autorises.set(choisis)
+    # The experts' record (annuaire.activite): dires received and answered, fee requests.
+    if type_ in (TypeDocument.DIRE, TypeDocument.DIRE_RECAPITULATIF):
+        services.consigner(e, NatureFait.DIRE_RECU, reference=depot.uuid)
+    elif type_ == TypeDocument.REPONSE_DIRE and repond_a is not None:
+        services.consigner(e, NatureFait.DIRE_REPONDU, reference=repond_a.uuid)
+    elif type_ == TypeDocument.DEMANDE_REMUNERATION:
+        services.consigner(e, NatureFait.REMUNERATION_DEMANDEE, reference=depot.uuid)
     transaction.on_commit(lambda: notifier_depot(depot.pk))
     return depot
 

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
+from justexpert.annuaire import activite as releve
 from justexpert.annuaire import services as annuaire
-from justexpert.annuaire.models import Expert
+from justexpert.annuaire.models import Expert, NatureFait
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import RefusService, envoyer_courriel, lien_absolu
 from justexpert.lib.format import date_longue
@@ -407,6 +408,15 @@ def _compter_missions(e: Expertise, avant: str) -> None:
                 annuaire.mettre_a_jour_compteurs(p.fiche_expert, missions_ouvertes=delta, designation_le=jour)
 
 
+def consigner(e: Expertise, nature: str, *, reference: object = None, montant: Decimal | None = None) -> None:
+    """Push a fact of the experts' activity to their record in annuaire (annuaire.activite), dated
+    in the court's time zone; ``reference`` (the case by default) makes a replayed push harmless."""
+    jour = date_locale(maintenant(), e.fuseau)
+    for p in participants_actifs(e, Qualite.EXPERT):
+        if p.fiche_expert is not None:
+            releve.consigner_fait(p.fiche_expert, nature, jour=jour, reference=reference or e.uuid, montant=montant)
+
+
 def _prevenir(e: Expertise, t: procedure.Transition, acteur: Utilisateur | None) -> None:
     """Tell those who must act next (procedure.ATTENTE) that the case moved."""
     qualites, phrase = procedure.ATTENTE[Etat(e.etat)]
@@ -438,7 +448,10 @@ def notifier(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
 
 
 def accepter(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
-    return _franchir("accepter", acteur=acteur, expertise=expertise)
+    def appliquer(e: Expertise) -> None:
+        consigner(e, NatureFait.MISSION_ACCEPTEE)
+
+    return _franchir("accepter", acteur=acteur, expertise=expertise, appliquer=appliquer)
 
 
 def _motif(motif: str) -> str:
@@ -448,7 +461,10 @@ def _motif(motif: str) -> str:
 
 
 def refuser(*, acteur: Utilisateur, expertise: Expertise, motif: str) -> Expertise:
-    return _franchir("refuser", acteur=acteur, expertise=expertise, motif=_motif(motif))
+    def appliquer(e: Expertise) -> None:
+        consigner(e, NatureFait.MISSION_REFUSEE)
+
+    return _franchir("refuser", acteur=acteur, expertise=expertise, motif=_motif(motif), appliquer=appliquer)
 
 
 def recuser(*, acteur: Utilisateur, expertise: Expertise, motif: str) -> Expertise:
@@ -553,6 +569,10 @@ def deposer_rapport(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
 
     def appliquer(e: Expertise) -> None:
         e.rapport_depose_le = maintenant()
+        # The record counts the report and whether it came within the deadline (court's day).
+        consigner(e, NatureFait.RAPPORT_DEPOSE)
+        dans_le_delai = date_locale(e.rapport_depose_le, e.fuseau) <= e.date_limite_rapport
+        consigner(e, NatureFait.DELAI_RESPECTE if dans_le_delai else NatureFait.DELAI_DEPASSE)
         e.date_limite_observations = (
             None if e.est_penale else echeance_en_jours(maintenant(), JOURS_OBSERVATIONS_REMUNERATION, e.fuseau)
         )
@@ -573,6 +593,7 @@ def taxer(*, acteur: Utilisateur, expertise: Expertise, montant: Decimal | None)
         if montant is None or montant < 0:
             raise RefusTransition("Indiquez le montant taxé (positif ou nul).")
         e.montant_taxe = montant
+        consigner(e, NatureFait.REMUNERATION_TAXEE, montant=montant)
 
     return _franchir("taxer", acteur=acteur, expertise=expertise, appliquer=appliquer)
 

@@ -152,3 +152,12 @@ def fiche_inscrite_depuis(instructeur, utilisateur, orgs, depuis: dt.date, **cha
 def fiche_expert(instructeur, expert, orgs) -> Expert:
     """The ``expert`` account's fiche, inscribed in C.2.8 on the Paris list for six years."""
     return fiche_inscrite_depuis(instructeur, expert, orgs, dt.date(annee() - 7, 1, 1))
+
+
+@pytest.fixture
+def sans_instruction_contradictoire(orgs):
+    """The Paris court disables the fair-instruction rule: the walks over the transition table then
+    fire ``refuser`` straight after the commission's opinion (the rule has its own tests)."""
+    from justexpert.annuaire.models import ReglesCour
+
+    ReglesCour.objects.create(cour=orgs["PARIS"], instruction_contradictoire=False)

@@ -20,6 +20,9 @@ from .conftest import annee, deposee, fiche_inscrite_depuis
 BOUTON = re.compile(r'action="/candidatures/[0-9a-f-]+/actions/(\w+)/"')
 ETATS = [e for e in Etat.values if e != Etat.BROUILLON]
 
+# The court's fair-instruction rule is off here: these walks check the table itself.
+pytestmark = pytest.mark.usefixtures("sans_instruction_contradictoire")
+
 
 @pytest.mark.parametrize("type_", [TypeCandidature.INITIALE, TypeCandidature.REINSCRIPTION])
 @pytest.mark.parametrize("etat", ETATS)

@@ -21,6 +21,9 @@ SPECIALITE = {
     TypeCandidature.NATIONALE: "C.2.8",
 }
 
+# The court's fair-instruction rule is off here: these walks check the table itself.
+pytestmark = pytest.mark.usefixtures("sans_instruction_contradictoire")
+
 
 def essayer(c: Candidature, etat: str, transition: str, acteur) -> tuple[bool, str]:
     """Put the file in ``etat``, fire ``transition``, report (succeeded, resulting state); rolled back."""

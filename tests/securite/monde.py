@@ -320,6 +320,20 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["candidature_action"] = {"uuid": c.uuid, "transition": "passer_en_instruction"}
     m.objets["candidatures_export"] = {"code": "PARIS", "annee": candidatures.annee_ouverte(), "format": "csv"}
     m.extra["candidature"] = c
+    # The expert's training ledger and a réinscription draft (its file shows the ledger).
+    formation = candidatures.deposer_formation(
+        acteur=u["expert"],
+        depot=depot("attestation.pdf"),
+        intitule="Procédure civile de l'expertise",
+        organisme="Compagnie des experts",
+        jour=dt.date(2025, 3, 14),
+        heures="7",
+        nature="procedure",
+    )
+    reinscription = candidatures.creer_brouillon(acteur=u["expert"], type_="reinscription")
+    m.objets["formation"] = {"uuid": formation.uuid}
+    m.objets["candidature_formation"] = {"uuid": reinscription.uuid, "formation": formation.uuid}
+    m.objets["cour_paris"] = {"code": "PARIS"}
 
     # recherche: the magistrat solicits the expert.
     demande = recherche.solliciter(
