@@ -12,7 +12,7 @@ from django.urls import reverse
 from justexpert.comptes.models import Utilisateur
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
-from . import conditions, extensions, permissions, procedure
+from . import conditions, permissions, procedure
 from .models import Depot, Etat, Ouverture, Participant
 from .services import echeances
 
@@ -94,6 +94,4 @@ def a_faire_expertises(user: Utilisateur) -> list[Element]:
         )
         if len(items) >= LIMITE:
             break
-    # What the modules above expertises (frais…) add for this person, through the registry.
-    items.extend(extensions.a_faire(user))  # type: ignore[arg-type]
     return items

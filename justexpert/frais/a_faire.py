@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from justexpert.comptes.models import Utilisateur
 from justexpert.expertises.extensions import ElementAFaire
-from justexpert.expertises.models import Depot, Etat, Expertise, Participant, Qualite
+from justexpert.expertises.models import Depot, Etat, Expertise, Participant, Qualite, StatutConsignation
+from justexpert.expertises.procedure import ETATS_OPERATIONS
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
 from . import grand_livre
@@ -58,8 +59,11 @@ def a_faire_frais(user: Utilisateur) -> list[ElementAFaire]:
         url = reverse("frais:frais", kwargs={"reference": e.uuid})
         ref = f"Expertise RG {e.numero_rg}"
         echeance, urgent = _echeance(e, livre.prochaine_date)
+        attendue = e.etat == Etat.ATTENTE_CONSIGNATION or (
+            e.etat in ETATS_OPERATIONS and e.consignation_statut == StatutConsignation.COMPLEMENT_A_CONSIGNER
+        )
         if Qualite.GREFFIER in qualites:
-            if not livre.complet:
+            if not livre.complet and attendue:
                 items.append(
                     ElementAFaire(
                         f"{ref} : provision — versements à enregistrer ({euros(livre.reste)} restent à verser)",
@@ -73,7 +77,7 @@ def a_faire_frais(user: Utilisateur) -> list[ElementAFaire]:
             if livre.excedent > 0:
                 items.append(ElementAFaire(f"{ref} : {euros(livre.excedent)} versés en trop, à rembourser par la régie", url))
         if Qualite.EXPERT in qualites:
-            if not livre.complet:
+            if not livre.complet and (attendue or e.etat == Etat.ACCEPTEE):
                 items.append(
                     ElementAFaire(
                         f"{ref} : provision incomplète ({euros(livre.reste)} restent à verser) — attendez la consignation pour commencer",
