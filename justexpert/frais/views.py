@@ -89,6 +89,8 @@ def _refus(form: Any, refus: RefusService) -> None:
 def provision(request: HttpRequest, reference: str, provision: str | None = None) -> HttpResponse:
     user = _user(request)
     e = expertises_permissions.expertise_pour(user, reference)
+    if e.matiere != Matiere.CIVILE:  # no provision in penal cases (frais de justice)
+        raise Http404
     mes = expertises_permissions.exiger(request, e, *permissions.FIXENT)
     existante = None
     if provision is not None:
@@ -123,6 +125,8 @@ def provision(request: HttpRequest, reference: str, provision: str | None = None
 def versement(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     e = expertises_permissions.expertise_pour(user, reference)
+    if e.matiere != Matiere.CIVILE:
+        raise Http404
     mes = expertises_permissions.exiger(request, e, *permissions.ENREGISTRENT)
     form = VersementForm(request.POST if request.method == "POST" else None, expertise=e)
     if request.method == "POST" and form.is_valid():
