@@ -16,11 +16,11 @@ from justexpert.comptes.models import Utilisateur
 from justexpert.expertises.extensions import ElementAFaire
 from justexpert.expertises.models import Depot, Etat, Expertise, Participant, Qualite, StatutConsignation
 from justexpert.expertises.procedure import ETATS_OPERATIONS
+from justexpert.lib.format import euros
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
 from . import grand_livre
 from .models import Provision
-from justexpert.lib.format import euros
 
 LIMITE = 50
 ETATS_SUIVIS = frozenset(
@@ -87,7 +87,9 @@ def a_faire_frais(user: Utilisateur) -> list[ElementAFaire]:
                 )
             elif e.etat in (Etat.ACCEPTEE, Etat.EN_COURS) and not Depot.objects.filter(expertise=e, depose_par=user).exists():
                 items.append(
-                    ElementAFaire(f"{ref} : provision complète — vous pouvez commencer les opérations (CPC 267)", url, urgent=True)
+                    ElementAFaire(
+                        f"{ref} : provision complète — vous pouvez commencer les opérations (CPC 267)", url, urgent=True
+                    )
                 )
         if qualites & {Qualite.AVOCAT, Qualite.PARTIE}:
             for ligne in livre.lignes:
@@ -104,7 +106,11 @@ def a_faire_frais(user: Utilisateur) -> list[ElementAFaire]:
                         )
                     )
         if Qualite.MAGISTRAT in qualites and livre.en_retard > 0:
-            items.append(ElementAFaire(f"{ref} : provision en retard ({euros(livre.en_retard)} échus non versés, CPC 271)", url, echeance, True))
+            items.append(
+                ElementAFaire(
+                    f"{ref} : provision en retard ({euros(livre.en_retard)} échus non versés, CPC 271)", url, echeance, True
+                )
+            )
         if len(items) >= LIMITE:
             break
     return items

@@ -48,7 +48,8 @@ def releve_csv(user: Utilisateur, e: Expertise, qualites: set[str]) -> list[tupl
         return []
     entetes = ["partie", "dû (€)", "avancé par l'État (€)", "versé (€)", "reste (€)", "en retard (€)", "à rembourser (€)"]
     rangees: list[list[object]] = [
-        [ligne.libelle, ligne.du, ligne.avance_etat, ligne.verse, ligne.reste, ligne.en_retard, ligne.excedent] for ligne in lignes
+        [ligne.libelle, ligne.du, ligne.avance_etat, ligne.verse, ligne.reste, ligne.en_retard, ligne.excedent]
+        for ligne in lignes
     ]
     if permissions.voit_tout(qualites):
         rangees.append(["Total", livre.du, livre.avance_etat, livre.verse, livre.reste, livre.en_retard, livre.excedent])

@@ -121,7 +121,11 @@ class ProvisionForm(FormulaireDsfr):
 
 class VersementForm(FormulaireDsfr):
     montant = MontantField(
-        label="Montant reçu par la régie (€)", min_value=Decimal("0.01"), max_digits=10, decimal_places=2, error_messages=ERREUR_MONTANT
+        label="Montant reçu par la régie (€)",
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages=ERREUR_MONTANT,
     )
     verse_le = _date("Date du versement")
     payeur = PartieChoix(
@@ -143,7 +147,9 @@ class VersementForm(FormulaireDsfr):
         max_length=60,
         error_messages={"required": "Indiquez la référence donnée par la régie.", "max_length": "60 caractères au plus."},
     )
-    observations = forms.CharField(label="Observations", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    observations = forms.CharField(
+        label="Observations", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: object, expertise: Expertise, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

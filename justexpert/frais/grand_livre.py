@@ -173,10 +173,10 @@ def calculer(e: Expertise, instant: dt.datetime | None = None) -> GrandLivre:
     for ligne in lignes.values():
         ligne.echeances.sort(key=lambda ech: ech.date_limite)
         disponible = ligne.verse
-        for ech in ligne.echeances:
-            ech.couvert = min(ech.montant, disponible)
-            disponible -= ech.couvert
-            if ech.reste > 0 and est_echu(ech.date_limite, e.fuseau, instant):
-                ligne.en_retard += ech.reste
+        for tranche in ligne.echeances:
+            tranche.couvert = min(tranche.montant, disponible)
+            disponible -= tranche.couvert
+            if tranche.reste > 0 and est_echu(tranche.date_limite, e.fuseau, instant):
+                ligne.en_retard += tranche.reste
     ordre = sorted(lignes.values(), key=lambda ligne: (ligne.cle is None, ligne.libelle))
     return GrandLivre(e, provisions, ordre, versements)

@@ -30,7 +30,11 @@ def mes_parties(user: Utilisateur, e: Expertise) -> set[int]:
     """The parties this person belongs to in the case (as their lawyer or as the party)."""
     return set(
         Participant.objects.filter(
-            expertise=e, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE], partie__isnull=False
+            expertise=e,
+            utilisateur=user,
+            retire_le__isnull=True,
+            qualite__in=[Qualite.AVOCAT, Qualite.PARTIE],
+            partie__isnull=False,
         ).values_list("partie_id", flat=True)
     )
 

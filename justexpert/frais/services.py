@@ -194,7 +194,9 @@ def _parts(e: Expertise, total: Decimal, demandees: list[PartDemandee]) -> list[
         if d.montant is not None and d.pourcentage is not None:
             raise RefusChamp("parts", "Pour chaque partie, indiquez un montant ou un pourcentage, pas les deux.")
         if d.montant is None and d.pourcentage is None:
-            raise RefusChamp("parts", "Indiquez le montant ou le pourcentage de chaque part, y compris sous aide juridictionnelle.")
+            raise RefusChamp(
+                "parts", "Indiquez le montant ou le pourcentage de chaque part, y compris sous aide juridictionnelle."
+            )
         if d.decision_aj and len(d.decision_aj.strip()) > 60:
             raise RefusChamp("parts", "La référence de la décision d'aide juridictionnelle tient en 60 caractères.")
     en_euros = [montant_valide(d.montant, "parts", zero=True) for d in demandees if d.montant is not None]
@@ -212,7 +214,11 @@ def _parts(e: Expertise, total: Decimal, demandees: list[PartDemandee]) -> list[
         for d, m in zip(pourcentages, repartir(reste, fractions), strict=True):
             montants[id(d)] = m
     result = [
-        (d.partie, montants[id(d)] if d.pourcentage is not None else montant_valide(d.montant, "parts", zero=True), d.decision_aj.strip())
+        (
+            d.partie,
+            montants[id(d)] if d.pourcentage is not None else montant_valide(d.montant, "parts", zero=True),
+            d.decision_aj.strip(),
+        )
         for d in demandees
     ]
     somme_parts = sum((m for _, m, _ in result), ZERO)
@@ -274,7 +280,9 @@ def fixer_provision(
         if e.etat not in ETATS_PROVISION | ETATS_OPERATIONS:
             raise RefusService(f"Aucune provision ne peut être fixée : l'expertise est « {e.get_etat_display().lower()} ».")
         if e.etat in ETATS_OPERATIONS and Qualite.MAGISTRAT not in mes:
-            raise RefusService("Une fois les opérations commencées, seul le magistrat ordonne une consignation complémentaire (CPC 280).")
+            raise RefusService(
+                "Une fois les opérations commencées, seul le magistrat ordonne une consignation complémentaire (CPC 280)."
+            )
         lignes = _parts(e, total, parts)
         tranches = _echeances(e, echeances)
         complement = e.etat in ETATS_OPERATIONS
@@ -307,7 +315,13 @@ def repartir_provision(
         lignes = _parts(e, provision.montant, parts)
         tranches = _echeances(e, echeances)
         _creer_provision(
-            e, acteur=acteur, libelle=provision.libelle, montant=provision.montant, parts=lignes, echeances=tranches, provision=provision
+            e,
+            acteur=acteur,
+            libelle=provision.libelle,
+            montant=provision.montant,
+            parts=lignes,
+            echeances=tranches,
+            provision=provision,
         )
         _suivre(e, acteur=acteur)
     return provision

@@ -50,8 +50,16 @@ def frais(request: HttpRequest, reference: str) -> HttpResponse:
         for p in livre.provisions:
             p.parts_visibles = [x for x in parts if x.provision_id == p.pk and (tout or x.partie_id in cles)]  # type: ignore[attr-defined]
         provisions = [p for p in livre.provisions if tout or p.parts_visibles]  # type: ignore[attr-defined]
-    versements = livre.versements if tout and livre else sorted({id(v): v for ligne in lignes for v in ligne.versements}.values(), key=lambda v: (v.verse_le, v.pk))
-    peut_fixer = bool(mes & set(permissions.FIXENT)) and e.matiere == Matiere.CIVILE and e.etat in services.ETATS_PROVISION | ETATS_OPERATIONS
+    versements = (
+        livre.versements
+        if tout and livre
+        else sorted({id(v): v for ligne in lignes for v in ligne.versements}.values(), key=lambda v: (v.verse_le, v.pk))
+    )
+    peut_fixer = (
+        bool(mes & set(permissions.FIXENT))
+        and e.matiere == Matiere.CIVILE
+        and e.etat in services.ETATS_PROVISION | ETATS_OPERATIONS
+    )
     return render(
         request,
         "frais/frais.html",
@@ -70,7 +78,9 @@ def frais(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _formulaire(request: HttpRequest, e: Expertise, mes: set[str], form: Any, titre: str, bouton: str, aide: str = "") -> HttpResponse:
+def _formulaire(
+    request: HttpRequest, e: Expertise, mes: set[str], form: Any, titre: str, bouton: str, aide: str = ""
+) -> HttpResponse:
     return render(
         request,
         "frais/formulaire.html",
@@ -103,7 +113,12 @@ def provision(request: HttpRequest, reference: str, provision: str | None = None
         try:
             if existante is None:
                 services.fixer_provision(
-                    acteur=user, expertise=e, montant=d["montant"], libelle=d.get("libelle", ""), parts=d["parts"], echeances=d["echeances"]
+                    acteur=user,
+                    expertise=e,
+                    montant=d["montant"],
+                    libelle=d.get("libelle", ""),
+                    parts=d["parts"],
+                    echeances=d["echeances"],
                 )
             else:
                 services.repartir_provision(acteur=user, provision=existante, parts=d["parts"], echeances=d["echeances"])
@@ -152,5 +167,11 @@ def versement(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, "Le versement est enregistré." + suite)
             return redirect("frais:frais", reference=e.uuid)
     return _formulaire(
-        request, e, mes, form, "Enregistrer un versement reçu par la régie", "Enregistrer le versement", "Le versement est compté une seule fois par référence de la régie."
+        request,
+        e,
+        mes,
+        form,
+        "Enregistrer un versement reçu par la régie",
+        "Enregistrer le versement",
+        "Le versement est compté une seule fois par référence de la régie.",
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from justexpert.frais import grand_livre
+from justexpert.frais import services as frais
+from justexpert.frais.services import PartDemandee
 from tests.expertises.conftest import *  # noqa: F403 (fixtures: fiche_expert, dossier, …)
 from tests.expertises.conftest import aujourd_hui, dans, parties
-
-from justexpert.frais import grand_livre  # noqa: I001 (after the star import, which brings its own « services »)
-from justexpert.frais import services
-from justexpert.frais.services import PartDemandee
 
 __all__ = ["D", "aujourd_hui", "dans", "livre", "parties", "repartir_60_40", "verser"]
 
@@ -28,7 +27,7 @@ def repartir_60_40(e, acteur, *, echeances=None):
     """The designation's provision split: party A 60 %, party B 40 %, in two instalments of 50 %."""
     a, b = parties(e)
     provision = e.provisions.get()
-    return services.repartir_provision(
+    return frais.repartir_provision(
         acteur=acteur,
         provision=provision,
         parts=[PartDemandee(a, pourcentage=D("60")), PartDemandee(b, pourcentage=D("40"))],
@@ -37,7 +36,7 @@ def repartir_60_40(e, acteur, *, echeances=None):
 
 
 def verser(greffier, e, montant, payeur, pour=None, reference="R-1", jour: dt.date | None = None):
-    return services.enregistrer_versement(
+    return frais.enregistrer_versement(
         acteur=greffier,
         expertise=e,
         montant=D(montant),

@@ -69,7 +69,9 @@ def test_nobody_sees_another_cases_money(client, dossier, orgs):
     assert client.get(_url("provision", dossier, provision=dossier.provisions.get().uuid)).status_code == 404
 
 
-def test_only_the_greffe_records_payments_and_only_the_court_fixes_provisions(client, dossier, expert, partie_b, magistrat, greffier):
+def test_only_the_greffe_records_payments_and_only_the_court_fixes_provisions(
+    client, dossier, expert, partie_b, magistrat, greffier
+):
     for user in (expert, partie_b, magistrat):
         client.force_login(user)
         assert client.post(_url("versement", dossier), {}).status_code == 403
@@ -96,7 +98,9 @@ def test_greffe_records_a_payment_through_the_form(client, dossier, magistrat, g
     assert livre(e).verse == D("1200.50")
 
 
-def test_bad_input_is_refused_at_the_field_and_nothing_is_recorded(client, dossier, magistrat, greffier, expert, orgs, fiche_expert):
+def test_bad_input_is_refused_at_the_field_and_nothing_is_recorded(
+    client, dossier, magistrat, greffier, expert, orgs, fiche_expert
+):
     e = _prete(dossier, magistrat, greffier, expert)
     autre = expertises.designer(
         acteur=magistrat,
@@ -130,7 +134,11 @@ def test_bad_input_is_refused_at_the_field_and_nothing_is_recorded(client, dossi
     assert Versement.objects.count() == 0 and Evenement.objects.count() == evenements
     # The service refuses the same things by itself (a payer of another case, a future date).
     a, _b = parties(e)
-    for kwargs, champ in (({"payeur": etranger}, "payeur"), ({"verse_le": dans(1)}, "verse_le"), ({"montant": D("-1")}, "montant")):
+    for kwargs, champ in (
+        ({"payeur": etranger}, "payeur"),
+        ({"verse_le": dans(1)}, "verse_le"),
+        ({"montant": D("-1")}, "montant"),
+    ):
         arguments = {"montant": D("10"), "verse_le": aujourd_hui(), "payeur": a, "pour": a, "reference_regie": "X", **kwargs}
         try:
             services.enregistrer_versement(acteur=greffier, expertise=e, **arguments)
@@ -194,8 +202,14 @@ def test_judge_splits_a_provision_through_the_form(client, dossier, magistrat):
     provision = dossier.provisions.get()
     reponse = client.post(
         _url("provision", dossier, provision=provision.uuid),
-        {"part_0": "60 %", "part_1": "40 %", "echeance_1_date": dans(10).isoformat(), "echeance_1_pourcentage": "50",
-         "echeance_2_date": dans(30).isoformat(), "echeance_2_pourcentage": "50"},
+        {
+            "part_0": "60 %",
+            "part_1": "40 %",
+            "echeance_1_date": dans(10).isoformat(),
+            "echeance_1_pourcentage": "50",
+            "echeance_2_date": dans(30).isoformat(),
+            "echeance_2_pourcentage": "50",
+        },
     )
     assert reponse.status_code == 302
     a, b = parties(dossier)

@@ -9,10 +9,10 @@ import datetime as dt
 from django.core import mail
 
 from justexpert.expertises import services as expertises
-from justexpert.portail.services import a_faire
 from justexpert.expertises.models import Etat, Expertise, StatutConsignation
 from justexpert.frais.models import Echeance, Provision, Versement
 from justexpert.lib.temps import fin_de_journee
+from justexpert.portail.services import a_faire
 from justexpert.preuves.models import Evenement
 
 from .conftest import D, dans, livre, parties, repartir_60_40, verser
@@ -77,7 +77,9 @@ def test_provision_split_in_two_instalments_late_party_paid_by_the_other_then_ex
     assert any(expert.email in m.to and "Opérations en cours" in m.body or "opérations en cours" in m.body for m in mail.outbox)
     assert any("vous pouvez commencer" in i.libelle for i in a_faire(expert))
     # Every change of the ledger is an event with references and amounts only.
-    feuilles = list(Evenement.objects.filter(dossier_ref=str(e.uuid), type__startswith="frais.").values_list("feuille", flat=True))
+    feuilles = list(
+        Evenement.objects.filter(dossier_ref=str(e.uuid), type__startswith="frais.").values_list("feuille", flat=True)
+    )
     assert len(feuilles) == 5  # provision, répartition, three payments
     for f in feuilles:
         texte = bytes(f).decode()
@@ -85,9 +87,7 @@ def test_provision_split_in_two_instalments_late_party_paid_by_the_other_then_ex
     assert Versement.objects.filter(expertise=e).count() == 3
 
 
-def test_unpaid_provision_makes_the_designation_caduque_then_the_judge_relieves_it(
-    dossier, magistrat, greffier, expert
-):
+def test_unpaid_provision_makes_the_designation_caduque_then_the_judge_relieves_it(dossier, magistrat, greffier, expert):
     e = dossier
     a, b = parties(e)
     repartir_60_40(e, magistrat, echeances=[(dans(10), D("100"))])

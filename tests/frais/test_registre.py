@@ -47,7 +47,9 @@ def test_the_ledger_goes_into_the_case_zip_as_each_person_may_see_it(client, dos
     assert "SCI Les Tilleuls" in releve and "Entreprise Toitures" in releve and "Total" in releve and "REGIE-A" in releve
     client.force_login(partie_b)
     releve = _zip(client, e)["frais/releve-des-provisions.csv"].decode("utf-8-sig")
-    assert "Entreprise Toitures" in releve and "SCI Les Tilleuls" not in releve and "REGIE-A" not in releve and "Total" not in releve
+    assert (
+        "Entreprise Toitures" in releve and "SCI Les Tilleuls" not in releve and "REGIE-A" not in releve and "Total" not in releve
+    )
 
 
 def test_the_contradictoire_shows_where_each_party_stands(client, dossier, magistrat, greffier, expert):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
