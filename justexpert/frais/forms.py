@@ -15,6 +15,8 @@ from .models import Provision
 from .services import PartDemandee
 
 NB_ECHEANCES = 3
+# People type « 1 200,50 » (comma, spaces): a number input would refuse it in the browser.
+SAISIE_MONTANT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 _POURCENTAGE = re.compile(r"^\s*(\d+(?:[.,]\d{1,2})?)\s*%\s*$")
 
 
@@ -56,6 +58,7 @@ class ProvisionForm(FormulaireDsfr):
                 max_digits=10,
                 decimal_places=2,
                 error_messages=ERREUR_MONTANT,
+                widget=SAISIE_MONTANT,
             )
             self.fields["libelle"] = forms.CharField(
                 label="Libellé", required=False, max_length=100, help_text="Par exemple « Provision initiale »."
@@ -125,7 +128,7 @@ class VersementForm(FormulaireDsfr):
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
-        error_messages=ERREUR_MONTANT,
+        error_messages=ERREUR_MONTANT,        widget=SAISIE_MONTANT,
     )
     verse_le = _date("Date du versement")
     payeur = PartieChoix(
