@@ -128,7 +128,8 @@ class VersementForm(FormulaireDsfr):
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
-        error_messages=ERREUR_MONTANT,        widget=SAISIE_MONTANT,
+        error_messages=ERREUR_MONTANT,
+        widget=SAISIE_MONTANT,
     )
     verse_le = _date("Date du versement")
     payeur = PartieChoix(
