@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from justexpert.comptes.models import Utilisateur
@@ -17,6 +18,8 @@ from justexpert.expertises import extensions
 from justexpert.expertises import permissions as expertises_permissions
 from justexpert.expertises.models import Expertise, Matiere, Qualite
 from justexpert.expertises.procedure import ETATS_OPERATIONS
+from justexpert.lib.confirmation import confirmation
+from justexpert.lib.format import date_longue, euros
 from justexpert.lib.temps import fin_de_journee
 
 from . import grand_livre, permissions, services
@@ -146,6 +149,23 @@ def versement(request: HttpRequest, reference: str) -> HttpResponse:
     form = VersementForm(request.POST if request.method == "POST" else None, expertise=e)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # A payment recorded cannot be deleted (the ledger and its events are the régie's trace):
+        # the greffier confirms what will be written, in words.
+        pour = d.get("pour") or d["payeur"]
+        demande = confirmation(
+            request,
+            titre="Enregistrer ce versement ?",
+            consequence=(
+                f"Le versement de {euros(d['montant'])} reçu le {date_longue(d['verse_le'])}, versé par "
+                f"{d['payeur'].designation} pour le compte de {pour.designation} (référence de la régie "
+                f"« {d['reference_regie'].strip()} »), sera inscrit au grand livre de l'expertise et ne pourra pas être "
+                "supprimé. S'il complète la provision, la consignation sera constatée et l'expert invité à commencer."
+            ),
+            bouton="Enregistrer le versement",
+            retour=reverse("frais:versement", kwargs={"reference": e.uuid}),
+        )
+        if demande is not None:
+            return demande
         try:
             services.enregistrer_versement(
                 acteur=user,

@@ -85,14 +85,24 @@ def test_only_the_greffe_records_payments_and_only_the_court_fixes_provisions(
 
 def _versement(client, e, **champs):
     a, _b = parties(e)
-    donnees = {"montant": "450,00", "verse_le": aujourd_hui().isoformat(), "payeur": a.pk, "reference_regie": "R-1"}
+    donnees = {
+        "montant": "450,00",
+        "verse_le": aujourd_hui().isoformat(),
+        "payeur": a.pk,
+        "reference_regie": "R-1",
+        "confirme": "oui",
+    }
     donnees.update(champs)
     return client.post(_url("versement", e), donnees)
 
 
-def test_greffe_records_a_payment_through_the_form(client, dossier, magistrat, greffier, expert):
+def test_greffe_records_a_payment_through_the_form_after_confirming_it(client, dossier, magistrat, greffier, expert):
     e = _prete(dossier, magistrat, greffier, expert)
     client.force_login(greffier)
+    reponse = _versement(client, e, montant="1 200,50", confirme="")
+    assert reponse.status_code == 200 and not Versement.objects.exists()
+    page = texte(reponse)
+    assert "1 200,50 €" in page and "ne pourra pas être supprimé" in page and "Confirmer : enregistrer le versement" in page
     reponse = _versement(client, e, montant="1 200,50")
     assert reponse.status_code == 302
     assert livre(e).verse == D("1200.50")

@@ -31,6 +31,10 @@ def _verser(page: Page, axe: VerificateurAxe, montant: str, payeur: str, referen
         page.get_by_label(re.compile("Pour le compte de")).select_option(label=pour)
     champ(page, "Référence du versement à la régie").fill(reference)
     page.get_by_role("button", name="Enregistrer le versement").click()
+    # Irreversible: the amount, payer and reference are stated in words before it is written.
+    expect(page.get_by_text("ne pourra pas être supprimé")).to_be_visible()
+    axe.verifier(page)
+    page.get_by_role("button", name="Confirmer : enregistrer le versement").click()
     expect(page.get_by_text("Le versement est enregistré.")).to_be_visible()
 
 
