@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from justexpert.annuaire.models import Expert
 from justexpert.comptes import invitations
 from justexpert.comptes.models import Organisation, Utilisateur
 from justexpert.expertises import participants
@@ -37,7 +36,7 @@ def charger(domaine: str = "demo.justexpert.fr") -> int:
         numero_rg=RG,
         matiere="civile",
         type_procedure="refere",
-        fiche_expert=Expert.objects.get(utilisateur=expert),
+        fiche_expert=expert.fiche_expert,  # type: ignore[attr-defined]  # the demo expert's annuaire fiche
         mission="Rechercher l'origine des infiltrations en sous-sol et chiffrer les travaux de reprise.",
         questions=["Décrire", "Rechercher les causes", "Chiffrer"],
         date_ordonnance=aujourd_hui - dt.timedelta(days=5),
