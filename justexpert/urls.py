@@ -30,6 +30,7 @@ urlpatterns = [
     path("recherche/", include("justexpert.recherche.urls")),
     path("echanges/", include("justexpert.echanges.urls")),
     path("expertises/", include("justexpert.expertises.urls")),
+    path("frais/", include("justexpert.frais.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

@@ -101,7 +101,9 @@ def nom_accuse(n: int) -> str:
     return f"accuses/{n:03d}-accuse-de-depot.pdf"
 
 
-def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:
+def flux_zip(depots: list[Depot], fuseau: str, autres: list[tuple[str, bytes]] | None = None) -> Iterator[bytes]:
+    """``autres``: files the modules above expertises add (extensions.documents), already limited
+    to what the person may see; they go under their module's folder."""
     flux = _Flux()
     with zipfile.ZipFile(flux, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for n, d in enumerate(depots, 1):
@@ -117,5 +119,8 @@ def flux_zip(depots: list[Depot], fuseau: str) -> Iterator[bytes]:
         archive.writestr("accuses/liste.csv", liste_accuses(depots, fuseau))
         for n, d in enumerate(depots, 1):
             archive.writestr(nom_accuse(n), recus.pdf(d.expertise, d))
+            yield flux.vider()
+        for nom, contenu in autres or []:
+            archive.writestr("/".join(_nom_sur(partie) for partie in nom.split("/")), contenu)
             yield flux.vider()
     yield flux.vider()

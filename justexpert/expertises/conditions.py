@@ -4,7 +4,9 @@ on the case's data (procedure.py says who may act and from which state).
 One rule for both sides: the service refuses with these words (``services._franchir``), and the
 case page shows the button disabled with the same words, so a person is never offered a click that
 ends on a refusal. Each reason says what is awaited and, where someone else must act, who.
-Nothing here writes or queries the database.
+Nothing here writes or queries the database; modules above ``expertises`` add their own reasons
+through the extension registry (``extensions.py``: « provision incomplète », with who must act),
+and those may read their own tables.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from justexpert.lib.format import date_longue
 from justexpert.lib.temps import est_echu
 
+from . import extensions
 from .models import Etat, Expertise, StatutConsignation
 
 
@@ -104,4 +107,8 @@ EMPECHEMENTS: dict[str, Callable[[Expertise], str | None]] = {
 def empechement(nom: str, e: Expertise) -> str | None:
     """The French reason why transition ``nom`` cannot be fired now in ``e``, or None."""
     regle = EMPECHEMENTS.get(nom)
-    return regle(e) if regle else None
+    raison = regle(e) if regle else None
+    if raison:
+        return raison
+    autre = extensions.empechement(nom, e)
+    return str(autre) if autre else None

@@ -34,7 +34,7 @@ from justexpert.lib.temps import date_locale, echeance_en_jours, est_echu, maint
 from justexpert.preuves import services as preuves
 from justexpert.preuves import signatures
 
-from . import permissions, services, types_documents
+from . import extensions, permissions, services, types_documents
 from .models import (
     AvisEnAttente,
     Depot,
@@ -490,6 +490,8 @@ def purger(expertise: Expertise, *, acteur: Utilisateur | None = None) -> int:
         for depot in Depot.objects.filter(expertise=e, document__detruit_le__isnull=True).select_related("document"):
             coffre.detruire(depot.document, acteur=acteur, journal=journal, motif=MOTIF_PURGE)
             n += 1
+        # The modules above expertises (frais…) purge their documents and data with the case.
+        n += extensions.purger(e, acteur=acteur, journal=journal)
         e.purgee_le = maintenant()
         e.save(update_fields=["purgee_le"])
         preuves.enregistrer(

@@ -31,7 +31,7 @@ from justexpert.recherche.lecture import sollicitations_acceptees
 from justexpert.recherche.models import PROCEDURES_PENALES, Sollicitation
 from justexpert.recherche.models import TypeProcedure as TypeDemande
 
-from . import conditions, greffes, permissions, procedure
+from . import conditions, extensions, greffes, permissions, procedure
 from .models import (
     PROCEDURES_PAR_MATIERE,
     Etat,
@@ -303,6 +303,7 @@ def designer(
             evenement=evenement,
         )
         annuaire.mettre_a_jour_compteurs(fiche_expert, missions_ouvertes=1, designation_le=date_ordonnance)
+        extensions.reagir("designer", e, acteur=acteur)
         _courriel(
             e,
             _destinataires(e, Qualite.GREFFIER, Qualite.MAGISTRAT),
@@ -394,6 +395,7 @@ def _franchir(
             motif=motif.strip(),
             evenement=evenement,
         )
+        extensions.reagir(nom, e, acteur=acteur)
         _prevenir(e, t, acteur)
     return e
 
@@ -646,6 +648,43 @@ def ordonner_complement(
         e.consignation_statut = StatutConsignation.COMPLEMENT_A_CONSIGNER
 
     return _franchir("ordonner_complement", acteur=acteur, expertise=expertise, motif=motif, appliquer=appliquer)
+
+
+ETATS_AVANT_CONSIGNATION = frozenset({Etat.ORDONNEE, Etat.NOTIFIEE, Etat.ACCEPTEE})
+
+
+def resumer_consignation(
+    *, acteur: Utilisateur, expertise: Expertise, montant: Decimal | None, date_limite: dt.date | None, versee: bool
+) -> Expertise:
+    """The provision ledger (``frais``) keeps the case's consignation summary: the amount ordered,
+    the nearest deadline of what remains due (it drives the caducité and the reminders) and, before
+    the consignation step, whether it is paid (so the expert may start at once, CPC 267). In the
+    consignation states the status moves only through the transitions (constater_consignation,
+    constater_caducite, relever_caducite, constater_complement), which ``frais`` fires itself."""
+    if montant is not None and montant < 0:
+        raise RefusService("Le montant de la consignation doit être positif.")
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().select_related("juridiction").get(pk=expertise.pk)
+        avant = (e.consignation_montant, e.consignation_date_limite, e.consignation_statut)
+        e.consignation_montant = montant
+        e.consignation_date_limite = date_limite
+        if e.etat in ETATS_AVANT_CONSIGNATION:
+            if not montant:
+                e.consignation_statut = StatutConsignation.SANS_OBJET
+            else:
+                e.consignation_statut = StatutConsignation.CONSIGNEE if versee else StatutConsignation.A_CONSIGNER
+        if (e.consignation_montant, e.consignation_date_limite, e.consignation_statut) == avant:
+            return e
+        e.save(update_fields=["consignation_montant", "consignation_date_limite", "consignation_statut"])
+        _evenement(
+            "consignation_resumee",
+            acteur=acteur,
+            expertise=e,
+            montant=f"{montant:.2f}" if montant is not None else None,
+            date_limite=date_limite.isoformat() if date_limite else None,
+            statut=e.consignation_statut,
+        )
+    return e
 
 
 def constater_complement(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:

@@ -21,7 +21,7 @@ from justexpert.lib.confirmation import confirmation
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import conditions, greffes, participants, permissions, procedure, services
+from . import conditions, extensions, greffes, participants, permissions, procedure, services
 from .forms import (
     DesignationForm,
     FiltreForm,
@@ -235,6 +235,7 @@ def _detail(
             "titre": "Expertise pénale" if e.est_penale else f"Expertise RG {e.numero_rg}",
             "e": e,
             "mes_qualites": _libelles_qualites(mes),
+            "onglets": extensions.onglets(user, e, mes),
             "actions": actions,
             "attente": _libelles_qualites(attendues, mes),
             "phrase": phrase,

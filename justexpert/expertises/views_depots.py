@@ -33,7 +33,7 @@ from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import accuses, carte_demo
 from justexpert.preuves.models import Evenement
 
-from . import depots, permissions, recus, types_documents
+from . import depots, extensions, permissions, recus, types_documents
 from .forms import ConvocationForm, DepotForm, NotificationForm
 from .models import (
     Depot,
@@ -317,7 +317,13 @@ def contradictoire(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "expertises/contradictoire.html",
-        {"titre": "Contradictoire : qui a ouvert quoi", "e": e, "participants": participants, "lignes": lignes},
+        {
+            "titre": "Contradictoire : qui a ouvert quoi",
+            "e": e,
+            "participants": participants,
+            "lignes": lignes,
+            "autres": extensions.contradictoire(user, e, participants),
+        },
     )
 
 
@@ -341,7 +347,8 @@ def dossier_zip(request: HttpRequest, reference: str) -> HttpResponse:
     for d in rows:
         d.expertise = e
     depots.ouvrir_plusieurs(acteur=user, depots=rows)  # the contents go to this person: first openings
-    reponse = StreamingHttpResponse(flux_zip(rows, e.fuseau), content_type="application/zip")
+    autres = extensions.documents(user, e, mes)
+    reponse = StreamingHttpResponse(flux_zip(rows, e.fuseau, autres), content_type="application/zip")
     reponse["Content-Disposition"] = content_disposition(nom_zip(e))
     reponse["Cache-Control"] = "no-store"
     reponse["X-Content-Type-Options"] = "nosniff"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from .temps import nom_heure, zone
 
@@ -53,3 +54,17 @@ def taille(octets: int) -> str:
             return f"{value:.1f} {unit}".replace(".", ",")
         value /= 1024
     raise AssertionError("unreachable")
+
+
+def euros(montant: Decimal | None) -> str:
+    """ "1 250,00 €": an amount as people read it (narrow no-break space between thousands, no-break
+    space before the sign). Amounts are Decimal to the cent; nothing is rounded here."""
+    if montant is None:
+        return "—"
+    signe = "-" if montant < 0 else ""
+    entier, _, centimes = f"{abs(montant):.2f}".partition(".")
+    groupes: list[str] = []
+    while entier:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    return signe + "\u202f".join(groupes) + "," + centimes + "\u00a0€"

@@ -18,6 +18,7 @@ from justexpert.comptes import invitations
 from justexpert.comptes.models import Utilisateur
 from justexpert.echanges.a_faire import a_faire_echanges
 from justexpert.expertises.a_faire import a_faire_expertises
+from justexpert.expertises.extensions import a_faire as a_faire_extensions
 from justexpert.recherche.a_faire import a_faire_recherche
 
 
@@ -49,7 +50,16 @@ def a_faire_comptes(user: Utilisateur) -> list[AFaire]:
     return items
 
 
-SOURCES = (a_faire_comptes, a_faire_annuaire, a_faire_candidatures, a_faire_echanges, a_faire_recherche, a_faire_expertises)
+# The modules above expertises (frais…) add theirs through the case's extension registry.
+SOURCES = (
+    a_faire_comptes,
+    a_faire_annuaire,
+    a_faire_candidatures,
+    a_faire_echanges,
+    a_faire_recherche,
+    a_faire_expertises,
+    a_faire_extensions,
+)
 
 
 def a_faire(user: Utilisateur) -> list[AFaire]:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "justexpert.candidatures",
     "justexpert.recherche",
     "justexpert.expertises",
+    "justexpert.frais",
     "justexpert.echanges",
     "justexpert.portail",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
@@ -31,6 +32,8 @@ from justexpert.echanges.models import Participant as ParticipantEchange
 from justexpert.expertises import participants as expertises_participants
 from justexpert.expertises import services as expertises
 from justexpert.expertises.models import Etat, Expertise, Matiere, Participant, Partie, Qualite, QualitePartie, TypeDocument
+from justexpert.frais import services as frais
+from justexpert.frais.services import PartDemandee
 from justexpert.recherche import services as recherche
 from justexpert.recherche.models import Sollicitation
 from tests.conftest import creer_utilisateur
@@ -209,6 +212,15 @@ def construire(*, canari: str = "") -> Monde:
     a, b = list(civ.parties.order_by("id"))
     _inscrire(civ, u["expert"], u["avocat_a"], Qualite.AVOCAT, a)
     _inscrire(civ, u["expert"], u["partie_b"], Qualite.PARTIE, b)
+    # frais: the judge fixes a provision split between the two parties.
+    provision = frais.fixer_provision(
+        acteur=u["magistrat"],
+        expertise=civ,
+        montant=Decimal("1500.00"),
+        parts=[PartDemandee(a, pourcentage=Decimal(60)), PartDemandee(b, pourcentage=Decimal(40))],
+        echeances=[(timezone.localdate() + dt.timedelta(days=30), Decimal(100))],
+    )
+    m.objets["provision_civile"] = {"reference": civ.uuid, "provision": provision.uuid}
     pe = _expertise(
         acteur=u["magistrat_penal"],
         fiche=fiche,

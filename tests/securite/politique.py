@@ -343,6 +343,15 @@ POLITIQUE: dict[str, R] = {
     "expertises:contradictoire@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
     "expertises:dossier_zip@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
     "expertises:dossier_zip@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "frais:frais@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "frais:frais@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "frais:provision_nouvelle@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}
+    ),
+    "frais:provision_nouvelle@penal": R("expertise_penale"),
+    "frais:provision": R("provision_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}),
+    "frais:versement@civil": R("expertise_civile", {200: "greffier", 403: "expert magistrat magistrat_penal avocat_a partie_b"}),
+    "frais:versement@penal": R("expertise_penale"),
     "GET /api/v1/expertises/{reference}/documents@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
     ),

@@ -20,6 +20,7 @@ from justexpert.comptes import certificats, invitations, organisations
 from justexpert.comptes.models import Habilitation, Organisation, Role, Utilisateur
 from justexpert.comptes.services import ajouter_appartenance
 from justexpert.expertises import demo as expertises_demo
+from justexpert.frais import demo as frais_demo
 from justexpert.lib import pki_demo
 from justexpert.portail.views import MOT_DE_PASSE_DEMO
 from justexpert.recherche import demo as recherche_demo
@@ -147,5 +148,6 @@ class Command(BaseCommand):
                     annuaire.publier_liste(acteur=instructeur, liste=liste, annee=annee)
             recherche_demo.charger(magistrat_email="magistrat@demo.justexpert.fr", expert_email="expert@demo.justexpert.fr")
             expertises_demo.charger()
+            frais_demo.charger()
             candidatures_demo.charger(instructeur=instructeur, mot_de_passe=MOT_DE_PASSE_DEMO)
         self.stdout.write(f"Monde de démonstration prêt ({crees} compte(s) créé(s)).")

@@ -1,0 +1,116 @@
+"""What frais puts in the « à faire » of the tableau de bord (through the registry of expertises),
+per capacity in the case, deadlines at the end of the day in the court's time zone:
+
+- greffe: payments to record (the provision is not complete), surplus to refund, a complete
+  provision whose consignation is still to record;
+- expert: provision incomplete (what remains and by when), or complete: « vous pouvez commencer »;
+- lawyers and parties: the amount their party owes and its deadline;
+- magistrate named on the case: provisions late.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from justexpert.comptes.models import Utilisateur
+from justexpert.expertises.extensions import ElementAFaire
+from justexpert.expertises.models import Depot, Etat, Expertise, Participant, Qualite, StatutConsignation
+from justexpert.expertises.procedure import ETATS_OPERATIONS
+from justexpert.lib.format import euros
+from justexpert.lib.temps import fin_de_journee, jours_restants
+
+from . import grand_livre
+from .models import Provision
+
+LIMITE = 50
+ETATS_SUIVIS = frozenset(
+    {Etat.ORDONNEE, Etat.NOTIFIEE, Etat.ACCEPTEE, Etat.ATTENTE_CONSIGNATION, Etat.EN_COURS, Etat.PHASE_DIRES, Etat.REDACTION}
+)
+
+
+def _echeance(e: Expertise, jour):  # type: ignore[no-untyped-def]
+    if jour is None:
+        return None, False
+    return fin_de_journee(jour, e.fuseau), jours_restants(jour, e.fuseau) <= 7
+
+
+def a_faire_frais(user: Utilisateur) -> list[ElementAFaire]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    miennes = list(
+        Participant.objects.filter(
+            utilisateur=user,
+            retire_le__isnull=True,
+            expertise__etat__in=ETATS_SUIVIS,
+            expertise__in=Provision.objects.values("expertise"),
+        ).select_related("expertise__juridiction")[: LIMITE * 4]
+    )
+    par_cas: dict[int, tuple[Expertise, set[str], set[int]]] = {}
+    for p in miennes:
+        e, qualites, parties = par_cas.setdefault(p.expertise_id, (p.expertise, set(), set()))
+        qualites.add(p.qualite)
+        if p.partie_id:
+            parties.add(p.partie_id)
+    items: list[ElementAFaire] = []
+    for e, qualites, parties in par_cas.values():
+        if e.est_penale:
+            continue
+        livre = grand_livre.calculer(e)
+        url = reverse("frais:frais", kwargs={"reference": e.uuid})
+        ref = f"Expertise RG {e.numero_rg}"
+        echeance, urgent = _echeance(e, livre.prochaine_date)
+        attendue = e.etat == Etat.ATTENTE_CONSIGNATION or (
+            e.etat in ETATS_OPERATIONS and e.consignation_statut == StatutConsignation.COMPLEMENT_A_CONSIGNER
+        )
+        if Qualite.GREFFIER in qualites:
+            if not livre.complet and attendue:
+                items.append(
+                    ElementAFaire(
+                        f"{ref} : provision — versements à enregistrer ({euros(livre.reste)} restent à verser)",
+                        url,
+                        echeance,
+                        urgent or livre.en_retard > 0,
+                    )
+                )
+            elif e.etat == Etat.ATTENTE_CONSIGNATION:
+                items.append(ElementAFaire(f"{ref} : provision complète — constatez la consignation", url, urgent=True))
+            if livre.excedent > 0:
+                items.append(ElementAFaire(f"{ref} : {euros(livre.excedent)} versés en trop, à rembourser par la régie", url))
+        if Qualite.EXPERT in qualites:
+            if not livre.complet and (attendue or e.etat == Etat.ACCEPTEE):
+                items.append(
+                    ElementAFaire(
+                        f"{ref} : provision incomplète ({euros(livre.reste)} restent à verser) — attendez la consignation pour commencer",
+                        url,
+                        echeance,
+                    )
+                )
+            elif e.etat in (Etat.ACCEPTEE, Etat.EN_COURS) and not Depot.objects.filter(expertise=e, depose_par=user).exists():
+                items.append(
+                    ElementAFaire(
+                        f"{ref} : provision complète — vous pouvez commencer les opérations (CPC 267)", url, urgent=True
+                    )
+                )
+        if qualites & {Qualite.AVOCAT, Qualite.PARTIE}:
+            for ligne in livre.lignes:
+                if ligne.cle in parties and ligne.reste > 0:
+                    prochaine = ligne.prochaine
+                    fin, proche = _echeance(e, prochaine.date_limite if prochaine else None)
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : provision — {euros(prochaine.reste if prochaine else ligne.reste)} à verser à la régie pour {ligne.libelle}"
+                            + (f" ({euros(ligne.en_retard)} en retard)" if ligne.en_retard else ""),
+                            url,
+                            fin,
+                            proche or ligne.en_retard > 0,
+                        )
+                    )
+        if Qualite.MAGISTRAT in qualites and livre.en_retard > 0:
+            items.append(
+                ElementAFaire(
+                    f"{ref} : provision en retard ({euros(livre.en_retard)} échus non versés, CPC 271)", url, echeance, True
+                )
+            )
+        if len(items) >= LIMITE:
+            break
+    return items
