@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
 from django.urls import reverse
@@ -229,6 +229,26 @@ def _appliquer(expert: Expert, champs: Mapping[str, object], autorises: Iterable
     return changements
 
 
+# Modules above annuaire that keep derived copies of the fiches (recherche's search documents)
+# subscribe here at start-up; every write of fiches by a service or the CSV import calls them in
+# the same transaction, so a fiche is searchable as soon as its change commits, whatever the
+# order of imports and edits (issue 21). annuaire never imports them.
+_abonnes_fiches: list[Callable[[list[int]], None]] = []
+
+
+def abonner_fiches(fonction: Callable[[list[int]], None]) -> None:
+    """Register ``fonction(ids)``, called in the transaction of every write of these fiches."""
+    if fonction not in _abonnes_fiches:
+        _abonnes_fiches.append(fonction)
+
+
+def fiches_modifiees(ids: list[int]) -> None:
+    """Tell the subscribers that these fiches were written (inside the writing transaction)."""
+    if ids:
+        for fonction in _abonnes_fiches:
+            fonction(ids)
+
+
 def creer_fiche(*, acteur: Utilisateur | None, motif: str = "", **champs: object) -> Expert:
     """A new fiche (identity given by the court); the département and ressort follow the
     professional postal code."""
@@ -239,6 +259,7 @@ def creer_fiche(*, acteur: Utilisateur | None, motif: str = "", **champs: object
             raise RefusService("Le nom et le prénom sont obligatoires.")
         expert.save()
         historiser(expert, ActionHistorique.FICHE_CREEE, acteur=acteur, changements=changements, motif=motif)
+        fiches_modifiees([expert.pk])
     return expert
 
 
@@ -251,6 +272,7 @@ def _modifier(expert: Expert, champs: Mapping[str, object], autorises: Iterable[
                 raise RefusService("Le nom et le prénom sont obligatoires.")
             expert.save()
             historiser(expert, ActionHistorique.FICHE_MODIFIEE, acteur=acteur, changements=changements)
+            fiches_modifiees([expert.pk])
     return expert
 
 
@@ -347,6 +369,7 @@ def inscrire(
         inscription.statut, inscription.statut_precedent = statut, ""
         inscription.debut, inscription.fin, inscription.inscrit_depuis = debut, fin, debut
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         apres = {"statut": statut, "debut": debut, "fin": fin}
         changements = {k: (avant[k], apres[k]) for k in apres if avant[k] != apres[k]}
         changements = {"liste": (None, liste), "specialite": (None, specialite), **changements}
@@ -390,6 +413,7 @@ def reinscrire(
         inscription.statut = StatutInscription.INSCRIT
         inscription.debut, inscription.fin = debut, fin_de_periode(debut, duree)
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.REINSCRIPTION,
@@ -430,6 +454,7 @@ def changer_statut(
         if nouveau in (StatutInscription.RADIE, StatutInscription.RETIRE) and (inscription.fin is None or jour < inscription.fin):
             inscription.fin = max(jour, inscription.debut)
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         changements = {"statut": (avant[0], nouveau)}
         if avant[1] != inscription.fin:
             changements["fin"] = (avant[1], inscription.fin)
@@ -458,6 +483,7 @@ def lever_suspension(inscription: Inscription, *, acteur: Utilisateur | None, mo
         retour = inscription.statut_precedent or StatutInscription.INSCRIT
         inscription.statut, inscription.statut_precedent = retour, ""
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.STATUT_CHANGE,
@@ -498,6 +524,7 @@ def reclasser_inscription(inscription: Inscription, nouvelle: ElementNomenclatur
         ancienne = inscription.specialite
         inscription.specialite = nouvelle
         inscription.save(update_fields=["specialite", "modifie_le"])
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.RECLASSEMENT,
@@ -565,6 +592,7 @@ def mettre_a_jour_compteurs(expert: Expert, *, missions_ouvertes: int = 0, desig
             expert.derniere_designation = designation_le
         # modifie_le too: recherche copies these figures and follows modifie_le to stay fresh.
         expert.save(update_fields=["missions_en_cours", "derniere_designation", "modifie_le"])
+        fiches_modifiees([expert.pk])
     return expert
 
 

@@ -5,21 +5,38 @@ narrow row per fiche with the columns the ranking filters and sorts on, see ``in
 inscriptions in force through their covering indexes, and the text index (FTS5 on SQLite, GIN on
 PostgreSQL). It returns the first ``limite`` rows in the order described in ``moteur``.
 
-Why SQL and not the ORM: the order starts with the competence level (3: inscribed in a matching
-specialite and the fine specialities match; 2: inscribed only; 1: the fine specialities only). The
-query is therefore ordered, limited parts, one per level, each limited to what the levels before
-it left (``LIMIT (SELECT … - count(*) …)``: 0 when they filled the page set, and then neither
-database reads that part). A national search whose words match a specialite label never ranks the
-thousands of fiches that only share a word with the mission. The ORM cannot express the limited
-parts nor the CTEs, and building the equivalent queryset cost more Python time than the query.
+The relevance score (issue 21) is computed in the query. Each informative stem ``i`` of the
+mission has a weight ``r_i``, its rarity over the whole referential (``moteur``); for an expert
+and one of their inscriptions in force, the stem is found in the specialite's label or reaches
+that specialite through the thesaurus (bit ``L_i``), in the expert's fine competences (``F_i``,
+read from the document by ``instr``/``strpos`` on whole stems), or in the rubrique's label
+(``R_i``). Then
 
-Every SQL text is assembled from constant fragments; every value (dates, ids, words, codes) is a
-bound parameter. Words and stems are letters and digits only (``texte.racines_et_mots``).
+    score = Σ r_i × (3 L_i + 2 F_i + 1 R_i)         (``POIDS_*``)
+    part  = Σ r_i × (1 if L_i or F_i, ½ if R_i only) / Σ r_i
+
+each the best over the expert's inscriptions on the lists searched. An expert is competent when
+``part`` reaches ``RECHERCHE_PART_COMPETENT``, a weaker match above ``RECHERCHE_PART_FAIBLE``, and
+absent below. The order is: competent first, then the band of relevance (the score as a fraction
+of the best score of the search, in ``RECHERCHE_TRANCHES`` bands), and only within a band the
+packed key of availability, proximity and workload, then the exact score, name, first name.
+Everything is integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
+
+The label and thesaurus bits of the few hundred specialites are computed in Python and sent as
+constant rows (``spe``); the candidates are the inscriptions in force on the lists searched that
+are in one of those specialites or belong to a fiche whose fine competences hold a word of the
+mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on PostgreSQL, both over the same
+Python stems). Without a mission text, the candidates are ordered by the packed key only.
+
+Every SQL text is assembled from constant fragments and integers computed here (bits, weights,
+specialite ids); every other value (dates, ids, words) is a bound parameter. Stems are ASCII
+letters and digits only (``texte.analyser``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +48,13 @@ from justexpert.comptes.models import TypeOrganisation
 from .models import EtatDisponibilite
 
 TABLE = "recherche_documentexpert"
+
+# Weights of where a word of the mission is found (issue 21): the specialite's label (or the
+# thesaurus pointing to the specialite) counts more than the fine competences, which count more
+# than the rubrique's label.
+POIDS_SPECIALITE = 3
+POIDS_FINES = 2
+POIDS_RUBRIQUE = 1
 
 
 class Liste:
@@ -52,9 +76,14 @@ class Demande:
     matiere: str = ""  # "civile" | "penale" | ""
     echange_securise: bool = False
     inclure_indisponibles: bool = False
-    stems: list[str] = field(default_factory=list)
-    mots: list[str] = field(default_factory=list)  # the user's words (PostgreSQL's french configuration)
-    competences: list[int] = field(default_factory=list)  # specialites matched by the text
+    stems: list[str] = field(default_factory=list)  # the mission's informative stems (at most 32: one bit each)
+    poids: list[int] = field(default_factory=list)  # their rarity over the referential (integers)
+    # (specialite id, bits of the stems in its label or reaching it through the thesaurus, bits of
+    # the stems in its rubrique's label, its part of the score): the specialites the mission reaches.
+    specialites: list[tuple[int, int, int, int]] = field(default_factory=list)
+    part_competent: int = 0  # thresholds on twice the weighted share (``_part``)
+    part_faible: int = 1
+    tranches: int = 5
     departements_demandeur: list[str] = field(default_factory=list)
     ressort_demandeur_id: int | None = None
 
@@ -119,36 +148,6 @@ def _specialites(sql: _Sql, alias: str, specialites: list[int] | None) -> None:
     sql(")")
 
 
-def _textes(d: Demande) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
-    """(per-row test, score, the matching documents read through the text index), each with its
-    parameters."""
-    if connection.vendor == "postgresql":
-        q = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
-        p = [" | ".join(d.mots) or "''", " | ".join(d.stems)]
-        return (
-            f"d.document @@ {q}",
-            p,
-            f"COALESCE(ts_rank(d.document, {q}), 0)",
-            p,
-            f"d.document @@ {q}",  # the GIN index, on the documents table itself
-            p,
-        )
-    # instr, not LIKE: a plain substring test (the stems and the document are lower-case ASCII),
-    # without LIKE's case folding; a fifth of the text tests' cost on a national search.
-    tests = ["instr(d.texte_normalise, %s) > 0" for _ in d.stems]
-    motifs = [f" {s} " for s in d.stems]
-    score = " + ".join(f"(CASE WHEN {t} THEN 1.0 ELSE 0.0 END)" for t in tests)
-    requete = " OR ".join(f'"{s}"' for s in d.stems)
-    return (
-        "(" + " OR ".join(tests) + ")",
-        motifs,
-        f"({score})",
-        motifs,
-        f"d.expert_id IN (SELECT rowid FROM {TABLE}_fts WHERE {TABLE}_fts MATCH %s)",
-        [requete],
-    )
-
-
 def _filtres_fiche(sql: _Sql, d: Demande) -> None:
     """Filters on the document's own columns (copies of the fiche and of the availability)."""
     if d.liste == Liste.NATIONALE and d.cour_id is not None:
@@ -177,22 +176,25 @@ def _filtres_fiche(sql: _Sql, d: Demande) -> None:
         )
 
 
-def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, score_params: list[Any]) -> None:
-    """The output columns (the same for both parts): 1 expert_id, 2 level, 3 score, 4 unavailable,
-    5 full, 6 the packed order key, 7 name, 8 first name.
-
-    The packed key holds, in one integer, what follows the level in the order: unavailable + full
-    (0 to 2), proximity (0 to 2), then the document's ``cle_charge`` (open missions, then last
-    designation, never designated first; see ``index.cle_charge``). One integer compared instead
-    of five columns: the sort of a few thousand candidates costs a third less."""
+def _disponibilite(d: Demande) -> tuple[str, list[Any], str]:
+    """(unavailable, its parameters, full) as SQL expressions of ``d``."""
     if d.inclure_indisponibles:
         indisponible = "(CASE WHEN d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au >= %s) THEN 1 ELSE 0 END)"
-        indisponible_params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
+        params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
         complet = "(CASE WHEN d.max_missions IS NOT NULL AND d.max_missions <= d.missions_en_cours THEN 1 ELSE 0 END)"
-    else:  # every candidate is available (filtered): constants
-        indisponible, indisponible_params, complet = "0", [], "0"
-    sql(f"SELECT d.expert_id, {niveau} AS niveau, ", *niveau_params)
-    sql(f"{score} AS score, ", *score_params)
+        return indisponible, params, complet
+    return "0", [], "0"  # every candidate is available (filtered): constants
+
+
+def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, tranche: str) -> None:
+    """The output columns: 1 expert_id, 2 level, 3 score, 4 unavailable, 5 full, 6 the packed
+    order key, 7 name, 8 first name, 9 relevance band.
+
+    The packed key holds, in one integer, what breaks ties of relevance: unavailable + full (0 to
+    2), proximity (0 to 2), then the document's ``cle_charge`` (open missions, then last
+    designation, never designated first; see ``index.cle_charge``)."""
+    indisponible, indisponible_params, complet = _disponibilite(d)
+    sql(f"SELECT d.expert_id, {niveau} AS niveau, {score} AS score, ", *niveau_params)
     sql(f"{indisponible} AS indisponible, ", *indisponible_params)
     sql(f"{complet} AS complet, ")
     sql(f"(({indisponible} + {complet}) * 3 + CASE", *indisponible_params)
@@ -204,80 +206,94 @@ def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], scor
         sql(" WHEN d.cour_appel_id = %s THEN 1", d.ressort_demandeur_id)
     if not d.departements_demandeur and d.ressort_demandeur_id is None:
         sql(" WHEN 1 = 0 THEN 0")
-    sql(f" ELSE 2 END) * {2**40} + d.cle_charge AS cle, d.nom, d.prenom")
+    sql(f" ELSE 2 END) * {2**40} + d.cle_charge AS cle, d.nom, d.prenom, {tranche} AS tranche")
 
 
-ORDRE = "ORDER BY 2 DESC, 6, 3 DESC, 7, 8, 1"
+# Level (competent, then weaker matches), band of relevance, then proximity and workload (the
+# packed key), then the exact score, name, first name, id.
+ORDRE = "ORDER BY 2 DESC, 9 DESC, 6, 3 DESC, 7, 8, 1"
+
+
+def _bit(i: int) -> int:
+    return 1 << i
+
+
+def _masque_fines(d: Demande) -> tuple[str, list[Any]]:
+    """The bits of the mission's stems found in the document's fine competences (whole stems:
+    the indexed text is `` stem stem ``)."""
+    fonction = "strpos(d.texte_normalise, %s)" if connection.vendor == "postgresql" else "instr(d.texte_normalise, %s)"
+    termes = [f"CASE WHEN {fonction} > 0 THEN {_bit(i)} ELSE 0 END" for i in range(len(d.stems))]
+    return "(" + " + ".join(termes) + ")", [f" {s} " for s in d.stems]
+
+
+def _somme_bits(masque: str, poids: list[int]) -> str:
+    """Sum of ``poids[i]`` over the bits ``i`` set in ``masque`` (integers written by us)."""
+    return "(" + " + ".join(f"CASE WHEN ({masque} & {_bit(i)}) <> 0 THEN {int(p)} ELSE 0 END" for i, p in enumerate(poids)) + ")"
+
+
+def _part(d: Demande) -> str:
+    """Twice the weighted share of the mission's words matched: a word counts fully when it is in
+    the label of the specialite (or reaches it through the thesaurus) or in the fine competences,
+    half when it is only in the rubrique's label."""
+    termes = [
+        f"CASE WHEN ((m.ml | m.mf) & {_bit(i)}) <> 0 THEN {2 * int(r)} WHEN (m.mr & {_bit(i)}) <> 0 THEN {int(r)} ELSE 0 END"
+        for i, r in enumerate(d.poids)
+    ]
+    return "(" + " + ".join(termes) + ")"
+
+
+def _correspondants(sql: _Sql, d: Demande) -> None:
+    """Ids of the documents whose fine competences hold one of the stems (the text index)."""
+    if connection.vendor == "postgresql":
+        sql(f"SELECT t.expert_id FROM {TABLE} t WHERE t.document @@ to_tsquery('simple', %s)", " | ".join(d.stems))
+    else:
+        sql(f"SELECT rowid FROM {TABLE}_fts WHERE {TABLE}_fts MATCH %s", " OR ".join(f'"{s}"' for s in d.stems))
+
+
+def _sans_texte(sql: _Sql, d: Demande, limite: int) -> None:
+    """Filters only (an empty mission): every candidate, by proximity and workload."""
+    _colonnes(sql, d, "0", [], "0", "0")
+    sql(f" FROM {TABLE} d WHERE ")
+    _parmi(sql, _candidats, d)
+    _filtres_fiche(sql, d)
+    sql(f" {ORDRE} LIMIT %s", limite)
 
 
 def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     """(SQL, parameters) of the ranking: rows of (expert_id, level, score, unavailable, full, …)
     in order, at most ``limite``."""
     sql = _Sql()
-    texte = bool(d.stems)
-    # With a cour d'appel or a département, the candidates are the inscriptions of that list (a few
-    # thousand fiches); on every list with a text, the documents the text index gives.
-    pilote_texte = texte and d.cour_id is None and not d.departement
-    par_ligne, par_ligne_p, score, score_p, correspondants, correspondants_p = (
-        _textes(d) if texte else ("", [], "0.0", [], "", [])
-    )
-    # With a cour or a département, the inscriptions of the lists searched are read once and serve
-    # both parts (on « both lists », finding the national ones of a ressort is the costly step).
-    inscrits = bool(d.competences) and not pilote_texte
-    if inscrits:
-        sql("WITH inscrits AS MATERIALIZED (")
-        _candidats(sql, d, colonnes="i.expert_id, i.specialite_id")
-        sql("), competents AS MATERIALIZED (SELECT n.expert_id FROM inscrits n WHERE n.specialite_id IN (")
-        _liste_de_valeurs(sql, d.competences)
-        sql(")), premiers AS MATERIALIZED (")
-    elif d.competences:
-        sql("WITH competents AS MATERIALIZED (")
-        _candidats(sql, d, specialites=d.competences)
-        sql("), premiers AS MATERIALIZED (")
-    if d.competences:  # (competences come from the text: there is a text)
-        # Part 1: the competent fiches whose fine specialities match too (level 3), then the other
-        # competent fiches (level 2), limited to what level 3 left: when it fills the page set,
-        # the level-2 fiches are neither ranked nor sorted.
-        for nom, niveau, test, limite_sql in (
-            ("premiers", "3", par_ligne, "%s"),
-            ("seconds", "2", f"NOT ({par_ligne})", "(SELECT %s - count(*) FROM premiers)"),
-        ):
-            if nom == "seconds":
-                sql("), seconds AS MATERIALIZED (")
-            _colonnes(sql, d, niveau, [], score, score_p)
-            sql(f" FROM {TABLE} d WHERE ")
-            # The competent fiches are candidates by construction (same lists).
-            _parmi(sql, "SELECT c.expert_id FROM competents c")
-            sql(f" AND {test}", *par_ligne_p)
-            _filtres_fiche(sql, d)
-            sql(f" {ORDRE} LIMIT {limite_sql}", limite)
-        sql(") SELECT * FROM premiers UNION ALL SELECT * FROM seconds UNION ALL SELECT * FROM (")
-    # Part 2 (or the whole query): the fiches matched by their fine specialities only (level 1),
-    # or, without text, every candidate (level 0).
-    _colonnes(sql, d, "1" if texte else "0", [], score, score_p)
-    sql(f" FROM {TABLE} d WHERE ")
-    if pilote_texte:
-        sql(correspondants, *correspondants_p)
-        sql(" AND EXISTS (")
-        _candidats(sql, d)
-        sql(" AND i.expert_id = d.expert_id)")
+    if not d.stems:
+        _sans_texte(sql, d, limite)
+        return sql.texte(), sql.params
+    # The specialites the mission reaches (label, thesaurus, rubrique), as constant rows: their
+    # bits and their part of the score are computed in Python over a few hundred labels.
+    sql("WITH spe(sid, ml, mr, sc) AS (")
+    if d.specialites:
+        sql(" UNION ALL ".join(f"SELECT {int(a)}, {int(b)}, {int(c)}, {int(e)}" for a, b, c, e in d.specialites))
     else:
-        if inscrits:
-            _parmi(sql, "SELECT n.expert_id FROM inscrits n")
-        else:
-            _parmi(sql, _candidats, d)
-        if texte:
-            sql(f" AND {par_ligne}", *par_ligne_p)
-    if d.competences:
-        sql(" AND d.expert_id NOT IN (SELECT c.expert_id FROM competents c)")
+        sql("SELECT 0, 0, 0, 0 WHERE 1 = 0")
+    # Candidates: inscriptions in force on the lists searched, in a specialite the mission reaches
+    # or of a fiche whose fine competences hold one of its words.
+    sql("), m AS (SELECT i.expert_id, COALESCE(s.ml, 0) AS ml, COALESCE(s.mr, 0) AS mr, COALESCE(s.sc, 0) AS sc, ")
+    masque, masque_p = _masque_fines(d)
+    sql(f"{masque} AS mf FROM (", *masque_p)
+
+    def restreindre(sql: _Sql, alias: str) -> None:
+        sql(f" AND ({alias}.specialite_id IN (SELECT sid FROM spe) OR {alias}.expert_id IN (")
+        _correspondants(sql, d)
+        sql("))")
+
+    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=restreindre)
+    sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id LEFT JOIN spe s ON s.sid = i.specialite_id WHERE 1 = 1")
     _filtres_fiche(sql, d)
-    if d.competences:
-        sql(
-            f" {ORDRE} LIMIT (SELECT %s - (SELECT count(*) FROM premiers) - (SELECT count(*) FROM seconds))) autres {ORDRE}",
-            limite,
-        )
-    else:
-        sql(f" {ORDRE} LIMIT %s", limite)
+    fines = _somme_bits("m.mf", [POIDS_FINES * r for r in d.poids])
+    sql(f"), n AS (SELECT m.expert_id, MAX(m.sc + {fines}) AS score, MAX({_part(d)}) AS part FROM m GROUP BY m.expert_id")
+    sql("), retenus AS (SELECT * FROM n WHERE n.part >= %s)", d.part_faible)
+    tranche = f"(n.score * {int(d.tranches)}) / (SELECT MAX(r.score) FROM retenus r)"
+    _colonnes(sql, d, "CASE WHEN n.part >= %s THEN 2 ELSE 1 END", [d.part_competent], "n.score", tranche)
+    sql(" FROM retenus n JOIN recherche_documentexpert d ON d.expert_id = n.expert_id")
+    sql(f" {ORDRE} LIMIT %s", limite)
     return sql.texte(), sql.params
 
 
@@ -294,28 +310,33 @@ def _parmi(sql: _Sql, sous_requete: Any, *args: Any) -> None:
     sql("))" if connection.vendor == "postgresql" else ")")
 
 
-def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None, colonnes: str = "i.expert_id") -> None:
+def _candidats(
+    sql: _Sql, d: Demande, *, colonnes: str = "i.expert_id", restriction: Callable[[_Sql, str], None] | None = None
+) -> None:
     """``SELECT expert_id`` (or ``colonnes``) of the inscriptions in force of the fiches on the
-    lists searched (in ``specialites``): on « both lists » with a cour, one list per branch, each
-    read through its own index."""
+    lists searched (and meeting ``restriction``): on « both lists » with a cour, one list per
+    branch, each read through its own index."""
     if d.liste == Liste.TOUTES and d.cour_id is not None:
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id = %s", d.cour_id)
         _specialites(sql, "i", d.specialites_filtre)
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
         sql(f" UNION ALL SELECT {colonnes} FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
         sql("x.cour_appel_id = %s AND ", d.cour_id)
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
         _specialites(sql, "i", d.specialites_filtre)
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
     else:
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         _sur_les_listes(sql, d, "i")
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
 
 
 def classer(d: Demande, limite: int) -> list[tuple]:
