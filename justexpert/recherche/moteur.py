@@ -304,10 +304,11 @@ def rarete(fiches: int, total: int) -> int:
     return round(100 * (1 + math.log((total + 1) / (fiches + 1))))
 
 
-def _poids(stems: list[str]) -> dict[str, int]:
+def _poids(stems: list[str]) -> tuple[dict[str, int], int]:
+    """The rarity of each stem, and that of a stem no fiche holds."""
     frequences = dict(FrequenceRacine.objects.filter(racine__in=[*stems, FrequenceRacine.TOTAL]).values_list("racine", "fiches"))
     total = frequences.get(FrequenceRacine.TOTAL, 0)
-    return {s: rarete(frequences.get(s, 0), max(total, frequences.get(s, 0))) for s in stems}
+    return {s: rarete(frequences.get(s, 0), max(total, frequences.get(s, 0))) for s in stems}, rarete(0, total)
 
 
 def _reglage(nom: str, defaut: float) -> float:
@@ -328,26 +329,34 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
     mission = analyser(c.texte)
     tous = list(mission.informatives)
     # Rarity over the whole referential (one query, run even without a text).
-    poids = _poids(tous)
-    stems = tous
-    if len(tous) > MAX_RACINES:
-        # An order pasted whole: its rarest words say what it is about.
-        gardes = set(sorted(tous, key=lambda s: (-poids[s], tous.index(s)))[:MAX_RACINES])
-        stems = [s for s in tous if s in gardes]
-        messages.append(
-            f"Texte long : seuls les {MAX_RACINES} mots les plus distinctifs de la mission (sur {len(tous)}) ont été pris en compte."
-        )
-    if c.texte.strip() and not stems:
-        messages.append(
-            "Le texte saisi ne contient aucun mot qui désigne une compétence (les mots de procédure comme « évaluer » "
-            "ou « préjudice » ne comptent pas) : la recherche se fait sur les seuls filtres."
-        )
-    mots = {s: mission.informatives[s] for s in stems}
-
+    poids, poids_inconnu = _poids(tous)
     # The label cache check and the thesaurus are read even without a text or a nomenclature
     # filter: the number of queries of a search does not depend on its criteria.
     libelles = _libelles()
-    atteintes = specialites_de_la_mission(mission, stems, libelles, _thesaurus(libelles))
+    atteintes = specialites_de_la_mission(mission, tous, libelles, _thesaurus(libelles))
+    # A word that no fiche holds and that reaches no specialite cannot tell experts apart: it is
+    # left out of the share (« incombe », « livré »), instead of weighing as the rarest word.
+    atteints: set[str] = set().union(*(a.libelle | a.rubrique for a in atteintes.values()))
+    connus = [s for s in tous if poids[s] < poids_inconnu or s in atteints]
+    stems = connus
+    if len(connus) > MAX_RACINES:
+        # An order pasted whole: its rarest words say what it is about.
+        gardes = set(sorted(connus, key=lambda s: (-poids[s], connus.index(s)))[:MAX_RACINES])
+        stems = [s for s in connus if s in gardes]
+        messages.append(
+            f"Texte long : seuls les {MAX_RACINES} mots les plus distinctifs de la mission (sur {len(connus)}) ont été pris en compte."
+        )
+        for a in atteintes.values():
+            a.libelle &= gardes
+            a.rubrique &= gardes
+            a.propres &= gardes
+        atteintes = {pk: a for pk, a in atteintes.items() if a.libelle or a.rubrique}
+    if c.texte.strip() and not stems:
+        messages.append(
+            "Aucun mot du texte ne désigne une compétence connue des experts (les mots de procédure comme « évaluer » "
+            "ou « préjudice » ne comptent pas) : la recherche se fait sur les seuls filtres."
+        )
+    mots = {s: mission.informatives[s] for s in stems}
     deps, ressort = lieu_du_demandeur(user)
     filtre: list[int] | None = None
     if c.nomenclature:
@@ -425,7 +434,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         if f is None:  # deleted between the two queries
             continue
         resultats.append(_expliquer(f, niveau, bool(indisponible), bool(complet), explication, deps, ressort))
-    return Resultats(resultats, total, page, pages, messages, len(tous) > MAX_RACINES, mission.ecartes)
+    return Resultats(resultats, total, page, pages, messages, len(connus) > MAX_RACINES, mission.ecartes)
 
 
 def _tranches() -> int:

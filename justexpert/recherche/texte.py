@@ -78,24 +78,35 @@ def _racine_snowball(mot: str) -> str:
     return str(_stemmer.stemWord(mot))
 
 
-def _charger_derivations() -> dict[str, str]:
+def _charger_derivations() -> tuple[dict[str, str], dict[str, str]]:
+    """(stem -> family stem, word -> its own stem): a line « mot: a b c » gives the words a, b, c
+    the stem « mot » whatever the stemmer says (« audition » is not « audit »)."""
     table: dict[str, str] = {}
+    mots_propres: dict[str, str] = {}
     for ligne in _lignes("derivations.txt"):
+        if ":" in ligne:
+            tete, reste = ligne.split(":", 1)
+            for mot in _mots_plies(reste):
+                mots_propres[mot] = sans_accents(tete.strip())
+            continue
         famille = _mots_plies(ligne)
         tete = _racine_snowball(famille[0])
         for mot in famille:
             table[_racine_snowball(mot)] = tete
-    return table
+    return table, mots_propres
 
 
-DERIVATIONS = _charger_derivations()
+DERIVATIONS, MOTS_PROPRES = _charger_derivations()
 
 
 @lru_cache(maxsize=50_000)
 def racine(mot: str) -> str:
     """Stem of one word: unaccented, Snowball French, then the family's stem (derivation table) or
     the first ``PREFIXE`` characters (« Fissurées » → « fissur », « dégâts » → « degat »)."""
-    brute = _racine_snowball(sans_accents(mot))
+    plie = sans_accents(mot)
+    if plie in MOTS_PROPRES:
+        return MOTS_PROPRES[plie]
+    brute = _racine_snowball(plie)
     if brute in DERIVATIONS:
         return DERIVATIONS[brute]
     return brute[:PREFIXE]
