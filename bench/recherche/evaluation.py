@@ -109,7 +109,14 @@ def evaluer(detail: bool = False) -> dict:
     from justexpert.recherche import moteur
 
     user = Utilisateur.objects.create_user("greffier.eval@bench.invalid", "mot-de-passe-eval-2026", prenom="G", nom="Eval")
-    ajouter_appartenance(None, acteur=None, utilisateur=user, role=Role.GREFFIER, organisation=Organisation.objects.get(code="TJ_PARIS"), habilitations=[])
+    ajouter_appartenance(
+        None,
+        acteur=None,
+        utilisateur=user,
+        role=Role.GREFFIER,
+        organisation=Organisation.objects.get(code="TJ_PARIS"),
+        habilitations=[],
+    )
     codes: dict[int, list[str]] = {}
     for pk, code in Inscription.objects.values_list("expert_id", "specialite__code"):
         codes.setdefault(pk, []).append(code)
@@ -120,7 +127,10 @@ def evaluer(detail: bool = False) -> dict:
         notes = [jeu.note(m, codes[pk]) for pk in top]
         toutes = [jeu.note(m, c) for c in codes.values()]
         faux = sum(1 for pk in top if jeu.clairement_faux(m, codes[pk]))
-        p = parties.setdefault("reserve" if m.reserve else "mise_au_point", {"n": 0, "ndcg5": 0.0, "ndcg10": 0.0, "premier_ideal": 0, "clairement_faux": 0})
+        p = parties.setdefault(
+            "reserve" if m.reserve else "mise_au_point",
+            {"n": 0, "ndcg5": 0.0, "ndcg10": 0.0, "premier_ideal": 0, "clairement_faux": 0},
+        )
         p["n"] += 1
         p["ndcg5"] += ndcg(notes, toutes, 5)
         p["ndcg10"] += ndcg(notes, toutes, 10)
@@ -128,9 +138,13 @@ def evaluer(detail: bool = False) -> dict:
         p["clairement_faux"] += faux
         if detail:
             print(f"\n{'[réserve] ' if m.reserve else ''}{m.texte[:100]}")
-            print(f"  nDCG@10 {ndcg(notes, toutes, 10):.2f}  notes {notes}  faux {faux}  compétents {r.competents}/{len(r.resultats)}  {r.messages}")
+            print(
+                f"  nDCG@10 {ndcg(notes, toutes, 10):.2f}  notes {notes}  faux {faux}  compétents {r.competents}/{len(r.resultats)}  {r.messages}"
+            )
             for x in r.resultats[:5]:
-                print(f"   {x.niveau_competence} {codes[x.expert.pk]} {x.raisons[0]} | {x.raisons[1] if len(x.raisons) > 1 else ''}")
+                print(
+                    f"   {x.niveau_competence} {codes[x.expert.pk]} {x.raisons[0]} | {x.raisons[1] if len(x.raisons) > 1 else ''}"
+                )
     resultat = {}
     for nom, p in parties.items():
         n = p["n"]

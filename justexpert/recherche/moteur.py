@@ -32,7 +32,7 @@ from justexpert.lib.format import date_longue
 
 from . import classement, index
 from .models import EntreeThesaurus, FrequenceRacine, codes_du_thesaurus
-from .texte import MAX_RACINES, Mission, analyser, racines
+from .texte import MAX_RACINES, Mission, analyser, matiere_du_texte, racines
 from .thesaurus import cle_libelle
 
 PAR_PAGE = 20
@@ -351,13 +351,25 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
             a.rubrique &= gardes
             a.propres &= gardes
         atteintes = {pk: a for pk, a in atteintes.items() if a.libelle or a.rubrique}
-    if c.texte.strip() and not stems:
+    if tous and not stems:
+        # Words that no expert has: nobody is proposed (rather than everybody).
+        stems = tous[:MAX_RACINES]
+        messages.append("Aucun expert n'a ces mots dans sa spécialité ou ses compétences déclarées : reformulez la mission.")
+    elif c.texte.strip() and not stems:
         messages.append(
-            "Aucun mot du texte ne désigne une compétence connue des experts (les mots de procédure comme « évaluer » "
-            "ou « préjudice » ne comptent pas) : la recherche se fait sur les seuls filtres."
+            "Le texte ne contient que des mots de procédure (comme « évaluer », « dire » ou « préjudice ») qui ne désignent "
+            "aucune compétence : la recherche se fait sur les seuls filtres."
         )
     mots = {s: mission.informatives[s] for s in stems}
     deps, ressort = lieu_du_demandeur(user)
+    matiere = c.matiere
+    if not matiere and (deduite := matiere_du_texte(c.texte)):
+        # Civil and penal inscriptions follow the procedure type of the mission.
+        matiere = deduite
+        messages.append(
+            f"Mission en matière {'pénale' if deduite == 'penale' else 'civile'} d'après le texte : seuls les experts qui "
+            "acceptent cette matière sont proposés (choisissez une autre matière dans les filtres pour changer)."
+        )
     filtre: list[int] | None = None
     if c.nomenclature:
         code = c.nomenclature.strip().upper()
@@ -379,7 +391,7 @@ def rechercher(c: Criteres, *, user: Utilisateur) -> Resultats:
         specialites_filtre=filtre,
         departement=c.departement.strip().upper(),
         langue=c.langue.strip()[:50],
-        matiere=c.matiere,
+        matiere=matiere,
         echange_securise=c.echange_securise,
         inclure_indisponibles=c.inclure_indisponibles,
         stems=stems,

@@ -190,3 +190,33 @@ def analyser(texte: str) -> Mission:
             continue
         informatives.setdefault(r, original)
     return Mission(informatives, frozenset(toutes), list(ecartes))
+
+
+# Words that say which matter a mission belongs to (the search then follows it, issue 21).
+_MATIERES = {
+    "penale": (
+        "penal",
+        "penale",
+        "penalement",
+        "mis en examen",
+        "mise en examen",
+        "juge d instruction",
+        "garde a vue",
+        "prevenu",
+        "prevenue",
+        "procureur",
+        "information judiciaire",
+        "chambre de l instruction",
+        "cour d assises",
+        "tribunal correctionnel",
+        "responsabilite penale",
+    ),
+    "civile": ("civil", "civile", "refere", "juge des referes", "tribunal judiciaire statuant en matiere civile"),
+}
+
+
+def matiere_du_texte(texte: str) -> str:
+    """« penale » or « civile » when the mission names only one of the two matters, else ""."""
+    plie = " " + " ".join(_mots_plies(texte[:MAX_CARACTERES])) + " "
+    trouvees = [m for m, marques in _MATIERES.items() if any(f" {x} " in plie for x in marques)]
+    return trouvees[0] if len(trouvees) == 1 else ""
