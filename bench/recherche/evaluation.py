@@ -43,9 +43,9 @@ def ndcg(obtenues: list[int], toutes: list[int], k: int) -> float:
 def preparer() -> None:
     import datetime as dt
 
+    import jeu_evaluation as jeu
     from django.core.management import call_command
 
-    import jeu_evaluation as jeu
     from justexpert.annuaire import nomenclature
     from justexpert.annuaire.models import ElementNomenclature, Expert, Inscription
     from justexpert.comptes import organisations
@@ -102,10 +102,10 @@ def preparer() -> None:
 
 def evaluer(detail: bool = False) -> dict:
     import jeu_evaluation as jeu
+
     from justexpert.annuaire.models import Inscription
-    from justexpert.comptes.models import Organisation, Role
+    from justexpert.comptes.models import Organisation, Role, Utilisateur
     from justexpert.comptes.services import ajouter_appartenance
-    from justexpert.comptes.models import Utilisateur
     from justexpert.recherche import moteur
 
     user = Utilisateur.objects.create_user("greffier.eval@bench.invalid", "mot-de-passe-eval-2026", prenom="G", nom="Eval")

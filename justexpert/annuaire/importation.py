@@ -28,7 +28,7 @@ from django.utils import timezone
 from justexpert.comptes.models import Organisation, TypeOrganisation, Utilisateur
 from justexpert.preuves import services as preuves
 
-from . import nomenclature, services
+from . import abonnements, nomenclature, services
 from .models import (
     ActionHistorique,
     Civilite,
@@ -339,7 +339,6 @@ def importer(contenu: str | bytes, *, acteur: Utilisateur | None = None, version
                 expert.modifie_le = maintenant
             champs = [*CHAMPS_COUR, *CHAMPS_EXPERT, "departement", "cour_appel", "modifie_le"]
             Expert.objects.bulk_update(modifies, champs, batch_size=LOT)
-        services.fiches_modifiees([e.pk for e in (*nouveaux, *modifies)])
         for expert in nouveaux:
             historique.append(
                 Historique(
@@ -405,6 +404,9 @@ def importer(contenu: str | bytes, *, acteur: Utilisateur | None = None, version
         if a_modifier:
             Inscription.objects.bulk_update(a_modifier, ["statut", "debut", "fin", "inscrit_depuis"], batch_size=LOT)
         Historique.objects.bulk_create(historique, batch_size=LOT)
+        # Every fiche of the file (its fields or its inscriptions may have changed): derived copies
+        # such as the search index follow in this transaction.
+        abonnements.fiches_modifiees(sorted({e.pk for e in existants.values()}))
         rapport.inscriptions_creees, rapport.inscriptions_modifiees = len(a_creer), len(a_modifier)
         if not rapport.inchange:
             # One event for the whole import: the file's hash and the counts, no personal data.

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.urls import reverse
@@ -34,6 +34,7 @@ from justexpert.comptes.services import RefusService, terminer_sessions
 from justexpert.lib.temps import age_au
 from justexpert.preuves import services as preuves
 
+from .abonnements import fiches_modifiees
 from .models import (
     STATUTS_ACTIFS,
     ActionHistorique,
@@ -229,26 +230,6 @@ def _appliquer(expert: Expert, champs: Mapping[str, object], autorises: Iterable
     return changements
 
 
-# Modules above annuaire that keep derived copies of the fiches (recherche's search documents)
-# subscribe here at start-up; every write of fiches by a service or the CSV import calls them in
-# the same transaction, so a fiche is searchable as soon as its change commits, whatever the
-# order of imports and edits (issue 21). annuaire never imports them.
-_abonnes_fiches: list[Callable[[list[int]], None]] = []
-
-
-def abonner_fiches(fonction: Callable[[list[int]], None]) -> None:
-    """Register ``fonction(ids)``, called in the transaction of every write of these fiches."""
-    if fonction not in _abonnes_fiches:
-        _abonnes_fiches.append(fonction)
-
-
-def fiches_modifiees(ids: list[int]) -> None:
-    """Tell the subscribers that these fiches were written (inside the writing transaction)."""
-    if ids:
-        for fonction in _abonnes_fiches:
-            fonction(ids)
-
-
 def creer_fiche(*, acteur: Utilisateur | None, motif: str = "", **champs: object) -> Expert:
     """A new fiche (identity given by the court); the département and ressort follow the
     professional postal code."""
@@ -344,6 +325,8 @@ def inscrire(
             raise RegleNonRespectee(
                 f"L'expert est déjà inscrit dans cette spécialité sur cette liste ({existante.get_statut_display()})."
             )
+        statut: str
+        fin: dt.date | None
         if est_nationale(liste):
             verifier_nationale(expert, debut)
             statut, fin = StatutInscription.INSCRIT, fin_de_periode(debut, DUREE_NATIONALE)
@@ -455,7 +438,7 @@ def changer_statut(
             inscription.fin = max(jour, inscription.debut)
         inscription.save()
         fiches_modifiees([inscription.expert_id])
-        changements = {"statut": (avant[0], nouveau)}
+        changements: dict[str, tuple[object, object]] = {"statut": (avant[0], nouveau)}
         if avant[1] != inscription.fin:
             changements["fin"] = (avant[1], inscription.fin)
         historiser(

@@ -7,15 +7,19 @@ def verifier_thesaurus(app_configs, **kwargs):  # type: ignore[no-untyped-def]
     (issue 21: never a silent miss)."""
     from django.db import DatabaseError
 
-    from .thesaurus import avertissement
+    from .thesaurus import avertissement, information
 
     try:
-        message = avertissement()
+        message, info = avertissement(), information()
     except (DatabaseError, RuntimeError):  # tables not migrated yet, or no database access allowed (tests)
         return []
-    if not message:
-        return []
-    return [checks.Warning(message, hint="Corrigez data/thesaurus.txt ou l'entrée dans l'administration.", id="recherche.W021")]
+    conseil = "Corrigez data/thesaurus.txt (puis manage.py charger_thesaurus) ou l'entrée dans l'administration."
+    resultat: list[checks.CheckMessage] = []
+    if message:
+        resultat.append(checks.Warning(message, hint=conseil, id="recherche.W021"))
+    if info:
+        resultat.append(checks.Info(info, hint=conseil, id="recherche.I021"))
+    return resultat
 
 
 class RechercheConfig(AppConfig):
@@ -25,8 +29,8 @@ class RechercheConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(verifier_thesaurus)
-        from justexpert.annuaire import services as annuaire
+        from justexpert.annuaire import abonnements
 
         from . import index
 
-        annuaire.abonner_fiches(index.fiches_modifiees)
+        abonnements.abonner_fiches(index.fiches_modifiees)

@@ -125,8 +125,8 @@ def _ajuster_frequences(avant: dict[int, set[str]], apres: dict[int, set[str]]) 
     par_valeur: dict[int, list[str]] = {}
     for r, n in delta.items():
         par_valeur.setdefault(n, []).append(r)
-    for n, stems in par_valeur.items():
-        FrequenceRacine.objects.filter(racine__in=stems).update(fiches=Greatest(F("fiches") + n, 0))
+    for n, lot_racines in par_valeur.items():
+        FrequenceRacine.objects.filter(racine__in=lot_racines).update(fiches=Greatest(F("fiches") + n, 0))
 
 
 def _disponibilites(ids: list[int] | None) -> dict[int, tuple]:

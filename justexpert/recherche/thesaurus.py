@@ -90,13 +90,23 @@ def references_inconnues() -> tuple[list[str], list[str]]:
 
 
 def avertissement() -> str:
-    """One French sentence about the unknown references, or ""."""
-    codes, libelles = references_inconnues()
-    if not codes and not libelles:
+    """One French sentence about the codes unknown to the imported nomenclature, or ""."""
+    codes, _ = references_inconnues()
+    if not codes:
         return ""
-    morceaux = []
-    if codes:
-        morceaux.append(f"{len(codes)} code(s) inconnu(s) de la nomenclature importée ({', '.join(codes[:8])})")
-    if libelles:
-        morceaux.append(f"{len(libelles)} libellé(s) de spécialité inconnu(s) ({', '.join(libelles[:5])}…)")
-    return "Thésaurus de la recherche : " + " ; ".join(morceaux) + " : ces entrées ne mènent à aucune spécialité."
+    return (
+        f"Thésaurus de la recherche : {len(codes)} code(s) inconnu(s) de la nomenclature importée "
+        f"({', '.join(codes[:8])}) : ces entrées ne mènent à aucune spécialité par leur code."
+    )
+
+
+def information() -> str:
+    """One French sentence about the labels no specialite has, or "" (only a fragment of the real
+    nomenclature is available: information, not a warning)."""
+    _, libelles = references_inconnues()
+    if not libelles:
+        return ""
+    return (
+        f"Thésaurus de la recherche : {len(libelles)} libellé(s) de spécialité inconnu(s) de la nomenclature importée "
+        f"({', '.join(libelles[:5])}{'…' if len(libelles) > 5 else ''}) : ces entrées ne mènent à aucune spécialité par leur libellé."
+    )

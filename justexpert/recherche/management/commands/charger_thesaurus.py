@@ -28,6 +28,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             n = thesaurus.charger(entrees)
         self.stdout.write(f"{n} entrées chargées.")
-        message = thesaurus.avertissement()
-        if message:
-            self.stderr.write(self.style.WARNING("Attention : " + message))
+        for message in (thesaurus.avertissement(), thesaurus.information()):
+            if message:
+                self.stderr.write(self.style.WARNING("Attention : " + message))
