@@ -23,7 +23,7 @@ packed key of availability, proximity and workload, then the exact score, name, 
 Everything is integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
 
 The label and thesaurus bits of the few hundred specialites are computed in Python and sent as
-constant rows (``spe``); the candidates are the inscriptions in force on the lists searched that
+CASE expressions on the inscription's specialite; the candidates are the inscriptions in force on the lists searched that
 are in one of those specialites or belong to a fiche whose fine competences hold a word of the
 mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on PostgreSQL, both over the same
 Python stems). Without a mission text, the candidates are ordered by the packed key only.
@@ -266,26 +266,42 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     if not d.stems:
         _sans_texte(sql, d, limite)
         return sql.texte(), sql.params
-    # The specialites the mission reaches (label, thesaurus, rubrique), as constant rows: their
-    # bits and their part of the score are computed in Python over a few hundred labels.
-    sql("WITH spe(sid, ml, mr, sc) AS (")
-    if d.specialites:
-        sql(" UNION ALL ".join(f"SELECT {int(a)}, {int(b)}, {int(c)}, {int(e)}" for a, b, c, e in d.specialites))
-    else:
-        sql("SELECT 0, 0, 0, 0 WHERE 1 = 0")
+    # The specialites the mission reaches (label, thesaurus, rubrique): their bits and their part
+    # of the score are computed in Python over a few hundred labels, written here as CASE
+    # expressions on the inscription's specialite (integers only).
+    def par_spe(colonne: int) -> str:
+        if not d.specialites:
+            return "0"
+        cas = " ".join(f"WHEN {int(ligne[0])} THEN {int(ligne[colonne])}" for ligne in d.specialites)
+        return f"CASE i.specialite_id {cas} ELSE 0 END"
+
     # Candidates: inscriptions in force on the lists searched, in a specialite the mission reaches
     # or of a fiche whose fine competences hold one of its words.
-    sql("), m AS (SELECT i.expert_id, COALESCE(s.ml, 0) AS ml, COALESCE(s.mr, 0) AS mr, COALESCE(s.sc, 0) AS sc, ")
+    sql(f"WITH m AS (SELECT i.expert_id, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
     masque, masque_p = _masque_fines(d)
     sql(f"{masque} AS mf FROM (", *masque_p)
+    ids_spe = [int(ligne[0]) for ligne in d.specialites]
 
-    def restreindre(sql: _Sql, alias: str) -> None:
-        sql(f" AND ({alias}.specialite_id IN (SELECT sid FROM spe) OR {alias}.expert_id IN (")
+    def par_specialite(sql: _Sql, alias: str) -> None:
+        # The ids written out: the planners then read the inscriptions of these specialites
+        # through their index instead of every inscription of the lists.
+        _specialites(sql, alias, ids_spe)
+
+    def par_fines(sql: _Sql, alias: str) -> None:
+        sql(f" AND {alias}.expert_id IN (")
         _correspondants(sql, d)
-        sql("))")
+        sql(")")
+        if ids_spe:  # the other specialites: the two parts never share a row (UNION ALL, no sort)
+            sql(f" AND {alias}.specialite_id NOT IN (")
+            _liste_de_valeurs(sql, ids_spe)
+            sql(")")
 
-    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=restreindre)
-    sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id LEFT JOIN spe s ON s.sid = i.specialite_id WHERE 1 = 1")
+    # Two parts, each read through its own index (inscriptions by specialite, by expert): with an
+    # OR, SQLite walked every inscription of the lists searched (10⁵ on a national search).
+    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_specialite)
+    sql(" UNION ALL ")
+    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_fines)
+    sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
     _filtres_fiche(sql, d)
     fines = _somme_bits("m.mf", [POIDS_FINES * r for r in d.poids])
     sql(f"), n AS (SELECT m.expert_id, MAX(m.sc + {fines}) AS score, MAX({_part(d)}) AS part FROM m GROUP BY m.expert_id")
