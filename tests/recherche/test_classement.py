@@ -89,20 +89,24 @@ def reference(d: classement.Demande) -> list[tuple]:
                 sur_listes.append(i)
         if not sur_listes:
             continue
-        # Relevance: the best inscription's score and share (see classement's docstring).
+        # Relevance: one row per candidate inscription (in a specialite the mission reaches, or
+        # any inscription of a fiche whose fine competences hold a word), kept above the weaker
+        # threshold; the fiche is ranked by its best row (see classement's docstring).
         spe = {sid: (ml, mr, sc) for sid, ml, mr, sc in d.specialites}
         mf = sum(1 << k for k, st in enumerate(d.stems) if f" {st} " in doc.texte_normalise)
-        score, part = 0, 0
-        candidat = False
+        fines = sum(classement.POIDS_FINES * r for k, r in enumerate(d.poids) if mf & (1 << k))
+        rangs = []  # (score, share) per row
         for i in sur_listes:
+            if not d.stems:
+                rangs = [(0, 0)]
+                break
+            if i.specialite_id not in spe and not mf:
+                continue
             ml, mr, sc = spe.get(i.specialite_id, (0, 0, 0))
-            if i.specialite_id in spe or mf:
-                candidat = True
-            fines = sum(classement.POIDS_FINES * r for k, r in enumerate(d.poids) if mf & (1 << k))
-            score = max(score, sc + fines)
             p = sum(2 * r if (ml | mf) & (1 << k) else r if mr & (1 << k) else 0 for k, r in enumerate(d.poids))
-            part = max(part, p)
-        if d.stems and not (candidat and part >= d.part_faible):
+            if p >= d.part_faible:
+                rangs.append((sc + fines, p))
+        if not rangs:
             continue
         if d.liste == classement.Liste.NATIONALE and d.cour_id is not None and e.cour_appel_id != d.cour_id:
             continue
@@ -122,26 +126,29 @@ def reference(d: classement.Demande) -> list[tuple]:
         complet = dispo is not None and dispo.max_missions is not None and dispo.max_missions <= e.missions_en_cours
         if not d.inclure_indisponibles and (indisponible or complet):
             continue
-        niveau = (2 if part >= d.part_competent else 1) if d.stems else 0
         proximite = 0 if e.departement in d.departements_demandeur else 1 if e.cour_appel_id == d.ressort_demandeur_id else 2
-        lignes.append([niveau, score, int(indisponible) + int(complet), proximite, e, indisponible, complet])
-    meilleur = max([ligne[1] for ligne in lignes], default=0) or 1
+        lignes.append([rangs, int(indisponible) + int(complet), proximite, e, indisponible, complet])
+    meilleur = max([score for ligne in lignes for score, _ in ligne[0]], default=0) or 1
     resultat = []
-    for niveau, score, dispo_cle, proximite, e, indisponible, complet in lignes:
-        tranche = score * d.tranches // meilleur if d.stems else 0
-        cle = (
-            -niveau,
-            -tranche,
-            dispo_cle,
-            proximite,
-            e.missions_en_cours,
-            e.derniere_designation or dt.date.min,
-            -score,
-            e.nom,
-            e.prenom,
-            e.pk,
-        )
-        resultat.append((cle, e.pk, niveau, float(score), int(indisponible), int(complet)))
+    for rangs, dispo_cle, proximite, e, indisponible, complet in lignes:
+        cles = []
+        for score, part in rangs:
+            niveau = (2 if part >= d.part_competent else 1) if d.stems else 0
+            tranche = score * d.tranches // meilleur if d.stems else 0
+            cle = (
+                -niveau,
+                -tranche,
+                dispo_cle,
+                proximite,
+                e.missions_en_cours,
+                e.derniere_designation or dt.date.min,
+                -score,
+                e.nom,
+                e.prenom,
+                e.pk,
+            )
+            cles.append((cle, e.pk, niveau, float(score), int(indisponible), int(complet)))
+        resultat.append(min(cles))
     return sorted(resultat)
 
 
