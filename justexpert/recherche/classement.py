@@ -15,18 +15,21 @@ read from the document by ``instr``/``strpos`` on whole stems), or in the rubriq
     score = Σ r_i × (3 L_i + 2 F_i + 1 R_i)         (``POIDS_*``)
     part  = Σ r_i × (1 if L_i or F_i, ½ if R_i only) / Σ r_i
 
-each the best over the expert's inscriptions on the lists searched. An expert is competent when
-``part`` reaches ``RECHERCHE_PART_COMPETENT``, a weaker match above ``RECHERCHE_PART_FAIBLE``, and
-absent below. The order is: competent first, then the band of relevance (the score as a fraction
-of the best score of the search, in ``RECHERCHE_TRANCHES`` bands), and only within a band the
-packed key of availability, proximity and workload, then the exact score, name, first name.
-Everything is integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
+for each candidate inscription (one row each, no GROUP BY; an expert is ranked by the best of
+their rows and ``classer`` drops the others). An expert is competent when ``part`` reaches
+``RECHERCHE_PART_COMPETENT``, a weaker match above ``RECHERCHE_PART_FAIBLE``, and absent below.
+The order is: competent first, then the band of relevance (the score as a fraction of the best
+score the mission allows, in ``RECHERCHE_TRANCHES`` bands), and only within a band the packed key
+of availability, proximity and workload, then the exact score, name, first name. Everything is
+integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
 
-The label and thesaurus bits of the few hundred specialites are computed in Python and sent as
-CASE expressions on the inscription's specialite; the candidates are the inscriptions in force on the lists searched that
-are in one of those specialites or belong to a fiche whose fine competences hold a word of the
-mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on PostgreSQL, both over the same
-Python stems). Without a mission text, the candidates are ordered by the packed key only.
+The label and thesaurus bits of the few hundred specialites are computed in Python and written as
+CASE expressions on the inscription's specialite; the candidates are the inscriptions in force on
+the lists searched that are in one of those specialites, or belong to a fiche whose fine
+competences hold a word of the mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on
+PostgreSQL, both over the same Python stems): two disjoint parts, each read through its own index.
+The candidates carry the document columns the order needs, so the documents are read once. Without
+a mission text, the candidates are ordered by the packed key only.
 
 Every SQL text is assembled from constant fragments and integers computed here (bits, weights,
 specialite ids); every other value (dates, ids, words) is a bound parameter. Stems are ASCII
@@ -284,6 +287,7 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     if not d.stems:
         _sans_texte(sql, d, limite)
         return sql.texte(), sql.params
+
     # The specialites the mission reaches (label, thesaurus, rubrique): their bits and their part
     # of the score are computed in Python over a few hundred labels, written here as CASE
     # expressions on the inscription's specialite (integers only).
@@ -326,11 +330,15 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     # national search); an expert with several inscriptions is ranked by the best one, the others
     # dropped by ``classer``.
     sql(f"), n AS (SELECT m.*, m.sc + {fines} AS score, {_part(d)} AS part FROM m")
-    sql("), retenus AS (SELECT * FROM n WHERE n.part >= %s)", d.part_faible)
-    tranche = f"(d.score * {int(d.tranches)}) / (SELECT MAX(r.score) FROM retenus r)"
+    # Bands: fifths (``tranches``) of the best score the mission allows (every word in the label
+    # of the best reached specialite and in the fine competences), known before the query, so the
+    # rows are sorted as they come (no second pass for the best score found).
+    borne = max([int(ligne[3]) for ligne in d.specialites], default=0) + POIDS_FINES * sum(int(r) for r in d.poids)
+    tranche = f"(d.score * {int(d.tranches)}) / {max(1, borne)}"
+    sql(")")
     _colonnes(sql, d, "CASE WHEN d.part >= %s THEN 2 ELSE 1 END", [d.part_competent], "d.score", tranche)
     # The candidates carry the document's columns the order needs: no second read of the documents.
-    sql(f" FROM retenus d {ORDRE} LIMIT %s", limite)
+    sql(f" FROM n d WHERE d.part >= %s {ORDRE} LIMIT %s", d.part_faible, limite)
     return sql.texte(), sql.params
 
 

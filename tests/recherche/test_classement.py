@@ -128,7 +128,9 @@ def reference(d: classement.Demande) -> list[tuple]:
             continue
         proximite = 0 if e.departement in d.departements_demandeur else 1 if e.cour_appel_id == d.ressort_demandeur_id else 2
         lignes.append([rangs, int(indisponible) + int(complet), proximite, e, indisponible, complet])
-    meilleur = max([score for ligne in lignes for score, _ in ligne[0]], default=0) or 1
+    # Bands: fractions of the best score the mission allows (best reached specialite, every word
+    # in the fine competences).
+    meilleur = max(1, max([sc for _, _, _, sc in d.specialites], default=0) + classement.POIDS_FINES * sum(d.poids))
     resultat = []
     for rangs, dispo_cle, proximite, e, indisponible, complet in lignes:
         cles = []
