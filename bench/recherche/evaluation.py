@@ -188,6 +188,10 @@ def mesurer(base: str, detail: bool = False, dossier: Path | None = None) -> dic
         with psycopg.connect(admin, autocommit=True, connect_timeout=5) as c:
             c.execute(f"DROP DATABASE IF EXISTS {nom} WITH (FORCE)")
             c.execute(f"CREATE DATABASE {nom}")
+    else:  # a SQLite file left by an earlier run (``--garder``) is started again from scratch
+        fichier = Path(urllib.parse.urlsplit(base).path)
+        if base.startswith("sqlite:///") and fichier.name.endswith(".sqlite3"):
+            fichier.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUSTEXPERT_", "DATABASE_", "DJANGO_"))}
     dossier = dossier or Path(tempfile.mkdtemp(prefix="bench-eval-"))
     env.update(
