@@ -221,10 +221,12 @@ def _bit(i: int) -> int:
     return 1 << i
 
 
-def _masque_fines(d: Demande) -> tuple[str, list[Any]]:
+def _masque_fines(d: Demande, alias: str = "d") -> tuple[str, list[Any]]:
     """The bits of the mission's stems found in the document's fine competences (whole stems:
     the indexed text is `` stem stem ``)."""
-    fonction = "strpos(d.texte_normalise, %s)" if connection.vendor == "postgresql" else "instr(d.texte_normalise, %s)"
+    fonction = (
+        f"strpos({alias}.texte_normalise, %s)" if connection.vendor == "postgresql" else f"instr({alias}.texte_normalise, %s)"
+    )
     termes = [f"CASE WHEN {fonction} > 0 THEN {_bit(i)} ELSE 0 END" for i in range(len(d.stems))]
     return "(" + " + ".join(termes) + ")", [f" {s} " for s in d.stems]
 
@@ -310,9 +312,16 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
         _specialites(sql, alias, ids_spe)
 
     def par_fines(sql: _Sql, alias: str) -> None:
-        sql(f" AND {alias}.expert_id IN (")
-        _correspondants(sql, d)
-        sql(")")
+        if d.cour_id is None and not d.departement:
+            # Every list: the fiches the text index gives (a few thousand of 10⁵).
+            sql(f" AND {alias}.expert_id IN (")
+            _correspondants(sql, d)
+            sql(")")
+        else:
+            # One cour's list (a few thousand inscriptions): each fiche's words tested directly;
+            # the text index would give the matching fiches of every cour.
+            test, test_p = _masque_fines(d, "t")
+            sql(f" AND EXISTS (SELECT 1 FROM {TABLE} t WHERE t.expert_id = {alias}.expert_id AND {test} > 0)", *test_p)
         if ids_spe:  # the other specialites: the two parts never share a row (UNION ALL, no sort)
             sql(f" AND {alias}.specialite_id NOT IN (")
             _liste_de_valeurs(sql, ids_spe)
