@@ -221,12 +221,10 @@ def _bit(i: int) -> int:
     return 1 << i
 
 
-def _masque_fines(d: Demande, alias: str = "d") -> tuple[str, list[Any]]:
+def _masque_fines(d: Demande) -> tuple[str, list[Any]]:
     """The bits of the mission's stems found in the document's fine competences (whole stems:
     the indexed text is `` stem stem ``)."""
-    fonction = (
-        f"strpos({alias}.texte_normalise, %s)" if connection.vendor == "postgresql" else f"instr({alias}.texte_normalise, %s)"
-    )
+    fonction = "strpos(d.texte_normalise, %s)" if connection.vendor == "postgresql" else "instr(d.texte_normalise, %s)"
     termes = [f"CASE WHEN {fonction} > 0 THEN {_bit(i)} ELSE 0 END" for i in range(len(d.stems))]
     return "(" + " + ".join(termes) + ")", [f" {s} " for s in d.stems]
 
@@ -301,7 +299,9 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
 
     # Candidates: inscriptions in force on the lists searched, in a specialite the mission reaches
     # or of a fiche whose fine competences hold one of its words.
-    sql(f"WITH m AS (SELECT {COLONNES_DOCUMENT}, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
+    # MATERIALIZED: the bits of the fine competences are computed once per row (PostgreSQL
+    # otherwise inlines them into every expression that reads them).
+    sql(f"WITH m AS MATERIALIZED (SELECT {COLONNES_DOCUMENT}, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
     masque, masque_p = _masque_fines(d)
     sql(f"{masque} AS mf FROM (", *masque_p)
     ids_spe = [int(ligne[0]) for ligne in d.specialites]
@@ -314,14 +314,14 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     def par_fines(sql: _Sql, alias: str) -> None:
         if d.cour_id is None and not d.departement:
             # Every list: the fiches the text index gives (a few thousand of 10⁵).
-            sql(f" AND {alias}.expert_id IN (")
+            # (= ANY(ARRAY(…)) on PostgreSQL: the inscriptions read by expert through their index;
+            # with IN, the planner hashed every inscription of the lists.)
+            sql(f" AND {alias}.expert_id = ANY(ARRAY(" if connection.vendor == "postgresql" else f" AND {alias}.expert_id IN (")
             _correspondants(sql, d)
-            sql(")")
-        else:
-            # One cour's list (a few thousand inscriptions): each fiche's words tested directly;
-            # the text index would give the matching fiches of every cour.
-            test, test_p = _masque_fines(d, "t")
-            sql(f" AND EXISTS (SELECT 1 FROM {TABLE} t WHERE t.expert_id = {alias}.expert_id AND {test} > 0)", *test_p)
+            sql("))" if connection.vendor == "postgresql" else ")")
+        # With a cour or a département: every inscription of the lists (a few thousand); the ones
+        # whose fiche holds no word of the mission get a share of 0 and are left out below (the
+        # text index would give the matching fiches of every cour).
         if ids_spe:  # the other specialites: the two parts never share a row (UNION ALL, no sort)
             sql(f" AND {alias}.specialite_id NOT IN (")
             _liste_de_valeurs(sql, ids_spe)
@@ -332,7 +332,12 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_specialite)
     sql(" UNION ALL ")
     _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_fines)
-    sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
+    if connection.vendor == "postgresql":
+        # One document read by primary key per candidate: with a plain join, the planner hashed
+        # the 10⁵ documents (OFFSET 0 keeps the subquery from being flattened into a join).
+        sql(f") i CROSS JOIN LATERAL (SELECT * FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d WHERE 1 = 1")
+    else:
+        sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
     _filtres_fiche(sql, d)
     fines = _somme_bits("m.mf", [POIDS_FINES * r for r in d.poids])
     # One row per candidate inscription (no GROUP BY: it was a third of the query's time on a
