@@ -1,16 +1,20 @@
 """The magistrate's search (SELEXPert): filters, French free text, thesaurus, explained ordering.
 
-Ordering, in this order (each expert's card says why it is where it is):
-1. competence: 2 points if one of the expert's inscriptions in force is in a specialite whose
-   label (or a thesaurus word) matches the text, 1 point if the fine specialities match;
-2. availability (only relevant when unavailable experts are shown on demand);
-3. proximity: same département as the requester's tribunal, then same ressort, then the rest;
-4. current workload (fewest open missions first);
-5. last designation (longest ago, or never, first) so work is shared out;
-then strength of the text match, then name.
+Ordering (issue 21; each expert's card says why it is where it is, in plain words):
+1. relevance: competent experts (the weighted share of the mission's distinctive words found
+   reaches ``PART_COMPETENT``), then weaker matches (above ``PART_FAIBLE``), each by band of
+   relevance (``TRANCHES``); the score weighs where each word is found (specialite label or
+   thesaurus > fine competences > rubrique label) and how rare it is in the whole referential
+   (``classement``'s docstring, docs/recherche.md « Relevance »);
+2. within a band: availability (only relevant when unavailable experts are shown on demand),
+   proximity (same département as the requester's tribunal, then same ressort, then the rest),
+   current workload (fewest open missions first), last designation (longest ago, or never, first);
+3. then the exact score, then name.
+Words of the judge's trade are left out (``texte``); an empty mission searches by filters only;
+a mission naming only one matter (civil or penal) searches among the experts who accept it.
 
 Cost is bounded: at most ``MAX_RESULTATS`` results are reachable (pages beyond the last show the
-last one), the query text is cut to ``texte.MAX_RACINES`` stems, and every request runs the same
+last one), the mission is cut to its ``texte.MAX_RACINES`` most distinctive stems, and every request runs the same
 number of queries whatever the filters.
 """
 
