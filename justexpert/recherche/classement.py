@@ -297,13 +297,6 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
         cas = " ".join(f"WHEN {int(ligne[0])} THEN {int(ligne[colonne])}" for ligne in d.specialites)
         return f"CASE i.specialite_id {cas} ELSE 0 END"
 
-    # Candidates: inscriptions in force on the lists searched, in a specialite the mission reaches
-    # or of a fiche whose fine competences hold one of its words.
-    # MATERIALIZED: the bits of the fine competences are computed once per row (PostgreSQL
-    # otherwise inlines them into every expression that reads them).
-    sql(f"WITH m AS MATERIALIZED (SELECT {COLONNES_DOCUMENT}, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
-    masque, masque_p = _masque_fines(d)
-    sql(f"{masque} AS mf FROM (", *masque_p)
     ids_spe = [int(ligne[0]) for ligne in d.specialites]
 
     def par_specialite(sql: _Sql, alias: str) -> None:
@@ -327,28 +320,49 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
             _liste_de_valeurs(sql, ids_spe)
             sql(")")
 
-    # Two parts, each read through its own index (inscriptions by specialite, by expert): with an
-    # OR, SQLite walked every inscription of the lists searched (10⁵ on a national search).
-    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_specialite)
-    sql(" UNION ALL ")
-    _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=par_fines)
-    if connection.vendor == "postgresql":
-        # One document read by primary key per candidate: with a plain join, the planner hashed
-        # the 10⁵ documents (OFFSET 0 keeps the subquery from being flattened into a join).
-        sql(f") i CROSS JOIN LATERAL (SELECT * FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d WHERE 1 = 1")
-    else:
-        sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
-    _filtres_fiche(sql, d)
+    def partie(restriction: Callable[[_Sql, str], None]) -> None:
+        """The candidate rows of one part with their document's columns and their bits (in
+        MATERIALIZED CTEs: the bits of the fine competences are computed once per row; PostgreSQL
+        otherwise inlines them into every expression that reads them)."""
+        sql(f"SELECT {COLONNES_DOCUMENT}, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
+        masque, masque_p = _masque_fines(d)
+        sql(f"{masque} AS mf FROM (", *masque_p)
+        _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=restriction)
+        if connection.vendor == "postgresql":
+            # One document read by primary key per candidate: with a plain join, the planner
+            # hashed the 10⁵ documents (OFFSET 0 keeps the subquery from being flattened).
+            sql(f") i CROSS JOIN LATERAL (SELECT * FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d WHERE 1 = 1")
+        else:
+            sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
+        _filtres_fiche(sql, d)
+
+    # Bands: fifths (``tranches``) of the best score the mission allows (every word in the label
+    # of the best reached specialite and in the fine competences), known before the query, so the
+    # rows are sorted as they come (no second pass for the best score found).
+    borne = max(1, max([int(ligne[3]) for ligne in d.specialites], default=0) + POIDS_FINES * sum(int(r) for r in d.poids))
+    # Candidates, in two parts each read through its own index (an OR made SQLite walk every
+    # inscription of the lists): a, the inscriptions in a specialite the mission reaches; b, the
+    # other inscriptions of fiches whose fine competences hold one of its words. A row of b scores
+    # at most the fine competences' part, so its band is at most ``bande_b``: when a already has
+    # ``limite`` competent rows in a higher band, no row of b can be shown and b is not read (a
+    # national search whose words name a specialite does not score every fiche that shares a word).
+    bande_b = POIDS_FINES * sum(int(r) for r in d.poids) * int(d.tranches) // borne
+    sql("WITH a AS MATERIALIZED (")
+    partie(par_specialite)
+    sql("), b AS MATERIALIZED (SELECT * FROM (")
+    partie(par_fines)
+    sql(") bb LIMIT (SELECT CASE WHEN count(*) >= %s THEN 0 ELSE 1000000000 END FROM a m", limite)
+    sql(f" WHERE {_part(d)} >= %s", max(d.part_competent, d.part_faible))
+    sql(
+        f" AND ((m.sc + {_somme_bits('m.mf', [POIDS_FINES * r for r in d.poids])}) * {int(d.tranches)}) / {borne} > {int(bande_b)})"
+    )
+    sql("), m AS (SELECT * FROM a UNION ALL SELECT * FROM b")
     fines = _somme_bits("m.mf", [POIDS_FINES * r for r in d.poids])
     # One row per candidate inscription (no GROUP BY: it was a third of the query's time on a
     # national search); an expert with several inscriptions is ranked by the best one, the others
     # dropped by ``classer``.
     sql(f"), n AS (SELECT m.*, m.sc + {fines} AS score, {_part(d)} AS part FROM m")
-    # Bands: fifths (``tranches``) of the best score the mission allows (every word in the label
-    # of the best reached specialite and in the fine competences), known before the query, so the
-    # rows are sorted as they come (no second pass for the best score found).
-    borne = max([int(ligne[3]) for ligne in d.specialites], default=0) + POIDS_FINES * sum(int(r) for r in d.poids)
-    tranche = f"(d.score * {int(d.tranches)}) / {max(1, borne)}"
+    tranche = f"(d.score * {int(d.tranches)}) / {borne}"
     sql(")")
     _colonnes(sql, d, "CASE WHEN d.part >= %s THEN 2 ELSE 1 END", [d.part_competent], "d.score", tranche)
     # The candidates carry the document's columns the order needs: no second read of the documents.
