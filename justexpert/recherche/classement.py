@@ -246,20 +246,22 @@ def _part(d: Demande) -> str:
 
 
 # The document's columns the order and the page need, carried through the candidates.
-COLONNES_DOCUMENT = ", ".join(
-    f"d.{c}"
-    for c in (
-        "expert_id",
-        "nom",
-        "prenom",
-        "departement",
-        "cour_appel_id",
-        "cle_charge",
-        "etat_disponibilite",
-        "indisponible_jusqu_au",
-        "max_missions",
-        "missions_en_cours",
-    )
+_PORTEES = (
+    "expert_id",
+    "nom",
+    "prenom",
+    "departement",
+    "cour_appel_id",
+    "cle_charge",
+    "etat_disponibilite",
+    "indisponible_jusqu_au",
+    "max_missions",
+    "missions_en_cours",
+)
+COLONNES_DOCUMENT = ", ".join(f"d.{c}" for c in _PORTEES)
+# What the candidates' filters and bits read besides (PostgreSQL's lateral read of a document).
+COLONNES_LATERALES = ", ".join(
+    f"x.{c}" for c in (*_PORTEES, "texte_normalise", "langues", "matiere_civile", "matiere_penale", "echange_securise")
 )
 
 
@@ -331,7 +333,11 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
         if connection.vendor == "postgresql":
             # One document read by primary key per candidate: with a plain join, the planner
             # hashed the 10⁵ documents (OFFSET 0 keeps the subquery from being flattened).
-            sql(f") i CROSS JOIN LATERAL (SELECT * FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d WHERE 1 = 1")
+            # Only the columns read below (not the tsvector nor the text).
+            sql(
+                f") i CROSS JOIN LATERAL (SELECT {COLONNES_LATERALES} FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d"
+                " WHERE 1 = 1"
+            )
         else:
             sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
         _filtres_fiche(sql, d)
