@@ -15,8 +15,14 @@ then dropped by the bench, skipped with a message when the server cannot be reac
    interleaved in the same run, the mix of typical filtered searches through the real view
    (``/recherche/``) and a minimal authenticated DSFR page (``/mon-compte/``), the baseline.
 
-Goal: search p95 <= 3 x the minimal page's p95 (p95_ratio). Last line per backend: JSON with
-backend, p95_ms, p95_ratio (and p50_ms, the baseline's p95 and the query counts).
+4. measures the relevance of the search on the evaluation set (``evaluation.py``,
+   ``jeu_evaluation.py``: 48 missions written like court orders, 150 experts, graded judgements),
+   in a separate small database of the same backend.
+
+Goals: search p95 <= 3 x the minimal page's p95 (p95_ratio); nDCG@10 >= 0.85, first result ideal
+in >= 80 % of missions, at most one clearly wrong expert in the top tens per 10 missions. Last line
+per backend: JSON with backend, p95_ms, p95_ratio (and p50_ms, the baseline's p95, the query
+counts) and ``pertinence`` (tuning part and held-out part apart).
 
 Usage: python bench/recherche/run.py [--experts 100000] [--requetes 240]
        [--postgres postgres://postgres@127.0.0.1:5432/justexpert_bench_recherche | --postgres ""]
@@ -41,6 +47,10 @@ import urllib.parse
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import evaluation  # noqa: E402 (bench/recherche/evaluation.py, beside this file)
+
 EMAIL = "greffier.bench@bench.invalid"
 MOT_DE_PASSE = "mot-de-passe-de-bench-2026"  # noqa: S105 (throwaway database)
 POSTGRES = "postgres://postgres@127.0.0.1:5432/justexpert_bench_recherche"
@@ -351,6 +361,15 @@ def lancer(backend: str, database_url: str, dossier: Path, n: int, requetes: int
     p50_base, p95_base = quantile(base, 50), quantile(base, 95)
     print(f"[{backend}] done in {time.perf_counter() - debut:.0f} s")
     print(f"[{backend}] search p50 {p50:.1f} ms, p95 {p95:.1f} ms; {BASE} p50 {p50_base:.1f} ms, p95 {p95_base:.1f} ms")
+    # Relevance on the evaluation set (issue 21), on the same backend, in its own database.
+    if backend == "sqlite":
+        base_eval = f"sqlite:///{dossier / 'evaluation.sqlite3'}"
+    else:
+        nom = urllib.parse.urlsplit(database_url).path.lstrip("/")
+        base_eval = urllib.parse.urlsplit(database_url)._replace(path=f"/{nom}_evaluation").geturl()
+    pertinence = evaluation.mesurer(base_eval, dossier=dossier)
+    for partie, chiffres in pertinence.items():
+        print(f"[{backend}] relevance ({partie}): {json.dumps(chiffres)}", flush=True)
     resultat = {
         "backend": backend,
         "experts": n,
@@ -360,6 +379,7 @@ def lancer(backend: str, database_url: str, dossier: Path, n: int, requetes: int
         "base_p95_ms": round(p95_base, 1),
         "p95_ratio": round(p95 / p95_base, 2),
         "queries_per_search": comptes["recherche"][0] if constant else comptes["recherche"],
+        "pertinence": pertinence,
     }
     print(json.dumps(resultat), flush=True)
     return resultat

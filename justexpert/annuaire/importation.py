@@ -28,7 +28,7 @@ from django.utils import timezone
 from justexpert.comptes.models import Organisation, TypeOrganisation, Utilisateur
 from justexpert.preuves import services as preuves
 
-from . import nomenclature, services
+from . import abonnements, nomenclature, services
 from .models import (
     ActionHistorique,
     Civilite,
@@ -63,6 +63,9 @@ COLONNES = [
     "fin",
     "inscrit_depuis",
 ]
+# Optional last column: the expert's fine competences (issue 21), so that a list imported in bulk
+# is searchable on them at once. The first non-empty value of a reference is taken.
+COLONNE_FINES = "specialites_fines"
 OBLIGATOIRES = ("reference", "nom", "prenom", "liste", "specialite", "statut", "debut")
 # Fields the court's file decides; the others (kept by the expert) are only filled when empty.
 CHAMPS_COUR = (
@@ -77,7 +80,7 @@ CHAMPS_COUR = (
     "email",
     "date_serment",
 )
-CHAMPS_EXPERT = ("telephone_fixe", "telephone_mobile", "compagnie")
+CHAMPS_EXPERT = ("telephone_fixe", "telephone_mobile", "compagnie", COLONNE_FINES)
 LISTE_NATIONALE = ("NATIONALE", "COUR_CASSATION")
 MAX_LIGNES = 200_000
 LOT = 2000
@@ -147,8 +150,10 @@ class _Resolveur:
 
 def _lire(contenu: str, *, cible: str) -> tuple[list[_Ligne], list[str]]:
     lecteur = csv.DictReader(io.StringIO(contenu))
-    if lecteur.fieldnames is None or [c.strip() for c in lecteur.fieldnames] != COLONNES:
-        return [], [f"ligne 1 : en-tête attendu « {','.join(COLONNES)} »"]
+    entete = [c.strip() for c in lecteur.fieldnames or []]
+    if entete not in (COLONNES, [*COLONNES, COLONNE_FINES]):
+        return [], [f"ligne 1 : en-tête attendu « {','.join(COLONNES)} » (suivi, si vous le souhaitez, de « {COLONNE_FINES} »)"]
+    fines: dict[str, str] = {}
     listes = {o.code: o for o in Organisation.objects.filter(type=TypeOrganisation.COUR_APPEL)}
     nationale = Organisation.objects.filter(type=TypeOrganisation.COUR_CASSATION).first()
     resolveur = _Resolveur(cible)
@@ -161,9 +166,15 @@ def _lire(contenu: str, *, cible: str) -> tuple[list[_Ligne], list[str]]:
             erreurs.append(f"ligne {numero} : fichier trop long (au plus {MAX_LIGNES} lignes)")
             break
         if None in brut or any(v is None for v in brut.values()):
-            erreurs.append(f"ligne {numero} : nombre de colonnes incorrect ({len(COLONNES)} attendues)")
+            erreurs.append(f"ligne {numero} : nombre de colonnes incorrect ({len(entete)} attendues)")
             continue
         r = {k.strip(): (v or "").strip() for k, v in brut.items()}
+        r.setdefault(COLONNE_FINES, "")
+        if len(r[COLONNE_FINES]) > 5000:
+            erreurs.append(f"ligne {numero} : {COLONNE_FINES} trop long (au plus 5000 caractères)")
+            continue
+        if r[COLONNE_FINES] and r["reference"]:
+            fines.setdefault(r["reference"], r[COLONNE_FINES])
         avant = len(erreurs)
 
         def erreur(message: str, numero: int = numero) -> None:
@@ -217,7 +228,7 @@ def _lire(contenu: str, *, cible: str) -> tuple[list[_Ligne], list[str]]:
         if len(erreurs) > avant:
             continue
         assert liste is not None and specialite is not None and debut is not None  # noqa: S101 (checked above)
-        fiche = {c: r[c] for c in CHAMPS_COUR + CHAMPS_EXPERT if c not in ("date_naissance", "date_serment")}
+        fiche = {c: r[c] for c in CHAMPS_COUR + CHAMPS_EXPERT if c not in ("date_naissance", "date_serment", COLONNE_FINES)}
         fiche["date_naissance"], fiche["date_serment"] = dates["date_naissance"], dates["date_serment"]
         reference = r["reference"]
         if reference in identites and identites[reference][1] != fiche:
@@ -250,6 +261,8 @@ def _lire(contenu: str, *, cible: str) -> tuple[list[_Ligne], list[str]]:
                 reclassee=bool(r["nomenclature"]) and r["nomenclature"] != cible,
             )
         )
+    for ligne in lignes:
+        ligne.fiche[COLONNE_FINES] = fines.get(str(ligne.fiche["reference"]), "")
     return lignes, erreurs
 
 
@@ -391,6 +404,9 @@ def importer(contenu: str | bytes, *, acteur: Utilisateur | None = None, version
         if a_modifier:
             Inscription.objects.bulk_update(a_modifier, ["statut", "debut", "fin", "inscrit_depuis"], batch_size=LOT)
         Historique.objects.bulk_create(historique, batch_size=LOT)
+        # Every fiche of the file (its fields or its inscriptions may have changed): derived copies
+        # such as the search index follow in this transaction.
+        abonnements.fiches_modifiees(sorted({e.pk for e in existants.values()}))
         rapport.inscriptions_creees, rapport.inscriptions_modifiees = len(a_creer), len(a_modifier)
         if not rapport.inchange:
             # One event for the whole import: the file's hash and the counts, no personal data.

@@ -34,6 +34,7 @@ from justexpert.comptes.services import RefusService, terminer_sessions
 from justexpert.lib.temps import age_au
 from justexpert.preuves import services as preuves
 
+from .abonnements import fiches_modifiees
 from .models import (
     STATUTS_ACTIFS,
     ActionHistorique,
@@ -239,6 +240,7 @@ def creer_fiche(*, acteur: Utilisateur | None, motif: str = "", **champs: object
             raise RefusService("Le nom et le prénom sont obligatoires.")
         expert.save()
         historiser(expert, ActionHistorique.FICHE_CREEE, acteur=acteur, changements=changements, motif=motif)
+        fiches_modifiees([expert.pk])
     return expert
 
 
@@ -251,6 +253,7 @@ def _modifier(expert: Expert, champs: Mapping[str, object], autorises: Iterable[
                 raise RefusService("Le nom et le prénom sont obligatoires.")
             expert.save()
             historiser(expert, ActionHistorique.FICHE_MODIFIEE, acteur=acteur, changements=changements)
+            fiches_modifiees([expert.pk])
     return expert
 
 
@@ -322,6 +325,8 @@ def inscrire(
             raise RegleNonRespectee(
                 f"L'expert est déjà inscrit dans cette spécialité sur cette liste ({existante.get_statut_display()})."
             )
+        statut: str
+        fin: dt.date | None
         if est_nationale(liste):
             verifier_nationale(expert, debut)
             statut, fin = StatutInscription.INSCRIT, fin_de_periode(debut, DUREE_NATIONALE)
@@ -347,6 +352,7 @@ def inscrire(
         inscription.statut, inscription.statut_precedent = statut, ""
         inscription.debut, inscription.fin, inscription.inscrit_depuis = debut, fin, debut
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         apres = {"statut": statut, "debut": debut, "fin": fin}
         changements = {k: (avant[k], apres[k]) for k in apres if avant[k] != apres[k]}
         changements = {"liste": (None, liste), "specialite": (None, specialite), **changements}
@@ -390,6 +396,7 @@ def reinscrire(
         inscription.statut = StatutInscription.INSCRIT
         inscription.debut, inscription.fin = debut, fin_de_periode(debut, duree)
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.REINSCRIPTION,
@@ -430,7 +437,8 @@ def changer_statut(
         if nouveau in (StatutInscription.RADIE, StatutInscription.RETIRE) and (inscription.fin is None or jour < inscription.fin):
             inscription.fin = max(jour, inscription.debut)
         inscription.save()
-        changements = {"statut": (avant[0], nouveau)}
+        fiches_modifiees([inscription.expert_id])
+        changements: dict[str, tuple[object, object]] = {"statut": (avant[0], nouveau)}
         if avant[1] != inscription.fin:
             changements["fin"] = (avant[1], inscription.fin)
         historiser(
@@ -458,6 +466,7 @@ def lever_suspension(inscription: Inscription, *, acteur: Utilisateur | None, mo
         retour = inscription.statut_precedent or StatutInscription.INSCRIT
         inscription.statut, inscription.statut_precedent = retour, ""
         inscription.save()
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.STATUT_CHANGE,
@@ -498,6 +507,7 @@ def reclasser_inscription(inscription: Inscription, nouvelle: ElementNomenclatur
         ancienne = inscription.specialite
         inscription.specialite = nouvelle
         inscription.save(update_fields=["specialite", "modifie_le"])
+        fiches_modifiees([inscription.expert_id])
         historiser(
             inscription.expert,
             ActionHistorique.RECLASSEMENT,
@@ -565,6 +575,7 @@ def mettre_a_jour_compteurs(expert: Expert, *, missions_ouvertes: int = 0, desig
             expert.derniere_designation = designation_le
         # modifie_le too: recherche copies these figures and follows modifie_le to stay fresh.
         expert.save(update_fields=["missions_en_cours", "derniere_designation", "modifie_le"])
+        fiches_modifiees([expert.pk])
     return expert
 
 

@@ -5,21 +5,41 @@ narrow row per fiche with the columns the ranking filters and sorts on, see ``in
 inscriptions in force through their covering indexes, and the text index (FTS5 on SQLite, GIN on
 PostgreSQL). It returns the first ``limite`` rows in the order described in ``moteur``.
 
-Why SQL and not the ORM: the order starts with the competence level (3: inscribed in a matching
-specialite and the fine specialities match; 2: inscribed only; 1: the fine specialities only). The
-query is therefore ordered, limited parts, one per level, each limited to what the levels before
-it left (``LIMIT (SELECT … - count(*) …)``: 0 when they filled the page set, and then neither
-database reads that part). A national search whose words match a specialite label never ranks the
-thousands of fiches that only share a word with the mission. The ORM cannot express the limited
-parts nor the CTEs, and building the equivalent queryset cost more Python time than the query.
+The relevance score (issue 21) is computed in the query. Each informative stem ``i`` of the
+mission has a weight ``r_i``, its rarity over the whole referential (``moteur``); for an expert
+and one of their inscriptions in force, the stem is found in the specialite's label or reaches
+that specialite through the thesaurus (bit ``L_i``), in the expert's fine competences (``F_i``,
+read from the document by ``instr``/``strpos`` on whole stems), or in the rubrique's label
+(``R_i``). Then
 
-Every SQL text is assembled from constant fragments; every value (dates, ids, words, codes) is a
-bound parameter. Words and stems are letters and digits only (``texte.racines_et_mots``).
+    score = Σ r_i × (3 L_i + 2 F_i + 1 R_i)         (``POIDS_*``)
+    part  = Σ r_i × (1 if L_i or F_i, ½ if R_i only) / Σ r_i
+
+for each candidate inscription (one row each, no GROUP BY; an expert is ranked by the best of
+their rows and ``classer`` drops the others). An expert is competent when ``part`` reaches
+``RECHERCHE_PART_COMPETENT``, a weaker match above ``RECHERCHE_PART_FAIBLE``, and absent below.
+The order is: competent first, then the band of relevance (the score as a fraction of the best
+score the mission allows, in ``RECHERCHE_TRANCHES`` bands), and only within a band the packed key
+of availability, proximity and workload, then the exact score, name, first name. Everything is
+integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
+
+The label and thesaurus bits of the few hundred specialites are computed in Python and written as
+CASE expressions on the inscription's specialite; the candidates are the inscriptions in force on
+the lists searched that are in one of those specialites, or belong to a fiche whose fine
+competences hold a word of the mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on
+PostgreSQL, both over the same Python stems): two disjoint parts, each read through its own index.
+The candidates carry the document columns the order needs, so the documents are read once. Without
+a mission text, the candidates are ordered by the packed key only.
+
+Every SQL text is assembled from constant fragments and integers computed here (bits, weights,
+specialite ids); every other value (dates, ids, words) is a bound parameter. Stems are ASCII
+letters and digits only (``texte.analyser``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +51,13 @@ from justexpert.comptes.models import TypeOrganisation
 from .models import EtatDisponibilite
 
 TABLE = "recherche_documentexpert"
+
+# Weights of where a word of the mission is found (issue 21): the specialite's label (or the
+# thesaurus pointing to the specialite) counts more than the fine competences, which count more
+# than the rubrique's label.
+POIDS_SPECIALITE = 3
+POIDS_FINES = 2
+POIDS_RUBRIQUE = 1
 
 
 class Liste:
@@ -52,9 +79,14 @@ class Demande:
     matiere: str = ""  # "civile" | "penale" | ""
     echange_securise: bool = False
     inclure_indisponibles: bool = False
-    stems: list[str] = field(default_factory=list)
-    mots: list[str] = field(default_factory=list)  # the user's words (PostgreSQL's french configuration)
-    competences: list[int] = field(default_factory=list)  # specialites matched by the text
+    stems: list[str] = field(default_factory=list)  # the mission's informative stems (at most 32: one bit each)
+    poids: list[int] = field(default_factory=list)  # their rarity over the referential (integers)
+    # (specialite id, bits of the stems in its label or reaching it through the thesaurus, bits of
+    # the stems in its rubrique's label, its part of the score): the specialites the mission reaches.
+    specialites: list[tuple[int, int, int, int]] = field(default_factory=list)
+    part_competent: int = 0  # thresholds on twice the weighted share (``_part``)
+    part_faible: int = 1
+    tranches: int = 5
     departements_demandeur: list[str] = field(default_factory=list)
     ressort_demandeur_id: int | None = None
 
@@ -119,36 +151,6 @@ def _specialites(sql: _Sql, alias: str, specialites: list[int] | None) -> None:
     sql(")")
 
 
-def _textes(d: Demande) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
-    """(per-row test, score, the matching documents read through the text index), each with its
-    parameters."""
-    if connection.vendor == "postgresql":
-        q = "(to_tsquery('recherche_fr', %s) || to_tsquery('simple', %s))"
-        p = [" | ".join(d.mots) or "''", " | ".join(d.stems)]
-        return (
-            f"d.document @@ {q}",
-            p,
-            f"COALESCE(ts_rank(d.document, {q}), 0)",
-            p,
-            f"d.document @@ {q}",  # the GIN index, on the documents table itself
-            p,
-        )
-    # instr, not LIKE: a plain substring test (the stems and the document are lower-case ASCII),
-    # without LIKE's case folding; a fifth of the text tests' cost on a national search.
-    tests = ["instr(d.texte_normalise, %s) > 0" for _ in d.stems]
-    motifs = [f" {s} " for s in d.stems]
-    score = " + ".join(f"(CASE WHEN {t} THEN 1.0 ELSE 0.0 END)" for t in tests)
-    requete = " OR ".join(f'"{s}"' for s in d.stems)
-    return (
-        "(" + " OR ".join(tests) + ")",
-        motifs,
-        f"({score})",
-        motifs,
-        f"d.expert_id IN (SELECT rowid FROM {TABLE}_fts WHERE {TABLE}_fts MATCH %s)",
-        [requete],
-    )
-
-
 def _filtres_fiche(sql: _Sql, d: Demande) -> None:
     """Filters on the document's own columns (copies of the fiche and of the availability)."""
     if d.liste == Liste.NATIONALE and d.cour_id is not None:
@@ -177,22 +179,25 @@ def _filtres_fiche(sql: _Sql, d: Demande) -> None:
         )
 
 
-def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, score_params: list[Any]) -> None:
-    """The output columns (the same for both parts): 1 expert_id, 2 level, 3 score, 4 unavailable,
-    5 full, 6 the packed order key, 7 name, 8 first name.
-
-    The packed key holds, in one integer, what follows the level in the order: unavailable + full
-    (0 to 2), proximity (0 to 2), then the document's ``cle_charge`` (open missions, then last
-    designation, never designated first; see ``index.cle_charge``). One integer compared instead
-    of five columns: the sort of a few thousand candidates costs a third less."""
+def _disponibilite(d: Demande) -> tuple[str, list[Any], str]:
+    """(unavailable, its parameters, full) as SQL expressions of ``d``."""
     if d.inclure_indisponibles:
         indisponible = "(CASE WHEN d.etat_disponibilite = %s OR (d.etat_disponibilite = %s AND d.indisponible_jusqu_au >= %s) THEN 1 ELSE 0 END)"
-        indisponible_params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
+        params = [EtatDisponibilite.INDISPONIBLE, EtatDisponibilite.INDISPONIBLE_JUSQU_AU, d.jour]
         complet = "(CASE WHEN d.max_missions IS NOT NULL AND d.max_missions <= d.missions_en_cours THEN 1 ELSE 0 END)"
-    else:  # every candidate is available (filtered): constants
-        indisponible, indisponible_params, complet = "0", [], "0"
-    sql(f"SELECT d.expert_id, {niveau} AS niveau, ", *niveau_params)
-    sql(f"{score} AS score, ", *score_params)
+        return indisponible, params, complet
+    return "0", [], "0"  # every candidate is available (filtered): constants
+
+
+def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], score: str, tranche: str) -> None:
+    """The output columns: 1 expert_id, 2 level, 3 score, 4 unavailable, 5 full, 6 the packed
+    order key, 7 name, 8 first name, 9 relevance band.
+
+    The packed key holds, in one integer, what breaks ties of relevance: unavailable + full (0 to
+    2), proximity (0 to 2), then the document's ``cle_charge`` (open missions, then last
+    designation, never designated first; see ``index.cle_charge``)."""
+    indisponible, indisponible_params, complet = _disponibilite(d)
+    sql(f"SELECT d.expert_id, {niveau} AS niveau, {score} AS score, ", *niveau_params)
     sql(f"{indisponible} AS indisponible, ", *indisponible_params)
     sql(f"{complet} AS complet, ")
     sql(f"(({indisponible} + {complet}) * 3 + CASE", *indisponible_params)
@@ -204,80 +209,170 @@ def _colonnes(sql: _Sql, d: Demande, niveau: str, niveau_params: list[Any], scor
         sql(" WHEN d.cour_appel_id = %s THEN 1", d.ressort_demandeur_id)
     if not d.departements_demandeur and d.ressort_demandeur_id is None:
         sql(" WHEN 1 = 0 THEN 0")
-    sql(f" ELSE 2 END) * {2**40} + d.cle_charge AS cle, d.nom, d.prenom")
+    sql(f" ELSE 2 END) * {2**40} + d.cle_charge AS cle, d.nom, d.prenom, {tranche} AS tranche")
 
 
-ORDRE = "ORDER BY 2 DESC, 6, 3 DESC, 7, 8, 1"
+# Level (competent, then weaker matches), band of relevance, then proximity and workload (the
+# packed key), then the exact score, name, first name, id.
+ORDRE = "ORDER BY 2 DESC, 9 DESC, 6, 3 DESC, 7, 8, 1"
+
+
+def _bit(i: int) -> int:
+    return 1 << i
+
+
+def _masque_fines(d: Demande) -> tuple[str, list[Any]]:
+    """The bits of the mission's stems found in the document's fine competences (whole stems:
+    the indexed text is `` stem stem ``)."""
+    fonction = "strpos(d.texte_normalise, %s)" if connection.vendor == "postgresql" else "instr(d.texte_normalise, %s)"
+    termes = [f"CASE WHEN {fonction} > 0 THEN {_bit(i)} ELSE 0 END" for i in range(len(d.stems))]
+    return "(" + " + ".join(termes) + ")", [f" {s} " for s in d.stems]
+
+
+def _somme_bits(masque: str, poids: list[int]) -> str:
+    """Sum of ``poids[i]`` over the bits ``i`` set in ``masque`` (integers written by us)."""
+    return "(" + " + ".join(f"CASE WHEN ({masque} & {_bit(i)}) <> 0 THEN {int(p)} ELSE 0 END" for i, p in enumerate(poids)) + ")"
+
+
+def _part(d: Demande) -> str:
+    """Twice the weighted share of the mission's words matched: a word counts fully when it is in
+    the label of the specialite (or reaches it through the thesaurus) or in the fine competences,
+    half when it is only in the rubrique's label."""
+    termes = [
+        f"CASE WHEN ((m.ml | m.mf) & {_bit(i)}) <> 0 THEN {2 * int(r)} WHEN (m.mr & {_bit(i)}) <> 0 THEN {int(r)} ELSE 0 END"
+        for i, r in enumerate(d.poids)
+    ]
+    return "(" + " + ".join(termes) + ")"
+
+
+# The document's columns the order and the page need, carried through the candidates.
+_PORTEES = (
+    "expert_id",
+    "nom",
+    "prenom",
+    "departement",
+    "cour_appel_id",
+    "cle_charge",
+    "etat_disponibilite",
+    "indisponible_jusqu_au",
+    "max_missions",
+    "missions_en_cours",
+)
+COLONNES_DOCUMENT = ", ".join(f"d.{c}" for c in _PORTEES)
+# What the candidates' filters and bits read besides (PostgreSQL's lateral read of a document).
+COLONNES_LATERALES = ", ".join(
+    f"x.{c}" for c in (*_PORTEES, "texte_normalise", "langues", "matiere_civile", "matiere_penale", "echange_securise")
+)
+
+
+def _correspondants(sql: _Sql, d: Demande) -> None:
+    """Ids of the documents whose fine competences hold one of the stems (the text index)."""
+    if connection.vendor == "postgresql":
+        sql(f"SELECT t.expert_id FROM {TABLE} t WHERE t.document @@ to_tsquery('simple', %s)", " | ".join(d.stems))
+    else:
+        sql(f"SELECT rowid FROM {TABLE}_fts WHERE {TABLE}_fts MATCH %s", " OR ".join(f'"{s}"' for s in d.stems))
+
+
+def _sans_texte(sql: _Sql, d: Demande, limite: int) -> None:
+    """Filters only (an empty mission): every candidate, by proximity and workload."""
+    _colonnes(sql, d, "0", [], "0", "0")
+    sql(f" FROM {TABLE} d WHERE ")
+    _parmi(sql, _candidats, d)
+    _filtres_fiche(sql, d)
+    sql(f" {ORDRE} LIMIT %s", limite)
 
 
 def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     """(SQL, parameters) of the ranking: rows of (expert_id, level, score, unavailable, full, …)
     in order, at most ``limite``."""
     sql = _Sql()
-    texte = bool(d.stems)
-    # With a cour d'appel or a département, the candidates are the inscriptions of that list (a few
-    # thousand fiches); on every list with a text, the documents the text index gives.
-    pilote_texte = texte and d.cour_id is None and not d.departement
-    par_ligne, par_ligne_p, score, score_p, correspondants, correspondants_p = (
-        _textes(d) if texte else ("", [], "0.0", [], "", [])
-    )
-    # With a cour or a département, the inscriptions of the lists searched are read once and serve
-    # both parts (on « both lists », finding the national ones of a ressort is the costly step).
-    inscrits = bool(d.competences) and not pilote_texte
-    if inscrits:
-        sql("WITH inscrits AS MATERIALIZED (")
-        _candidats(sql, d, colonnes="i.expert_id, i.specialite_id")
-        sql("), competents AS MATERIALIZED (SELECT n.expert_id FROM inscrits n WHERE n.specialite_id IN (")
-        _liste_de_valeurs(sql, d.competences)
-        sql(")), premiers AS MATERIALIZED (")
-    elif d.competences:
-        sql("WITH competents AS MATERIALIZED (")
-        _candidats(sql, d, specialites=d.competences)
-        sql("), premiers AS MATERIALIZED (")
-    if d.competences:  # (competences come from the text: there is a text)
-        # Part 1: the competent fiches whose fine specialities match too (level 3), then the other
-        # competent fiches (level 2), limited to what level 3 left: when it fills the page set,
-        # the level-2 fiches are neither ranked nor sorted.
-        for nom, niveau, test, limite_sql in (
-            ("premiers", "3", par_ligne, "%s"),
-            ("seconds", "2", f"NOT ({par_ligne})", "(SELECT %s - count(*) FROM premiers)"),
-        ):
-            if nom == "seconds":
-                sql("), seconds AS MATERIALIZED (")
-            _colonnes(sql, d, niveau, [], score, score_p)
-            sql(f" FROM {TABLE} d WHERE ")
-            # The competent fiches are candidates by construction (same lists).
-            _parmi(sql, "SELECT c.expert_id FROM competents c")
-            sql(f" AND {test}", *par_ligne_p)
-            _filtres_fiche(sql, d)
-            sql(f" {ORDRE} LIMIT {limite_sql}", limite)
-        sql(") SELECT * FROM premiers UNION ALL SELECT * FROM seconds UNION ALL SELECT * FROM (")
-    # Part 2 (or the whole query): the fiches matched by their fine specialities only (level 1),
-    # or, without text, every candidate (level 0).
-    _colonnes(sql, d, "1" if texte else "0", [], score, score_p)
-    sql(f" FROM {TABLE} d WHERE ")
-    if pilote_texte:
-        sql(correspondants, *correspondants_p)
-        sql(" AND EXISTS (")
-        _candidats(sql, d)
-        sql(" AND i.expert_id = d.expert_id)")
-    else:
-        if inscrits:
-            _parmi(sql, "SELECT n.expert_id FROM inscrits n")
+    if not d.stems:
+        _sans_texte(sql, d, limite)
+        return sql.texte(), sql.params
+
+    # The specialites the mission reaches (label, thesaurus, rubrique): their bits and their part
+    # of the score are computed in Python over a few hundred labels, written here as CASE
+    # expressions on the inscription's specialite (integers only).
+    def par_spe(colonne: int) -> str:
+        if not d.specialites:
+            return "0"
+        cas = " ".join(f"WHEN {int(ligne[0])} THEN {int(ligne[colonne])}" for ligne in d.specialites)
+        return f"CASE i.specialite_id {cas} ELSE 0 END"
+
+    ids_spe = [int(ligne[0]) for ligne in d.specialites]
+
+    def par_specialite(sql: _Sql, alias: str) -> None:
+        # The ids written out: the planners then read the inscriptions of these specialites
+        # through their index instead of every inscription of the lists.
+        _specialites(sql, alias, ids_spe)
+
+    def par_fines(sql: _Sql, alias: str) -> None:
+        if d.cour_id is None and not d.departement:
+            # Every list: the fiches the text index gives (a few thousand of 10⁵).
+            # (= ANY(ARRAY(…)) on PostgreSQL: the inscriptions read by expert through their index;
+            # with IN, the planner hashed every inscription of the lists.)
+            sql(f" AND {alias}.expert_id = ANY(ARRAY(" if connection.vendor == "postgresql" else f" AND {alias}.expert_id IN (")
+            _correspondants(sql, d)
+            sql("))" if connection.vendor == "postgresql" else ")")
+        # With a cour or a département: every inscription of the lists (a few thousand); the ones
+        # whose fiche holds no word of the mission get a share of 0 and are left out below (the
+        # text index would give the matching fiches of every cour).
+        if ids_spe:  # the other specialites: the two parts never share a row (UNION ALL, no sort)
+            sql(f" AND {alias}.specialite_id NOT IN (")
+            _liste_de_valeurs(sql, ids_spe)
+            sql(")")
+
+    def partie(restriction: Callable[[_Sql, str], None]) -> None:
+        """The candidate rows of one part with their document's columns and their bits (in
+        MATERIALIZED CTEs: the bits of the fine competences are computed once per row; PostgreSQL
+        otherwise inlines them into every expression that reads them)."""
+        sql(f"SELECT {COLONNES_DOCUMENT}, {par_spe(1)} AS ml, {par_spe(2)} AS mr, {par_spe(3)} AS sc, ")
+        masque, masque_p = _masque_fines(d)
+        sql(f"{masque} AS mf FROM (", *masque_p)
+        _candidats(sql, d, colonnes="i.expert_id, i.specialite_id", restriction=restriction)
+        if connection.vendor == "postgresql":
+            # One document read by primary key per candidate: with a plain join, the planner
+            # hashed the 10⁵ documents (OFFSET 0 keeps the subquery from being flattened).
+            # Only the columns read below (not the tsvector nor the text).
+            sql(
+                f") i CROSS JOIN LATERAL (SELECT {COLONNES_LATERALES} FROM {TABLE} x WHERE x.expert_id = i.expert_id OFFSET 0) d"
+                " WHERE 1 = 1"
+            )
         else:
-            _parmi(sql, _candidats, d)
-        if texte:
-            sql(f" AND {par_ligne}", *par_ligne_p)
-    if d.competences:
-        sql(" AND d.expert_id NOT IN (SELECT c.expert_id FROM competents c)")
-    _filtres_fiche(sql, d)
-    if d.competences:
-        sql(
-            f" {ORDRE} LIMIT (SELECT %s - (SELECT count(*) FROM premiers) - (SELECT count(*) FROM seconds))) autres {ORDRE}",
-            limite,
-        )
-    else:
-        sql(f" {ORDRE} LIMIT %s", limite)
+            sql(f") i JOIN {TABLE} d ON d.expert_id = i.expert_id WHERE 1 = 1")
+        _filtres_fiche(sql, d)
+
+    # Bands: fifths (``tranches``) of the best score the mission allows (every word in the label
+    # of the best reached specialite and in the fine competences), known before the query, so the
+    # rows are sorted as they come (no second pass for the best score found).
+    borne = max(1, max([int(ligne[3]) for ligne in d.specialites], default=0) + POIDS_FINES * sum(int(r) for r in d.poids))
+    # Candidates, in two parts each read through its own index (an OR made SQLite walk every
+    # inscription of the lists): a, the inscriptions in a specialite the mission reaches; b, the
+    # other inscriptions of fiches whose fine competences hold one of its words. A row of b scores
+    # at most the fine competences' part, so its band is at most ``bande_b``: when a already has
+    # ``limite`` competent rows in a higher band, no row of b can be shown and b is not read (a
+    # national search whose words name a specialite does not score every fiche that shares a word).
+    bande_b = POIDS_FINES * sum(int(r) for r in d.poids) * int(d.tranches) // borne
+    sql("WITH a AS MATERIALIZED (")
+    partie(par_specialite)
+    sql("), b AS MATERIALIZED (SELECT * FROM (")
+    partie(par_fines)
+    sql(") bb LIMIT (SELECT CASE WHEN count(*) >= %s THEN 0 ELSE 1000000000 END FROM a m", limite)
+    sql(f" WHERE {_part(d)} >= %s", max(d.part_competent, d.part_faible))
+    sql(
+        f" AND ((m.sc + {_somme_bits('m.mf', [POIDS_FINES * r for r in d.poids])}) * {int(d.tranches)}) / {borne} > {int(bande_b)})"
+    )
+    sql("), m AS (SELECT * FROM a UNION ALL SELECT * FROM b")
+    fines = _somme_bits("m.mf", [POIDS_FINES * r for r in d.poids])
+    # One row per candidate inscription (no GROUP BY: it was a third of the query's time on a
+    # national search); an expert with several inscriptions is ranked by the best one, the others
+    # dropped by ``classer``.
+    sql(f"), n AS (SELECT m.*, m.sc + {fines} AS score, {_part(d)} AS part FROM m")
+    tranche = f"(d.score * {int(d.tranches)}) / {borne}"
+    sql(")")
+    _colonnes(sql, d, "CASE WHEN d.part >= %s THEN 2 ELSE 1 END", [d.part_competent], "d.score", tranche)
+    # The candidates carry the document's columns the order needs: no second read of the documents.
+    sql(f" FROM n d WHERE d.part >= %s {ORDRE} LIMIT %s", d.part_faible, limite)
     return sql.texte(), sql.params
 
 
@@ -294,37 +389,60 @@ def _parmi(sql: _Sql, sous_requete: Any, *args: Any) -> None:
     sql("))" if connection.vendor == "postgresql" else ")")
 
 
-def _candidats(sql: _Sql, d: Demande, *, specialites: list[int] | None = None, colonnes: str = "i.expert_id") -> None:
+def _candidats(
+    sql: _Sql, d: Demande, *, colonnes: str = "i.expert_id", restriction: Callable[[_Sql, str], None] | None = None
+) -> None:
     """``SELECT expert_id`` (or ``colonnes``) of the inscriptions in force of the fiches on the
-    lists searched (in ``specialites``): on « both lists » with a cour, one list per branch, each
-    read through its own index."""
+    lists searched (and meeting ``restriction``): on « both lists » with a cour, one list per
+    branch, each read through its own index."""
     if d.liste == Liste.TOUTES and d.cour_id is not None:
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id = %s", d.cour_id)
         _specialites(sql, "i", d.specialites_filtre)
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
         sql(f" UNION ALL SELECT {colonnes} FROM annuaire_expert x JOIN annuaire_inscription i ON i.expert_id = x.id WHERE ")
         sql("x.cour_appel_id = %s AND ", d.cour_id)
         _en_vigueur(sql, d, "i")
         sql(" AND i.liste_id IN ")
         _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
         _specialites(sql, "i", d.specialites_filtre)
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
     else:
         sql(f"SELECT {colonnes} FROM annuaire_inscription i WHERE ")
         _en_vigueur(sql, d, "i")
         _sur_les_listes(sql, d, "i")
-        _specialites(sql, "i", specialites)
+        if restriction:
+            restriction(sql, "i")
+
+
+# With a text, the query returns one row per candidate inscription: this many rows per fiche
+# asked for, so that ``limite`` distinct fiches remain once the weaker rows of the same fiches are
+# dropped (a fiche is inscribed in one or two specialites of the lists searched, rarely more).
+INSCRIPTIONS_PAR_FICHE = 3
 
 
 def classer(d: Demande, limite: int) -> list[tuple]:
     """The rows of the first ``limite`` fiches, in order: (expert_id, level, score, unavailable,
-    full, …) as the database returns them (``ligne`` reads one)."""
-    texte, params = requete(d, limite)
+    full, …) as the database returns them (``ligne`` reads one); a fiche ranked by its best
+    inscription (its first row)."""
+    texte, params = requete(d, limite * INSCRIPTIONS_PAR_FICHE if d.stems else limite)
     with connection.cursor() as curseur:
         curseur.execute(texte, params)
-        return curseur.fetchall()
+        lignes = curseur.fetchall()
+    if not d.stems:
+        return lignes
+    vus: set[int] = set()
+    uniques = []
+    for r in lignes:
+        if r[0] not in vus:
+            vus.add(r[0])
+            uniques.append(r)
+            if len(uniques) >= limite:
+                break
+    return uniques
 
 
 def ligne(r: tuple) -> tuple[int, int, float, int, int]:

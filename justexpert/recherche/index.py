@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 
-from justexpert.annuaire.models import Expert
+from justexpert.annuaire.models import Expert, Inscription, StatutInscription
 
-from .models import Disponibilite, DocumentExpert, EtatDisponibilite
+from .models import Disponibilite, DocumentExpert, EtatDisponibilite, FrequenceRacine
 from .texte import normaliser
 
 LOT = 1000
@@ -62,7 +64,69 @@ _CHAMPS = ("id", "specialites_fines", "profession", "zone_intervention", "modifi
 
 
 def _texte(specialites_fines: str, profession: str, zone_intervention: str) -> str:
-    return "\n".join(filter(None, [specialites_fines, profession, zone_intervention]))
+    # The zone (« Paris et petite couronne ») says nothing of a competence: not searched.
+    return "\n".join(filter(None, [specialites_fines, profession]))
+
+
+def _libelles(ids: list[int] | None) -> dict[int, str]:
+    """expert id -> the stems of the labels (specialite and rubrique) of their inscriptions not
+    radiated: counted in the rarity of words (``FrequenceRacine``), never matched as fine
+    competences (the ranking reads the inscriptions live)."""
+    qs = Inscription.objects.exclude(statut=StatutInscription.RADIE).order_by()
+    if ids is not None:
+        qs = qs.filter(expert_id__in=ids)
+    textes: dict[int, list[str]] = {}
+    for pk, libelle, rubrique in qs.values_list("expert_id", "specialite__libelle", "specialite__parent__libelle"):
+        textes.setdefault(pk, []).extend([libelle or "", rubrique or ""])
+    return {pk: normaliser(" ".join(t)) for pk, t in textes.items()}
+
+
+def _racines_document(texte_normalise: str, racines_libelles: str) -> set[str]:
+    return set(texte_normalise.split()) | set(racines_libelles.split())
+
+
+def calculer_frequences() -> int:
+    """Recount, over every document, how many fiches hold each stem (fine competences and labels
+    of their specialites), and the number of fiches (row ``TOTAL``): the rarity of words is that
+    of the whole referential, whatever the filters of a search."""
+    compte: Counter[str] = Counter()
+    total = 0
+    for fines, libelles in (
+        DocumentExpert.objects.order_by().values_list("texte_normalise", "racines_libelles").iterator(chunk_size=LOT * 5)
+    ):
+        compte.update(_racines_document(fines, libelles))
+        total += 1
+    compte[FrequenceRacine.TOTAL] = total
+    with transaction.atomic():
+        FrequenceRacine.objects.all().delete()
+        FrequenceRacine.objects.bulk_create([FrequenceRacine(racine=r[:64], fiches=n) for r, n in compte.items()], batch_size=LOT)
+    return len(compte)
+
+
+def _ajuster_frequences(avant: dict[int, set[str]], apres: dict[int, set[str]]) -> None:
+    """Apply to ``FrequenceRacine`` the change of the stems of these documents (few queries: one
+    UPDATE per distinct change)."""
+    delta: Counter[str] = Counter()
+    for pk, stems in apres.items():
+        anciens = avant.get(pk)
+        if anciens is None:
+            delta[FrequenceRacine.TOTAL] += 1
+            anciens = set()
+        for r in stems - anciens:
+            delta[r] += 1
+        for r in anciens - stems:
+            delta[r] -= 1
+    delta = Counter({r[:64]: n for r, n in delta.items() if n})
+    if not delta:
+        return
+    FrequenceRacine.objects.bulk_create(
+        [FrequenceRacine(racine=r, fiches=0) for r in delta], ignore_conflicts=True, batch_size=LOT
+    )
+    par_valeur: dict[int, list[str]] = {}
+    for r, n in delta.items():
+        par_valeur.setdefault(n, []).append(r)
+    for n, lot_racines in par_valeur.items():
+        FrequenceRacine.objects.filter(racine__in=lot_racines).update(fiches=Greatest(F("fiches") + n, 0))
 
 
 def _disponibilites(ids: list[int] | None) -> dict[int, tuple]:
@@ -94,10 +158,11 @@ def _contenu(ligne: tuple, disponibilite: tuple | None) -> tuple:
 _COLONNES = ("texte", "source_modifie_le", "cle_charge", *COPIES, *DISPONIBILITE)
 
 
-def _document(ligne: tuple, disponibilite: tuple | None) -> DocumentExpert:
-    """The document of one fiche from its ``_CHAMPS`` values and its availability statement."""
+def _document(ligne: tuple, disponibilite: tuple | None, libelles: str = " ") -> DocumentExpert:
+    """The document of one fiche from its ``_CHAMPS`` values, its availability statement and the
+    stems of its specialites' labels."""
     valeurs = dict(zip(_COLONNES, _contenu(ligne, disponibilite), strict=True))
-    return DocumentExpert(expert_id=ligne[0], texte_normalise=normaliser(valeurs["texte"]), **valeurs)
+    return DocumentExpert(expert_id=ligne[0], texte_normalise=normaliser(valeurs["texte"]), racines_libelles=libelles, **valeurs)
 
 
 def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
@@ -106,27 +171,56 @@ def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
     its own change must not overwrite a statement written meanwhile by ``disponibilite_changee``."""
     if not lignes:
         return 0
-    dispo = _disponibilites([ligne[0] for ligne in lignes])
-    documents = [_document(ligne, dispo.get(ligne[0])) for ligne in lignes]
-    champs = ["texte", "texte_normalise", "source_modifie_le", "cle_charge", *(c.removesuffix("_id") for c in COPIES)]
+    ids = [ligne[0] for ligne in lignes]
+    dispo = _disponibilites(ids)
+    libelles = _libelles(ids)
+    documents = [_document(ligne, dispo.get(ligne[0]), libelles.get(ligne[0], " ")) for ligne in lignes]
+    avant = {
+        pk: _racines_document(fines, lib)
+        for pk, fines, lib in DocumentExpert.objects.filter(expert_id__in=ids).values_list(
+            "expert_id", "texte_normalise", "racines_libelles"
+        )
+    }
+    champs = [
+        "texte",
+        "texte_normalise",
+        "racines_libelles",
+        "source_modifie_le",
+        "cle_charge",
+        *(c.removesuffix("_id") for c in COPIES),
+    ]
     if disponibilite_aussi:
         champs += DISPONIBILITE
     DocumentExpert.objects.bulk_create(
         documents, batch_size=LOT, update_conflicts=True, unique_fields=["expert"], update_fields=champs
     )
+    _ajuster_frequences(avant, {d.expert_id: _racines_document(d.texte_normalise, d.racines_libelles) for d in documents})
     return len(documents)
 
 
+def fiches_modifiees(ids: list[int]) -> None:
+    """annuaire's subscriber (``annuaire.services.abonner_fiches``, registered at start-up): the
+    documents of these fiches are written in the transaction that writes the fiches, so they are
+    searchable as soon as it commits (issue 21: the lazy check alone missed fiches edited before
+    a newer document, or never indexed with a lower id)."""
+    for debut in range(0, len(ids), LOT):
+        _ecrire(list(Expert.objects.filter(pk__in=ids[debut : debut + LOT]).values_list(*_CHAMPS)), disponibilite_aussi=False)
+
+
 def disponibilite_changee(expert_id: int) -> None:
-    """Called in the transaction that writes the expert's statement: the document follows it (and
-    is created if the fiche was not indexed yet)."""
+    """Called in the transaction that writes the expert's statement: the document follows it. When
+    the fiche has no document yet, every pending fiche is indexed first: the new document carries
+    the fiche's ``modifie_le``, and the lazy check must not jump over fiches changed before it
+    (issue 21: after an import, 138 of 147 fiches stayed out of the search until the hourly task)."""
+    if not DocumentExpert.objects.filter(expert_id=expert_id).exists():
+        actualiser(force=True)
     _ecrire(list(Expert.objects.filter(pk=expert_id).values_list(*_CHAMPS)), disponibilite_aussi=True)
 
 
 def actualiser(force: bool = False) -> int:
-    """Re-index fiches changed since the newest indexed change, and fiches created since the newest
-    indexed one. Three indexed queries (``annuaire_expert.modifie_le`` and primary keys), and no
-    write when nothing changed."""
+    """Re-index fiches changed since the newest indexed change, and fiches without a document.
+    Four queries when nothing changed (the marker read from the end of its index, two counts, the
+    changed fiches through ``annuaire_expert.modifie_le``), and no write."""
     global _dernier_controle
     delai = getattr(settings, "RECHERCHE_FRAICHEUR_S", 2.0)
     if not force and time.monotonic() - _dernier_controle < delai:
@@ -137,14 +231,18 @@ def actualiser(force: bool = False) -> int:
     marque = DocumentExpert.objects.order_by("-source_modifie_le").values_list("source_modifie_le", flat=True).first()
     if marque is None:  # empty index: build it in bulk
         return reconstruire()
-    dernier = DocumentExpert.objects.order_by("-expert_id").values_list("expert_id", flat=True).first()
+    # Fiches never indexed, whatever their id (a fiche created by a write that bypassed annuaire's
+    # services, with an id below an indexed one): the counts differ, then the anti-join finds them.
+    sans_document: list[int] = []
+    if Expert.objects.order_by().count() != DocumentExpert.objects.order_by().count():
+        sans_document = list(Expert.objects.filter(document_recherche__isnull=True).values_list("pk", flat=True)[: LOT * 10])
     qs = (
         # Each branch read through its own index (an OR made SQLite walk the whole modifie_le index).
         Expert.objects.filter(
             pk__in=Expert.objects.filter(modifie_le__gte=marque)
             .order_by()
             .values("pk")
-            .union(Expert.objects.filter(pk__gt=dernier).order_by().values("pk"))
+            .union(Expert.objects.filter(pk__in=sans_document or [0]).order_by().values("pk"))
         )
         .exclude(document_recherche__source_modifie_le=F("modifie_le"))
         # Oldest changes first: a capped batch never lets the marker jump over a change left behind.
@@ -166,15 +264,17 @@ def reconstruire(lot: int = 5000) -> int:
     with transaction.atomic():
         DocumentExpert.objects.all().delete()
         dispo = _disponibilites(None)
+        libelles = _libelles(None)
         documents: list[DocumentExpert] = []
         for ligne in Expert.objects.order_by().values_list(*_CHAMPS).iterator(chunk_size=lot):
-            documents.append(_document(ligne, dispo.get(ligne[0])))
+            documents.append(_document(ligne, dispo.get(ligne[0]), libelles.get(ligne[0], " ")))
             if len(documents) >= lot:
                 DocumentExpert.objects.bulk_create(documents, batch_size=lot)
                 total += len(documents)
                 documents = []
         DocumentExpert.objects.bulk_create(documents, batch_size=lot)
         total += len(documents)
+        calculer_frequences()
     return total
 
 
@@ -197,4 +297,14 @@ def reindexer() -> int:
             total += _ecrire(a_refaire, disponibilite_aussi=True)
             a_refaire = []
     total += _ecrire(a_refaire, disponibilite_aussi=True)
+    # The labels of the inscriptions (decisions, radiations) and any drift of the counts.
+    libelles = _libelles(None)
+    perimes = [
+        DocumentExpert(expert_id=pk, racines_libelles=libelles.get(pk, " "))
+        for pk, actuel in DocumentExpert.objects.order_by().values_list("expert_id", "racines_libelles").iterator(chunk_size=LOT)
+        if actuel != libelles.get(pk, " ")
+    ]
+    with transaction.atomic():
+        DocumentExpert.objects.bulk_update(perimes, ["racines_libelles"], batch_size=LOT)
+        calculer_frequences()
     return total

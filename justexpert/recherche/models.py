@@ -51,6 +51,9 @@ class DocumentExpert(models.Model):
     )
     texte = models.TextField(blank=True)
     texte_normalise = models.TextField(blank=True)
+    racines_libelles = models.TextField(
+        blank=True, default=" ", help_text="Racines des libellés de ses spécialités (rareté des mots seulement)."
+    )
     source_modifie_le = models.DateTimeField(db_index=True, help_text="modifie_le de la fiche indexée.")
     # Copies of what the ranking filters and sorts on, so that the ranking query reads one narrow
     # row per candidate instead of joining the fiche and the availability (docs/recherche.md,
@@ -83,12 +86,21 @@ def codes_du_thesaurus(codes: str) -> list[str]:
 
 
 class EntreeThesaurus(models.Model):
-    """An everyday word bridged to nomenclature codes (« fissure » → C.2). A code given at
-    rubrique or branche level covers every specialite under it, in every nomenclature version."""
+    """A word or expression a judge writes, bridged to the specialites that answer it, by label
+    (« démence » → « Psychiatrie ») and by code where the code is known (``thesaurus``). A code or
+    a label unknown to the imported nomenclature is reported (system check, loading command)."""
 
     mot = models.CharField("mot ou expression", max_length=100, unique=True)
     codes = models.CharField(
-        "codes de la nomenclature", max_length=300, help_text="Séparés par des espaces ou des virgules, ex. « C.2 C.5 »."
+        "codes de la nomenclature",
+        max_length=300,
+        blank=True,
+        help_text="Codes de spécialités, séparés par des espaces ou des virgules, ex. « C.2.1 F.1.2 ».",
+    )
+    specialites = models.TextField(
+        "libellés de spécialités",
+        blank=True,
+        help_text="Libellés de spécialités, séparés par « | » (la casse, les accents et une mention « (démo) » ne comptent pas).",
     )
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -103,6 +115,25 @@ class EntreeThesaurus(models.Model):
     @property
     def liste_codes(self) -> list[str]:
         return codes_du_thesaurus(self.codes)
+
+    @property
+    def liste_specialites(self) -> list[str]:
+        return [s.strip() for s in self.specialites.split("|") if s.strip()]
+
+
+class FrequenceRacine(models.Model):
+    """How many fiches of the whole referential hold a stem (their fine competences, and the labels
+    of the specialites they are inscribed in): the rarity of a mission's words, the same whatever
+    the filters of a search. The row with ``racine = TOTAL`` holds the number of fiches.
+    Recomputed by ``index.calculer_frequences`` (rebuild, hourly reconciliation), kept up to date
+    for fine competences by every document write."""
+
+    TOTAL = "_"
+    racine = models.CharField(max_length=64, primary_key=True)
+    fiches = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.racine}: {self.fiches}"
 
 
 class TypeProcedure(models.TextChoices):

@@ -84,6 +84,24 @@ def carte(x: moteur.Resultat) -> str:
     )
 
 
+TITRE_FAIBLES = (
+    '  <div class="fr-fieldset__element">\n'
+    '    <h3 class="fr-h6 fr-mt-2w">Correspondances plus faibles</h3>\n'
+    '    <p class="fr-text--sm">Ces experts ne correspondent qu\'à une partie des mots distinctifs de la mission.</p>\n'
+    "  </div>\n"
+)
+
+
+def cartes(resultats: list[moteur.Resultat]) -> str:
+    """The cards of a page, the weaker matches under their own heading (issue 21)."""
+    morceaux = []
+    for i, x in enumerate(resultats):
+        if x.niveau_competence == 1 and (i == 0 or resultats[i - 1].niveau_competence != 1):
+            morceaux.append(TITRE_FAIBLES)
+        morceaux.append(carte(x))
+    return "".join(morceaux)
+
+
 @roles(*STAFF)
 def recherche(request: HttpRequest) -> HttpResponse:
     form, criteres, avertissements = criteres_depuis(request.GET.dict(), _user(request))
@@ -98,7 +116,7 @@ def recherche(request: HttpRequest) -> HttpResponse:
             "form": form,
             "r": resultats,
             # Escaped piece by piece in ``carte``.
-            "cartes": mark_safe("".join(carte(x) for x in resultats.resultats)),  # noqa: S308
+            "cartes": mark_safe(cartes(resultats.resultats)),  # noqa: S308
             "avertissements": avertissements,
             "requete": requete.urlencode(),
         },
