@@ -131,10 +131,10 @@ def document() -> dict:
 
 def reference() -> dict:
     """What a receipt relies on: where the anchors are published, and the fingerprints of the ones
-    it needs (the log key that signs today, the timestamp roots, the seal's roots)."""
+    it needs (the log key that signs today, the timestamp roots). The seal is not named: a JSON
+    receipt is not sealed, and a sealed PDF carries its seal's certificate chain itself."""
     return {
         "adresse": url_absolue(CHEMIN_DOCUMENT),
         "cle_journal": empreinte_cle(conf.cle_publique_journal()),
         "racines_horodatage": [empreinte(der) for der in conf.tsa_racines()],
-        "racines_sceau": [empreinte(_der(c)) for c in sceau.sceau().ancres],
     }

@@ -26,7 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_str, secrets_generes_permis
-from justexpert.lib.fichiers import ecrire_prive
+from justexpert.lib.fichiers import ecrire_prive, verrou
 
 from . import repere
 
@@ -237,6 +237,11 @@ def point_de_distribution(chemin: str) -> x509.CRLDistributionPoints:
 def crl_vide(dossier: Path, nom: str, ac: x509.Certificate, cle_ac: ec.EllipticCurvePrivateKey) -> bytes:
     """A development CA's (empty) CRL, reissued when it is due, so revocation checks succeed."""
     chemin = dossier / nom
+    with verrou(dossier / f".{nom}.verrou"):
+        return _crl_vide(chemin, ac, cle_ac)
+
+
+def _crl_vide(chemin: Path, ac: x509.Certificate, cle_ac: ec.EllipticCurvePrivateKey) -> bytes:
     maintenant = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if chemin.exists():
         der = chemin.read_bytes()
@@ -322,10 +327,9 @@ def _generer_tsa(dossier: Path) -> None:
 def _tsa_integree(dossier: str) -> TsaIntegree:
     chemin = Path(dossier)
     if not (chemin / "tsa-integree-certificats.pem").exists():
-        try:
-            _generer_tsa(chemin)
-        except FileExistsError:
-            pass
+        with verrou(chemin / ".tsa-integree.verrou"):  # one process generates the set, the others read it
+            if not (chemin / "tsa-integree-certificats.pem").exists():
+                _generer_tsa(chemin)
     cle = serialization.load_pem_private_key((chemin / "tsa-integree-cle.pem").read_bytes(), password=None)
     cert, ac = x509.load_pem_x509_certificates((chemin / "tsa-integree-certificats.pem").read_bytes())
     assert isinstance(cle, ec.EllipticCurvePrivateKey)

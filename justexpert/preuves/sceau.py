@@ -47,7 +47,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from justexpert.lib.env import ConfigurationError, env_str
-from justexpert.lib.fichiers import ecrire_prive
+from justexpert.lib.fichiers import ecrire_prive, verrou
 
 from . import conf, horodatage
 
@@ -232,12 +232,13 @@ def _sceau(cle_fichier: str | None, certificats_fichier: str | None, ac_fichier:
             "JUSTEXPERT_SCEAU_CLE_FILE and JUSTEXPERT_SCEAU_CERTIFICATS_FILE must name the seal in production."
         )
     chemin = Path(dossier)
-    if not (chemin / "sceau-certificats.pem").exists():
-        _generer_sceau(chemin)
-    cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
-    if not _a_point_de_distribution(cert):  # a set generated before the CRL was served: same CA, new certificate
-        _emettre_certificat_sceau(chemin, ac, _cle_ac(chemin))
+    with verrou(chemin / ".sceau.verrou"):  # one process generates the set, the others read it
+        if not (chemin / "sceau-certificats.pem").exists():
+            _generer_sceau(chemin)
         cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
+        if not _a_point_de_distribution(cert):  # a set generated before the CRL was served: same CA, new certificate
+            _emettre_certificat_sceau(chemin, ac, _cle_ac(chemin))
+            cert, ac = x509.load_pem_x509_certificates((chemin / "sceau-certificats.pem").read_bytes())
     cle = serialization.load_pem_private_key((chemin / "sceau-cle.pem").read_bytes(), password=None)
     assert isinstance(cle, rsa.RSAPrivateKey)
     return Sceau(cle, cert, (ac,), (ac,), (conf.crl_vide(chemin, "sceau-ac.crl", ac, _cle_ac(chemin)),))

@@ -256,3 +256,31 @@ def test_extending_adds_a_document_timestamp_and_keeps_every_earlier_revision():
     assert len(horodatages) == 2
     assert sceau.fin_du_dernier_horodatage(prolonge) == conf.tsa_integree().certificat.not_valid_after_utc
     assert _dans_vingt_ans(prolonge).ades_subindic == AdESPassed.OK
+
+
+def _generer(dossier: str) -> None:
+    conf._tsa_integree.cache_clear()
+    conf._tsa_integree(dossier)
+
+
+def test_processes_starting_together_share_one_consistent_authority(tmp_path):
+    """Test workers and server processes share the data folder: the built-in authority's CA key, its
+    certificates and its CRL come from one generation, or the CRL would not verify (and sealed PDFs
+    would lack revocation data)."""
+    import multiprocessing
+
+    contexte = multiprocessing.get_context("fork")
+    processus = [contexte.Process(target=_generer, args=(str(tmp_path),)) for _ in range(4)]
+    for p in processus:
+        p.start()
+    for p in processus:
+        p.join(60)
+        assert p.exitcode == 0
+    conf._tsa_integree.cache_clear()
+    tsa = conf._tsa_integree(str(tmp_path))
+    from cryptography.hazmat.primitives import serialization
+
+    cle_ac = serialization.load_pem_private_key((tmp_path / "tsa-integree-ac-cle.pem").read_bytes(), password=None)
+    assert cle_ac.public_key() == tsa.ac.public_key()
+    tsa.certificat.verify_directly_issued_by(tsa.ac)
+    conf._tsa_integree.cache_clear()
