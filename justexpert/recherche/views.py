@@ -78,7 +78,7 @@ def carte(x: moteur.Resultat) -> str:
         '    <div class="fr-card fr-card--no-arrow fr-mb-2w"><div class="fr-card__body"><div class="fr-card__content">\n'
         f'      <h3 class="fr-card__title">{e(x.nom_complet)}{marque}</h3>\n'
         f'      <p class="fr-card__desc">{e(x.inscriptions)}</p>\n'
-        f'      <ul class="fr-text--sm">{raisons}</ul>{case}\n'
+        f'      <div class="fr-card__end"><ul class="fr-text--sm">{raisons}</ul>{case}</div>\n'
         "    </div></div></div>\n"
         "  </div>\n"
     )

@@ -25,8 +25,15 @@ def test_magistrate_finds_solicits_and_sees_the_expert_accept(
     page.get_by_label("La mission, en vos mots").fill("Fuites et FISSURES du bassin d'une piscine enterrée")
     page.get_by_role("button", name="Rechercher").click()
     carte = page.locator(".fr-card", has_text="DURAND Alix")
-    expect(carte).to_contain_text("Compétence")
+    expect(carte).to_contain_text("Pertinence")
     expect(carte).to_contain_text("Proximité")
+    # The name first, then what it holds, then the reasons and the box to tick (DSFR orders a
+    # card's content: the reasons sit in its « end » block, below the title).
+    hauteurs = [
+        carte.locator(s).first.bounding_box()["y"]  # type: ignore[index]
+        for s in (".fr-card__title", ".fr-card__desc", "ul", ".fr-checkbox-group")
+    ]
+    assert hauteurs == sorted(hauteurs), hauteurs
     axe.verifier(page)
 
     carte.get_by_text("Solliciter DURAND Alix").click()  # the DSFR label covers its checkbox
