@@ -34,3 +34,9 @@ class RechercheConfig(AppConfig):
         from . import index
 
         abonnements.abonner_fiches(index.fiches_modifiees)
+        from django.db.models.signals import post_delete, post_save
+
+        from justexpert.annuaire.models import Inscription
+
+        post_save.connect(index.inscription_ecrite, sender=Inscription, dispatch_uid="recherche_lignes_save")
+        post_delete.connect(index.inscription_ecrite, sender=Inscription, dispatch_uid="recherche_lignes_delete")

@@ -1,8 +1,10 @@
 """The ranking query of the search, written in SQL (SQLite and PostgreSQL).
 
-One query whatever the criteria. It reads the search documents (``recherche_documentexpert``: one
-narrow row per fiche with the columns the ranking filters and sorts on, see ``index``), the
-inscriptions in force through their covering indexes, and the text index (FTS5 on SQLite, GIN on
+One query whatever the criteria. It reads the ranking lines (``recherche_ligneclassement``: one
+row per inscription in force with its document's columns, for the specialites the mission
+reaches), the search documents (``recherche_documentexpert``: one narrow row per fiche with the
+columns the ranking filters and sorts on, see ``index``) with the inscriptions in force through
+their covering indexes for the other candidates, and the text index (FTS5 on SQLite, GIN on
 PostgreSQL). It returns the first ``limite`` rows in the order described in ``moteur``.
 
 The relevance score (issue 21) is computed in the query. Each informative stem ``i`` of the
@@ -25,8 +27,10 @@ integer arithmetic, so SQLite and PostgreSQL give the same order to the row.
 
 The label and thesaurus bits of the few hundred specialites are computed in Python and written as
 CASE expressions on the inscription's specialite; the candidates are the inscriptions in force on
-the lists searched that are in one of those specialites, or belong to a fiche whose fine
-competences hold a word of the mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on
+the lists searched that are in one of those specialites (their ranking lines: one range of an
+index per specialite, where one document per inscription read by primary key was two thirds of a
+national search on PostgreSQL), or belong to a fiche whose fine competences hold a word of the
+mission (FTS5 on SQLite, the GIN index of a ``simple`` tsvector on
 PostgreSQL, both over the same Python stems): two disjoint parts, each read through its own index.
 The candidates carry the document columns the order needs, so the documents are read once. Without
 a mission text, the candidates are ordered by the packed key only.
@@ -51,6 +55,7 @@ from justexpert.comptes.models import TypeOrganisation
 from .models import EtatDisponibilite
 
 TABLE = "recherche_documentexpert"
+LIGNES = "recherche_ligneclassement"
 
 # Weights of where a word of the mission is found (issue 21): the specialite's label (or the
 # thesaurus pointing to the specialite) counts more than the fine competences, which count more
@@ -293,18 +298,13 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     # The specialites the mission reaches (label, thesaurus, rubrique): their bits and their part
     # of the score are computed in Python over a few hundred labels, written here as CASE
     # expressions on the inscription's specialite (integers only).
-    def par_spe(colonne: int) -> str:
+    def par_spe(colonne: int, alias: str = "i") -> str:
         if not d.specialites:
             return "0"
         cas = " ".join(f"WHEN {int(ligne[0])} THEN {int(ligne[colonne])}" for ligne in d.specialites)
-        return f"CASE i.specialite_id {cas} ELSE 0 END"
+        return f"CASE {alias}.specialite_id {cas} ELSE 0 END"
 
     ids_spe = [int(ligne[0]) for ligne in d.specialites]
-
-    def par_specialite(sql: _Sql, alias: str) -> None:
-        # The ids written out: the planners then read the inscriptions of these specialites
-        # through their index instead of every inscription of the lists.
-        _specialites(sql, alias, ids_spe)
 
     def par_fines(sql: _Sql, alias: str) -> None:
         if d.cour_id is None and not d.departement:
@@ -321,6 +321,25 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
             sql(f" AND {alias}.specialite_id NOT IN (")
             _liste_de_valeurs(sql, ids_spe)
             sql(")")
+
+    def partie_a() -> None:
+        """The candidates in a specialite the mission reaches, read from the ranking lines (one
+        row per inscription with its document's columns, ``LigneClassement``): one range of
+        their index per specialite, no document read per row."""
+        sql(f"SELECT {COLONNES_DOCUMENT}, {par_spe(1, 'd')} AS ml, {par_spe(2, 'd')} AS mr, {par_spe(3, 'd')} AS sc, ")
+        masque, masque_p = _masque_fines(d)
+        sql(f"{masque} AS mf FROM {LIGNES} d WHERE ", *masque_p)
+        _en_vigueur(sql, d, "d")
+        if d.liste == Liste.TOUTES and d.cour_id is not None:
+            # The cour's list, and the national list for the experts of its ressort.
+            sql(" AND (d.liste_id = %s OR (d.cour_appel_id = %s AND d.liste_id IN ", d.cour_id, d.cour_id)
+            _listes_de_type(sql, TypeOrganisation.COUR_CASSATION)
+            sql("))")
+            _specialites(sql, "d", d.specialites_filtre)
+        else:
+            _sur_les_listes(sql, d, "d")
+        _specialites(sql, "d", ids_spe)
+        _filtres_fiche(sql, d)
 
     def partie(restriction: Callable[[_Sql, str], None]) -> None:
         """The candidate rows of one part with their document's columns and their bits (in
@@ -354,7 +373,7 @@ def requete(d: Demande, limite: int) -> tuple[str, list[Any]]:
     # national search whose words name a specialite does not score every fiche that shares a word).
     bande_b = POIDS_FINES * sum(int(r) for r in d.poids) * int(d.tranches) // borne
     sql("WITH a AS MATERIALIZED (")
-    partie(par_specialite)
+    partie_a()
     sql("), b AS MATERIALIZED (SELECT * FROM (")
     partie(par_fines)
     sql(") bb LIMIT (SELECT CASE WHEN count(*) >= %s THEN 0 ELSE 1000000000 END FROM a m", limite)

@@ -3,7 +3,11 @@
 A document holds the fiche's searchable text (stems, and the tsvector on PostgreSQL) and a copy of
 what the ranking filters and sorts on (name, ressort, département, languages, matters, workload,
 last designation) and of the expert's availability statement, so the ranking reads one narrow row
-per candidate. Inscriptions are not copied: they are read live (covering indexes).
+per candidate. The ranking lines (``LigneClassement``) copy each inscription in force or
+probatoire with its document's ranking columns, so the candidates of a specialite are one range of
+an index; they are rewritten with the documents (``_ecrire``, ``reconstruire``), on every save or
+deletion of an inscription (signals: services, imports and tests alike), and reconciled by
+``reindexer`` (a write that bypassed both, such as ``QuerySet.update``).
 
 annuaire does not know recherche (the arrow points the other way), so annuaire's changes are
 picked up lazily: before a search, fiches whose ``modifie_le`` is at or after the newest indexed
@@ -23,13 +27,13 @@ import time
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from justexpert.annuaire.models import Expert, Inscription, StatutInscription
+from justexpert.annuaire.models import STATUTS_ACTIFS, Expert, Inscription, StatutInscription
 
-from .models import Disponibilite, DocumentExpert, EtatDisponibilite, FrequenceRacine
+from .models import Disponibilite, DocumentExpert, EtatDisponibilite, FrequenceRacine, LigneClassement
 from .texte import normaliser
 
 LOT = 1000
@@ -195,7 +199,89 @@ def _ecrire(lignes: list[tuple], *, disponibilite_aussi: bool) -> int:
         documents, batch_size=LOT, update_conflicts=True, unique_fields=["expert"], update_fields=champs
     )
     _ajuster_frequences(avant, {d.expert_id: _racines_document(d.texte_normalise, d.racines_libelles) for d in documents})
+    lignes_des_fiches(ids)
     return len(documents)
+
+
+# --- ranking lines -----------------------------------------------------------------------------
+
+_LIGNES = LigneClassement._meta.db_table
+_DE_L_INSCRIPTION = ("expert_id", "liste_id", "specialite_id", "statut", "debut", "fin")
+_DU_DOCUMENT = (
+    "nom",
+    "prenom",
+    "cour_appel_id",
+    "departement",
+    "langues",
+    "matiere_civile",
+    "matiere_penale",
+    "echange_securise",
+    "missions_en_cours",
+    "cle_charge",
+    "etat_disponibilite",
+    "indisponible_jusqu_au",
+    "max_missions",
+    "texte_normalise",
+)
+_COLONNES_LIGNE = ("inscription_id", *_DE_L_INSCRIPTION, *_DU_DOCUMENT)
+
+
+def _lignes_attendues(condition: str) -> str:
+    """SELECT of the ranking lines the inscriptions and documents give (in ``_COLONNES_LIGNE``
+    order), for the inscriptions meeting ``condition`` (alias ``i``); two parameters first: the
+    statuses kept."""
+    colonnes = ", ".join(["i.id", *(f"i.{c}" for c in _DE_L_INSCRIPTION), *(f"d.{c}" for c in _DU_DOCUMENT)])
+    return (
+        f"SELECT {colonnes} FROM annuaire_inscription i JOIN {DocumentExpert._meta.db_table} d ON d.expert_id = i.expert_id"
+        f" WHERE i.statut IN (%s, %s) AND {condition}"
+    )
+
+
+def lignes_des_fiches(ids: list[int]) -> None:
+    """Rewrite the ranking lines of these fiches from their inscriptions and documents, in the
+    caller's transaction. An upsert, not a plain insert: a concurrent rewrite of the same fiche
+    that committed meanwhile is overwritten instead of failing on the key."""
+    colonnes = ", ".join(_COLONNES_LIGNE)
+    mises_a_jour = ", ".join(f"{c} = excluded.{c}" for c in _COLONNES_LIGNE[1:])
+    for debut in range(0, len(ids), LOT):
+        lot = [int(pk) for pk in ids[debut : debut + LOT]]
+        marques = ", ".join(["%s"] * len(lot))
+        with connection.cursor() as curseur:
+            curseur.execute(f"DELETE FROM {_LIGNES} WHERE expert_id IN ({marques})", lot)
+            curseur.execute(
+                f"INSERT INTO {_LIGNES} ({colonnes}) {_lignes_attendues(f'i.expert_id IN ({marques})')}"
+                f" ON CONFLICT (inscription_id) DO UPDATE SET {mises_a_jour}",
+                [*STATUTS_ACTIFS, *lot],
+            )
+
+
+def reconstruire_lignes() -> int:
+    """Every ranking line rewritten (in the caller's transaction): after a bulk rebuild."""
+    with connection.cursor() as curseur:
+        curseur.execute(f"DELETE FROM {_LIGNES}")
+        curseur.execute(f"INSERT INTO {_LIGNES} ({', '.join(_COLONNES_LIGNE)}) {_lignes_attendues('1 = 1')}", [*STATUTS_ACTIFS])
+        return curseur.rowcount
+
+
+def reconcilier_lignes() -> int:
+    """The fiches whose ranking lines differ from what their inscriptions and documents give (a
+    line missing, extra or different), rewritten; their number."""
+    colonnes = ", ".join(_COLONNES_LIGNE)
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"SELECT expert_id FROM (SELECT {colonnes} FROM {_LIGNES} EXCEPT {_lignes_attendues('1 = 1')}) x"
+            f" UNION SELECT expert_id FROM ({_lignes_attendues('1 = 1')} EXCEPT SELECT {colonnes} FROM {_LIGNES}) y",
+            [*STATUTS_ACTIFS, *STATUTS_ACTIFS],
+        )
+        ids = sorted({int(r[0]) for r in curseur.fetchall()})
+    lignes_des_fiches(ids)
+    return len(ids)
+
+
+def inscription_ecrite(sender: type, instance: Inscription, **kwargs: object) -> None:
+    """Signal receiver (``post_save``, ``post_delete`` of an inscription): its fiche's lines follow,
+    in the writing transaction."""
+    lignes_des_fiches([instance.expert_id])
 
 
 def fiches_modifiees(ids: list[int]) -> None:
@@ -275,6 +361,7 @@ def reconstruire(lot: int = 5000) -> int:
         DocumentExpert.objects.bulk_create(documents, batch_size=lot)
         total += len(documents)
         calculer_frequences()
+        reconstruire_lignes()
     return total
 
 
@@ -307,4 +394,6 @@ def reindexer() -> int:
     with transaction.atomic():
         DocumentExpert.objects.bulk_update(perimes, ["racines_libelles"], batch_size=LOT)
         calculer_frequences()
+        # The ranking lines of fiches whose inscriptions changed without a save (QuerySet.update).
+        total += reconcilier_lignes()
     return total

@@ -3,13 +3,15 @@ their sources, and the tables keep the shape the ranking query relies on."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
 from justexpert.annuaire import services as annuaire
-from justexpert.annuaire.models import Expert
+from justexpert.annuaire.models import STATUTS_ACTIFS, Expert, Inscription
 from justexpert.recherche import index, moteur, services
-from justexpert.recherche.models import Disponibilite, DocumentExpert, EtatDisponibilite
+from justexpert.recherche.models import Disponibilite, DocumentExpert, EtatDisponibilite, LigneClassement
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,75 @@ def test_documents_table_shape():
         else:
             c.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'recherche_documentexpert'")
             assert any("gin (document)" in d for (d,) in c.fetchall())
+
+
+def _lignes(expert) -> dict[int, tuple]:
+    return {
+        pk: tuple(rest)
+        for pk, *rest in LigneClassement.objects.filter(expert=expert).values_list(
+            "inscription_id", "liste_id", "specialite_id", "statut", "etat_disponibilite", "nom", "texte_normalise"
+        )
+    }
+
+
+def test_the_ranking_lines_follow_inscriptions_and_documents(monde, expert, magistrat, orgs, greffier_ca):
+    """One line per inscription in force or probatoire, with its document's columns, rewritten by
+    the services, by any save or deletion of an inscription, and with the document."""
+    from tests.annuaire.conftest import lier, spe
+
+    batisseur = monde["batisseur"]
+    index.actualiser(force=True)
+    actives = Inscription.objects.filter(statut__in=STATUTS_ACTIFS, expert__document_recherche__isnull=False)
+    assert LigneClassement.objects.count() == actives.count() > 0
+    assert index.reconcilier_lignes() == 0  # what the services wrote is what the sources give
+    (ligne,) = _lignes(batisseur).values()
+    assert ligne[2:] == ("probatoire", "disponible", "Maçon", DocumentExpert.objects.get(expert=batisseur).texte_normalise)
+
+    # The document's columns: an availability statement, a new name.
+    lier(batisseur, None, expert)
+    services.definir_disponibilite(batisseur, acteur=expert, etat=EtatDisponibilite.INDISPONIBLE)
+    annuaire.modifier_fiche(batisseur, acteur=greffier_ca, nom="Bâtisseur")
+    (ligne,) = _lignes(batisseur).values()
+    assert (ligne[3], ligne[4]) == ("indisponible", "Bâtisseur")
+
+    # A plain save (tests, admin) and a deletion of an inscription.
+    autre = Inscription.objects.create(
+        expert=batisseur,
+        liste=orgs["VERSAILLES"],
+        specialite=spe("C.2.2"),
+        statut="probatoire",
+        debut=dt.date(2025, 1, 1),
+        inscrit_depuis=dt.date(2025, 1, 1),
+    )
+    assert autre.pk in _lignes(batisseur)
+    autre.delete()
+    assert autre.pk not in _lignes(batisseur)
+
+    # A radiation through the service: the line goes, the search no longer proposes him.
+    inscription = Inscription.objects.get(expert=batisseur)
+    annuaire.changer_statut(inscription, "radie", acteur=greffier_ca, motif="Décision de l'assemblée générale")
+    assert _lignes(batisseur) == {}
+    assert index.reconcilier_lignes() == 0
+
+    # A deleted fiche leaves no line behind.
+    couvreur = monde["couvreur"]
+    assert _lignes(couvreur)
+    couvreur.delete()
+    assert not LigneClassement.objects.filter(expert_id=couvreur.pk).exists()
+    assert index.reconcilier_lignes() == 0
+
+
+def test_the_periodic_reconciliation_repairs_the_ranking_lines(monde, magistrat, orgs):
+    """A bulk update of inscriptions (no save, no signal): the lines are stale until ``reindexer``
+    rewrites them; then nothing is left to repair."""
+    comptable = monde["comptable"]
+    index.actualiser(force=True)
+    c = moteur.Criteres(cour=orgs["PARIS"], texte="audit des comptes annuels")
+    assert "Chiffre" in [r.expert.nom for r in moteur.rechercher(c, user=magistrat).resultats]
+    Inscription.objects.filter(expert=comptable).update(statut="radie")
+    LigneClassement.objects.filter(expert=monde["medecin"]).update(nom="Faux")
+    assert index.reindexer() == 2
+    assert _lignes(comptable) == {}
+    assert set(LigneClassement.objects.filter(expert=monde["medecin"]).values_list("nom", flat=True)) == {"Soin"}
+    assert "Chiffre" not in [r.expert.nom for r in moteur.rechercher(c, user=magistrat).resultats]
+    assert index.reconcilier_lignes() == 0
