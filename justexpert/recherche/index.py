@@ -232,7 +232,7 @@ def _lignes_attendues(condition: str) -> str:
     statuses kept."""
     colonnes = ", ".join(["i.id", *(f"i.{c}" for c in _DE_L_INSCRIPTION), *(f"d.{c}" for c in _DU_DOCUMENT)])
     return (
-        f"SELECT {colonnes} FROM annuaire_inscription i JOIN {DocumentExpert._meta.db_table} d ON d.expert_id = i.expert_id"
+        f"SELECT {colonnes} FROM annuaire_inscription i JOIN {DocumentExpert._meta.db_table} d ON d.expert_id = i.expert_id"  # noqa: S608 (names: constants here; values bound)
         f" WHERE i.statut IN (%s, %s) AND {condition}"
     )
 
@@ -247,7 +247,7 @@ def lignes_des_fiches(ids: list[int]) -> None:
         lot = [int(pk) for pk in ids[debut : debut + LOT]]
         marques = ", ".join(["%s"] * len(lot))
         with connection.cursor() as curseur:
-            curseur.execute(f"DELETE FROM {_LIGNES} WHERE expert_id IN ({marques})", lot)
+            curseur.execute(f"DELETE FROM {_LIGNES} WHERE expert_id IN ({marques})", lot)  # noqa: S608
             curseur.execute(
                 f"INSERT INTO {_LIGNES} ({colonnes}) {_lignes_attendues(f'i.expert_id IN ({marques})')}"
                 f" ON CONFLICT (inscription_id) DO UPDATE SET {mises_a_jour}",
@@ -258,7 +258,7 @@ def lignes_des_fiches(ids: list[int]) -> None:
 def reconstruire_lignes() -> int:
     """Every ranking line rewritten (in the caller's transaction): after a bulk rebuild."""
     with connection.cursor() as curseur:
-        curseur.execute(f"DELETE FROM {_LIGNES}")
+        curseur.execute(f"DELETE FROM {_LIGNES}")  # noqa: S608
         curseur.execute(f"INSERT INTO {_LIGNES} ({', '.join(_COLONNES_LIGNE)}) {_lignes_attendues('1 = 1')}", [*STATUTS_ACTIFS])
         return curseur.rowcount
 
@@ -269,7 +269,7 @@ def reconcilier_lignes() -> int:
     colonnes = ", ".join(_COLONNES_LIGNE)
     with connection.cursor() as curseur:
         curseur.execute(
-            f"SELECT expert_id FROM (SELECT {colonnes} FROM {_LIGNES} EXCEPT {_lignes_attendues('1 = 1')}) x"
+            f"SELECT expert_id FROM (SELECT {colonnes} FROM {_LIGNES} EXCEPT {_lignes_attendues('1 = 1')}) x"  # noqa: S608
             f" UNION SELECT expert_id FROM ({_lignes_attendues('1 = 1')} EXCEPT SELECT {colonnes} FROM {_LIGNES}) y",
             [*STATUTS_ACTIFS, *STATUTS_ACTIFS],
         )
