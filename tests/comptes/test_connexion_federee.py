@@ -343,3 +343,44 @@ def test_unconfigured_provider_urls_do_not_exist(client):
     assert client.get(reverse("comptes:federation_debut", args=["proconnect"])).status_code == 404
     assert client.get(reverse("comptes:federation_retour", args=["inconnu"])).status_code == 404
     assert "S'identifier avec" not in texte(client.get(reverse("comptes:connexion")))
+
+
+# --- Production settings ----------------------------------------------------------------------------
+
+
+def _fournisseurs_production(dossier) -> dict[str, str]:
+    env = {}
+    for nom in ("PROCONNECT", "FRANCECONNECT"):
+        secret = dossier / f"{nom.lower()}.secret"
+        secret.write_text("secret-du-client\n")
+        env |= {
+            f"JUSTEXPERT_{nom}_ISSUER": f"https://{nom.lower()}.example/api/v2",
+            f"JUSTEXPERT_{nom}_CLIENT_ID": f"justexpert-{nom.lower()}",
+            f"JUSTEXPERT_{nom}_CLIENT_SECRET_FILE": str(secret),
+        }
+    return env
+
+
+def test_production_loads_with_both_providers_configured(tmp_path):
+    from tests.test_settings import _check_deploy, environnement_complet
+
+    resultat = _check_deploy({**environnement_complet(tmp_path), **_fournisseurs_production(tmp_path)})
+    assert resultat.returncode == 0, resultat.stderr
+
+
+@pytest.mark.parametrize(
+    ("changement", "attendu"),
+    [
+        ({"JUSTEXPERT_PROCONNECT_CLIENT_SECRET_FILE": "/nulle/part/secret"}, "JUSTEXPERT_PROCONNECT_CLIENT_SECRET_FILE="),
+        ({"JUSTEXPERT_FRANCECONNECT_CLIENT_SECRET_FILE": "/"}, "JUSTEXPERT_FRANCECONNECT_CLIENT_SECRET_FILE="),
+        ({"JUSTEXPERT_PROCONNECT_CLIENT_ID": ""}, "JUSTEXPERT_PROCONNECT_CLIENT_ID must be set"),
+        ({"JUSTEXPERT_FRANCECONNECT_ISSUER": "http://fc.example"}, "JUSTEXPERT_FRANCECONNECT_ISSUER must be an https:// URL"),
+    ],
+    ids=["secret-absent", "secret-illisible", "sans-client-id", "issuer-http"],
+)
+def test_production_refuses_to_load_on_bad_provider_settings(tmp_path, changement, attendu):
+    from tests.test_settings import _check_production, environnement_complet
+
+    env = {**environnement_complet(tmp_path), **_fournisseurs_production(tmp_path), **changement}
+    resultat = _check_production(env)
+    assert resultat.returncode != 0 and "ConfigurationError" in resultat.stderr and attendu in resultat.stderr, resultat.stderr
