@@ -166,7 +166,10 @@ def ouvrir_session(
     request.session[SESSION_MFA] = mfa
     EchecConnexion.objects.filter(email=user.email).delete()
     journaliser(
-        EvenementSecurite.CONNEXION, request=request, utilisateur=user, details={"methode": methode, "mfa": mfa, **(details or {})}
+        EvenementSecurite.CONNEXION,
+        request=request,
+        utilisateur=user,
+        details={"methode": methode, "mfa": mfa, **(details or {})},
     )
 
 

@@ -623,7 +623,9 @@ def federation_retour(request: HttpRequest, fournisseur: str) -> HttpResponse:
 @require_POST
 def federation_lier(request: HttpRequest, fournisseur: str) -> HttpResponse:
     user = cast(Utilisateur, request.user)
-    if federation.configuration(fournisseur) is None or fournisseur not in {b.nom for b in federation.boutons(request, pour=user)}:
+    if federation.configuration(fournisseur) is None or fournisseur not in {
+        b.nom for b in federation.boutons(request, pour=user)
+    }:
         raise Http404
     try:
         url = federation.debut(request, fournisseur, intention="lien")

@@ -112,12 +112,22 @@ def test_first_proconnect_login_matches_the_verified_email_then_binds_issuer_and
     assert IdentiteFederee.objects.count() == 1
 
 
+def test_the_administrator_sees_the_linked_identity(client, fournisseurs, magistrat, administrateur):
+    _connexion(Client(), fournisseurs, "proconnect", "pc-magistrat")
+    client.force_login(administrateur)
+    page = texte(client.get(reverse("comptes:admin_utilisateur", args=[magistrat.uuid])))
+    assert "ProConnect — liée le" in page and "adresse au moment du lien : magistrat@test.fr" in page
+
+
 def test_unknown_email_is_refused_with_a_french_page_and_no_account_is_created(client, fournisseurs, magistrat):
     avant = Utilisateur.objects.count()
     reponse, _ = _connexion(client, fournisseurs, "proconnect", "pc-inconnu")
     assert reponse.status_code == 403
     page = texte(reponse)
-    assert "Aucun compte de magistrat, de greffier ou d'agent n'est ouvert sur Justexpert pour l'adresse inconnu@justice.gouv.fr" in page
+    assert (
+        "Aucun compte de magistrat, de greffier ou d'agent n'est ouvert sur Justexpert pour l'adresse inconnu@justice.gouv.fr"
+        in page
+    )
     assert "Se connecter avec son adresse et son mot de passe" in page
     assert Utilisateur.objects.count() == avant and _connecte(client) is None
     assert JournalSecurite.objects.filter(details__motif="adresse_inconnue", details__fournisseur="proconnect").exists()
@@ -233,7 +243,9 @@ def test_forged_id_tokens_are_refused(client, magistrat, settings, changes, conn
         depart = client.get(reverse("comptes:federation_debut", args=["proconnect"]))
         params = urllib.parse.parse_qs(urllib.parse.urlsplit(depart["Location"]).query)
         f.claims = f.claims_valides(params["nonce"][0], **changes)
-        reponse = client.get(reverse("comptes:federation_retour", args=["proconnect"]), {"code": "x", "state": params["state"][0]})
+        reponse = client.get(
+            reverse("comptes:federation_retour", args=["proconnect"]), {"code": "x", "state": params["state"][0]}
+        )
     if connecte:
         assert reponse.status_code == 302 and _connecte(client) == magistrat
     else:
