@@ -396,3 +396,32 @@ def test_production_refuses_to_load_on_bad_provider_settings(tmp_path, changemen
     env = {**environnement_complet(tmp_path), **_fournisseurs_production(tmp_path), **changement}
     resultat = _check_production(env)
     assert resultat.returncode != 0 and "ConfigurationError" in resultat.stderr and attendu in resultat.stderr, resultat.stderr
+
+
+# --- Bad input on the provider's answer --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"error": "access_denied", "state": "x"}, "a été annulée ou refusée"),
+        ({}, "n'est plus valable"),
+        ({"code": "x" * 5000, "state": "é\u202e" * 500}, "n'est plus valable"),
+    ],
+    ids=["refus-au-fournisseur", "vide", "hostile"],
+)
+def test_bad_answers_get_a_french_page_and_log_nothing_else(client, fournisseurs, magistrat, params, message):
+    reponse = client.get(reverse("comptes:federation_retour", args=["proconnect"]), params)
+    assert reponse.status_code == 403 and message in texte(reponse)
+    assert _connecte(client) is None and not IdentiteFederee.objects.exists()
+    nouveaux = JournalSecurite.objects.exclude(evenement=EvenementSecurite.APPARTENANCE_MODIFIEE)
+    assert [e.evenement for e in nouveaux] == [EvenementSecurite.ECHEC_CONNEXION]
+
+
+def test_a_deactivated_account_cannot_log_in_through_its_binding(client, fournisseurs, magistrat):
+    _connexion(Client(), fournisseurs, "proconnect", "pc-magistrat")
+    magistrat.is_active = False
+    magistrat.save()
+    reponse, _ = _connexion(client, fournisseurs, "proconnect", "pc-magistrat")
+    assert reponse.status_code == 403 and "ne permet pas la connexion par ProConnect" in texte(reponse)
+    assert _connecte(client) is None
