@@ -12,6 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/justexpert
 SOURCES := justexpert tests bench tools manage.py
 # Two test processes: one per core of the reference machine (pytest-xdist; each has its own database).
 TEST_WORKERS ?= 2
+OIDC_NODE := tests/fournisseur_oidc/node_modules/.installe
 
 .DEFAULT_GOAL := help
 
@@ -29,8 +30,16 @@ $(STAMP): $(VENV)/bin/python requirements.txt
 	$(PIP) install -q -r requirements.txt
 	@touch $@
 
-$(STAMP_DEV): $(STAMP) requirements-dev.txt
+$(STAMP_DEV): $(STAMP) requirements-dev.txt $(OIDC_NODE)
 	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+# The OpenID Connect provider of the federated-login tests (npm oidc-provider, tests/fournisseur_oidc).
+$(OIDC_NODE): tests/fournisseur_oidc/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; \
+	  else echo "Les tests de connexion fédérée ont besoin de Node.js et npm : sudo apt-get install nodejs npm"; exit 1; fi; }
+	cd tests/fournisseur_oidc && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(STAMP) ## Crée l'environnement virtuel et installe les dépendances

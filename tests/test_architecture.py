@@ -18,6 +18,8 @@ PUBLIC = {
     "comptes:connexion": "login",
     "comptes:connexion_certificat": "login by certificate (mutual TLS at the proxy)",
     "comptes:second_facteur": "second step of login (needs a pending password step)",
+    "comptes:federation_debut": "start of a ProConnect or FranceConnect login (redirect to the provider)",
+    "comptes:federation_retour": "the provider's answer (state, nonce and ID token checked)",
     "comptes:deconnexion": "logout (POST only)",
     "comptes:inscription": "self sign-up of candidates",
     "comptes:verifier_adresse": "signed link from the verification mail",

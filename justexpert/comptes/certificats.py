@@ -92,13 +92,35 @@ def _certificat_du_proxy(request: HttpRequest) -> asn1_x509.Certificate:
             "La connexion par carte passe par le serveur sécurisé de la plateforme : "
             "utilisez l'adresse de connexion par carte indiquée par votre juridiction."
         )
-    if not entete or request.META.get(EN_TETE_VERIFICATION, "") != "SUCCESS":
+    verification = request.META.get(EN_TETE_VERIFICATION, "")
+    if not entete or verification != "SUCCESS":
+        if entete and verification.startswith("FAILED"):
+            # The proxy refused the card (expired, revoked, unknown authority) and passed it on so
+            # that the person reads why, in French: the platform's own check names the reason.
+            _refuser_certificat_du_proxy(request, entete, verification)
         raise RefusService("Aucun certificat valide n'a été présenté : vérifiez que votre carte est insérée.")
     try:
         certs = pki.lire_certificats(urllib.parse.unquote(entete).encode())
     except ValueError as exc:
         raise RefusService(str(exc)) from None
     return certs[0]
+
+
+def _refuser_certificat_du_proxy(request: HttpRequest, entete: str, verification: str) -> None:
+    """Raise the French reason of a card the proxy refused; returns only if no reason is found
+    (the caller then refuses without one: the proxy's refusal stands in every case)."""
+    try:
+        cert = pki.lire_certificats(urllib.parse.unquote(entete).encode())[0]
+    except ValueError:
+        return
+    verdict = pki.verifier_certificat(cert)
+    journaliser(
+        EvenementSecurite.ECHEC_CONNEXION,
+        request=request,
+        details={"methode": "certificat", "proxy": verification[:200], "statut": str(verdict.statut), "motifs": verdict.motifs},
+    )
+    if verdict.statut == pki.Statut.INVALIDE:
+        raise RefusService(f"Votre certificat est refusé : {', '.join(verdict.motifs)}.")
 
 
 def connecter_par_certificat(request: HttpRequest) -> Utilisateur:

@@ -255,6 +255,7 @@ class EvenementSecurite(models.TextChoices):
     JETON_CREE = "jeton_cree", "Jeton d'accès à l'API créé"
     JETON_REVOQUE = "jeton_revoque", "Jeton d'accès à l'API révoqué"
     INSCRIPTION_ADRESSE_CONNUE = "inscription_adresse_connue", "Création de compte demandée pour une adresse déjà inscrite"
+    IDENTITE_FEDEREE_LIEE = "identite_federee_liee", "Identité ProConnect ou FranceConnect liée au compte"
 
 
 class JournalSecurite(models.Model):
@@ -383,3 +384,34 @@ class Certificat(models.Model):
 
     def __str__(self) -> str:
         return self.sujet
+
+
+class Fournisseur(models.TextChoices):
+    PROCONNECT = "proconnect", "ProConnect"
+    FRANCECONNECT = "franceconnect", "FranceConnect"
+
+
+class IdentiteFederee(models.Model):
+    """An account's identity at an OpenID Connect provider, bound by issuer and ``sub`` (never by
+    e-mail once bound: a later change of address at the provider does not move it)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="identites_federees")
+    fournisseur = models.CharField(max_length=20, choices=Fournisseur.choices)
+    emetteur = models.CharField("émetteur (issuer)", max_length=500)
+    sujet = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    email_au_lien = models.CharField(max_length=254, blank=True)
+    niveau_eidas = models.CharField("niveau eIDAS", max_length=40, blank=True)
+    attributs = models.JSONField(default=dict, blank=True)
+    lie_le = models.DateTimeField(default=timezone.now)
+    derniere_connexion_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["fournisseur"]
+        constraints = [
+            models.UniqueConstraint(fields=["emetteur", "sujet"], name="identite_federee_unique"),
+            models.UniqueConstraint(fields=["utilisateur", "fournisseur"], name="une_identite_par_fournisseur"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_fournisseur_display()} — {self.utilisateur}"

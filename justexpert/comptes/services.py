@@ -159,11 +159,18 @@ def connecter(request: HttpRequest, *, email: str, mot_de_passe: str) -> Resulta
     return Resultat.CONNECTE
 
 
-def ouvrir_session(request: HttpRequest, user: Utilisateur, *, mfa: bool, methode: str = "mot_de_passe") -> None:
+def ouvrir_session(
+    request: HttpRequest, user: Utilisateur, *, mfa: bool, methode: str = "mot_de_passe", details: dict | None = None
+) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session key
     request.session[SESSION_MFA] = mfa
     EchecConnexion.objects.filter(email=user.email).delete()
-    journaliser(EvenementSecurite.CONNEXION, request=request, utilisateur=user, details={"methode": methode, "mfa": mfa})
+    journaliser(
+        EvenementSecurite.CONNEXION,
+        request=request,
+        utilisateur=user,
+        details={"methode": methode, "mfa": mfa, **(details or {})},
+    )
 
 
 def utilisateur_en_attente(request: HttpRequest) -> Utilisateur | None:

@@ -25,7 +25,7 @@ from justexpert.lib.formulaires import FormulaireDsfr
 from justexpert.lib.limitation.decorateurs import champ, limiter
 from justexpert.lib.temps import PARIS, debut_de_journee
 
-from . import certificats, invitations, services
+from . import certificats, federation, invitations, services
 from .forms import (
     ActivationTotpForm,
     AppartenanceForm,
@@ -77,7 +77,11 @@ def connexion(request: HttpRequest) -> HttpResponse:
             user = Utilisateur.objects.get(email__iexact=form.cleaned_data["email"])
             services.envoyer_verification(user)
         form.add_error(None, MESSAGES_CONNEXION[resultat])
-    return render(request, "comptes/connexion.html", {"form": form, "titre": "Se connecter", "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "comptes/connexion.html",
+        {"form": form, "titre": "Se connecter", "next": request.GET.get("next", ""), "federation": federation.boutons(request)},
+    )
 
 
 @public
@@ -98,11 +102,19 @@ def second_facteur(request: HttpRequest) -> HttpResponse:
 @public
 @require_POST
 def deconnexion(request: HttpRequest) -> HttpResponse:
+    # A session opened through ProConnect or FranceConnect ends there too (RP-initiated logout).
+    fin = federation.url_fin_de_session(request)
     if request.user.is_authenticated:
-        services.journaliser(EvenementSecurite.DECONNEXION, request=request, utilisateur=request.user)  # type: ignore[arg-type]
+        fournisseur = (request.session.get(federation.SESSION_FIN) or {}).get("fournisseur")
+        services.journaliser(
+            EvenementSecurite.DECONNEXION,
+            request=request,
+            utilisateur=request.user,  # type: ignore[arg-type]
+            details={"fournisseur": fournisseur} if fournisseur else None,
+        )
     logout(request)
     messages.info(request, "Vous êtes déconnecté.")
-    return redirect("portail:accueil")
+    return redirect(fin or "portail:accueil")
 
 
 @public
@@ -229,6 +241,8 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
             "certificat": certificats.certificat_courant(user),
             "anciens_certificats": user.certificats.filter(remplace_le__isnull=False),
             "form_certificat": form,
+            "identites": user.identites_federees.all(),
+            "federation": federation.boutons(request, pour=user),
         },
     )
 
@@ -563,3 +577,90 @@ def connexion_certificat(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     return redirect(_suite(request))
+
+
+# --- Federated login: ProConnect, FranceConnect (docs/connexion-federee.md) ----------------------
+
+
+def _refus_federation(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    return render(
+        request,
+        "comptes/message.html",
+        {"titre": "Connexion refusée", "message": message, "niveau": "error", "retour": reverse("comptes:connexion")},
+        status=status,
+    )
+
+
+@public
+def federation_debut(request: HttpRequest, fournisseur: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_suite(request))
+    if federation.configuration(fournisseur) is None:
+        raise Http404
+    try:
+        url = federation.debut(request, fournisseur)
+    except RefusService as exc:
+        return _refus_federation(request, str(exc), status=503)
+    return redirect(url)
+
+
+@public
+def federation_retour(request: HttpRequest, fournisseur: str) -> HttpResponse:
+    if federation.configuration(fournisseur) is None:
+        raise Http404
+    try:
+        issue = federation.retour(request, fournisseur)
+    except RefusService as exc:
+        return _refus_federation(request, str(exc))
+    if issue == federation.Retour.LIEN:
+        return redirect("comptes:federation_confirmer")
+    if issue == federation.Retour.SECOND_FACTEUR:
+        return redirect("comptes:second_facteur")
+    return redirect(_suite(request))
+
+
+@connecte
+@require_POST
+def federation_lier(request: HttpRequest, fournisseur: str) -> HttpResponse:
+    user = cast(Utilisateur, request.user)
+    if federation.configuration(fournisseur) is None or fournisseur not in {
+        b.nom for b in federation.boutons(request, pour=user)
+    }:
+        raise Http404
+    try:
+        url = federation.debut(request, fournisseur, intention="lien")
+    except RefusService as exc:
+        messages.error(request, str(exc))
+        return redirect("comptes:mon_compte")
+    return redirect(url)
+
+
+@connecte
+def federation_confirmer(request: HttpRequest) -> HttpResponse:
+    """The attributes received from the provider, shown before the person links them to the account."""
+    data = federation.lien_en_attente(request)
+    if data is None:
+        messages.warning(request, "Aucune liaison en attente : recommencez depuis « Mon compte ».")
+        return redirect("comptes:mon_compte")
+    if request.method == "POST":
+        if request.POST.get("decision") != "lier":
+            request.session.pop(federation.SESSION_LIEN, None)
+            messages.info(request, "Rien n'a été lié à votre compte.")
+            return redirect("comptes:mon_compte")
+        try:
+            federation.lier(request, acteur=cast(Utilisateur, request.user))
+        except RefusService as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{federation.libelle(data['fournisseur'])} est lié à votre compte.")
+        return redirect("comptes:mon_compte")
+    return render(
+        request,
+        "comptes/federation_confirmer.html",
+        {
+            "titre": f"Lier {federation.libelle(data['fournisseur'])} à votre compte",
+            "fournisseur": federation.libelle(data["fournisseur"]),
+            "attributs": federation.attributs_lisibles(data),
+            "niveau": data["acr"],
+        },
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from justexpert.comptes.conf import fournisseurs_oidc
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_limite, env_list, env_str, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -158,6 +159,9 @@ MFA_OBLIGATOIRE = env_bool("JUSTEXPERT_MFA_OBLIGATOIRE", True)
 JOURNAL_SECURITE_JOURS = env_int("JUSTEXPERT_JOURNAL_SECURITE_JOURS", 365, minimum=30)
 # Proxy addresses allowed to set the client-IP header (mutual TLS proxy, issue 5 extends it).
 PROXIES_DE_CONFIANCE = env_list("JUSTEXPERT_PROXIES_DE_CONFIANCE")
+# Federated login (OpenID Connect): ProConnect, FranceConnect (justexpert/comptes/conf.py).
+FOURNISSEURS_OIDC = fournisseurs_oidc()
+OIDC_DELAI = env_int("JUSTEXPERT_OIDC_DELAI_MS", 3000, minimum=100) / 1000  # provider answer, in seconds
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

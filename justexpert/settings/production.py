@@ -8,11 +8,12 @@ keys) stops loading here, naming the variable, rather than at first use or never
 """
 
 from justexpert.coffre.conf import problemes_production as _problemes_coffre
+from justexpert.comptes.conf import problemes_production as _problemes_federation
 from justexpert.lib.env import ConfigurationError, env_bool, env_int, env_required, site_url
 from justexpert.preuves.conf import problemes_production as _problemes_preuves
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, FOURNISSEURS_OIDC
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
@@ -20,7 +21,7 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ConfigurationError("DJANGO_SECRET_KEY must be at least 50 random characters.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env_bool("JUSTEXPERT_SQLITE_EN_PRODUCTION", False):
     raise ConfigurationError("Production expects DATABASE_URL=postgres://… (PostgreSQL).")
-_PROBLEMES = _problemes_preuves() + _problemes_coffre()
+_PROBLEMES = _problemes_preuves() + _problemes_coffre() + _problemes_federation(FOURNISSEURS_OIDC)
 if _PROBLEMES:
     raise ConfigurationError("Production settings incomplete:\n- " + "\n- ".join(_PROBLEMES))
 

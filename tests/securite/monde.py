@@ -376,6 +376,7 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["invitation_en_attente"] = {"uuid": invitation_en_attente.uuid}
     m.objets["jeton"] = {"uuid": creer_jeton(acteur=u["expert"], nom="logiciel du cabinet")[0].uuid}
     m.objets["aucun"] = {}
+    m.objets["fournisseur"] = {"fournisseur": "proconnect"}  # not configured in the tests' settings
     return m
 
 

@@ -79,6 +79,12 @@ POLITIQUE: dict[str, R] = {
     "comptes:connexion": R("aucun", sinon=302, anonyme=200),
     "comptes:connexion_certificat": R("aucun", sinon=403, anonyme=403),
     "comptes:second_facteur": R("aucun", sinon=302),
+    # Federated login: the world configures no provider (its URLs then do not exist); a logged-in
+    # person starting a login goes back to their page. Behaviour with providers: test_connexion_federee.
+    "comptes:federation_debut": R("fournisseur", sinon=302, anonyme=404),
+    "comptes:federation_retour": R("fournisseur", sinon=404, anonyme=404),
+    "comptes:federation_lier": R("fournisseur", sinon=404, methode="post"),
+    "comptes:federation_confirmer": R("aucun", sinon=302),
     "comptes:deconnexion": R("aucun", sinon=302, methode="post"),
     "comptes:inscription": R("aucun", sinon=200, anonyme=200),
     "comptes:verifier_adresse": R("jeton_verification", sinon=400, anonyme=400),
