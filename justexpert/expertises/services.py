@@ -31,7 +31,7 @@ from justexpert.recherche.lecture import sollicitations_acceptees
 from justexpert.recherche.models import PROCEDURES_PENALES, Sollicitation
 from justexpert.recherche.models import TypeProcedure as TypeDemande
 
-from . import conditions, extensions, greffes, permissions, procedure
+from . import conditions, extensions, greffes, permissions, portalis, procedure
 from .models import (
     PROCEDURES_PAR_MATIERE,
     Etat,
@@ -199,6 +199,7 @@ def designer(
     sollicitation: Sollicitation | None = None,
     matiere_financiere: bool = False,
     urgence: bool = False,
+    numero_portalis: str = "",
 ) -> Expertise:
     """Open a case: a magistrate designates (``magistrat`` is then themselves), or a greffier of the
     juridiction records by hand the designation made by a magistrate of that juridiction."""
@@ -257,10 +258,17 @@ def designer(
         raise RefusService("Indiquez le montant de la consignation, ou retirez sa date limite.")
     if not numero_rg.strip() or not mission.strip():
         raise RefusService("Le numéro RG et la mission sont obligatoires.")
+    try:
+        numero_portalis = portalis.valider(numero_portalis)
+    except ValueError as exc:
+        raise RefusService(str(exc)) from None
+    if numero_portalis and matiere == Matiere.PENALE:
+        raise RefusService("Le numéro Portalis concerne les affaires civiles : laissez-le vide en matière pénale.")
     with transaction.atomic():
         e = Expertise.objects.create(
             juridiction=juridiction,
             numero_rg=numero_rg.strip(),
+            numero_portalis=numero_portalis,
             matiere=matiere,
             type_procedure=type_procedure,
             magistrat=magistrat,

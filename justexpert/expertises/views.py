@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from justexpert.lib.confirmation import confirmation
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import conditions, extensions, greffes, participants, permissions, procedure, services
+from . import conditions, extensions, greffes, participants, permissions, portalis, procedure, services
 from .forms import (
     DesignationForm,
     FiltreForm,
@@ -107,7 +107,8 @@ def liste(request: HttpRequest) -> HttpResponse:
         if critere.get("etat"):
             qs = qs.filter(etat=critere["etat"])
         if critere.get("q"):
-            qs = qs.filter(numero_rg__icontains=critere["q"].strip())
+            q = critere["q"].strip()
+            qs = qs.filter(Q(numero_rg__icontains=q) | Q(numero_portalis__icontains=portalis.normaliser(q) or q))
     rows = lignes(user, qs.order_by("date_limite_rapport", "id"))
     if critere.get("echeance") == "depassee":
         rows = [r for r in rows if r["echeance"] and r["echeance"]["depassee"]]
@@ -150,6 +151,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
                 acteur=user,
                 juridiction=d["juridiction"],
                 numero_rg=d["numero_rg"],
+                numero_portalis=d.get("numero_portalis", ""),
                 matiere=d["matiere"],
                 type_procedure=d["type_procedure"],
                 fiche_expert=d["fiche_expert"],
