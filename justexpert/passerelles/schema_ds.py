@@ -79,7 +79,10 @@ def schema() -> GraphQLSchema:
     for nom, verifier in {"ISO8601DateTime": _date_heure, "ISO8601Date": _date, "URL": _url, "BigInt": _grand_entier}.items():
         scalaire = s.get_type(nom)
         assert isinstance(scalaire, GraphQLScalarType), nom
+        # graphql-core 3.2 completes leaf values with ``serialize``, 3.3 with ``coerce_output_value``.
         scalaire.serialize = verifier  # type: ignore[method-assign]
+        if hasattr(scalaire, "coerce_output_value"):
+            scalaire.coerce_output_value = verifier
     return s
 
 

@@ -153,6 +153,29 @@ POLITIQUE: dict[str, R] = {
         },
         sinon=403,
     ),
+    "passerelles:index": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "passerelles:cour": R(
+        "cour_paris",
+        {200: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        sinon=403,
+    ),
+    "passerelles:lancer": R(
+        "cour_paris",
+        {302: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        sinon=403,
+        methode="post",
+    ),
+    "passerelles:import": R(
+        "import_ds",
+        {200: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        sinon=403,
+    ),
     "candidatures:compte_rendu": R("aucun", {200: "expert autre_expert"}, sinon=403),
     "candidatures:comptes_rendus_suivi": R(
         "aucun",
