@@ -103,7 +103,9 @@ def enregistrer_importee(
     return c
 
 
-def mettre_a_jour_importee(candidature: Candidature, *, acteur: Utilisateur, valeurs: Mapping[str, Any], reference: str) -> Candidature:
+def mettre_a_jour_importee(
+    candidature: Candidature, *, acteur: Utilisateur, valeurs: Mapping[str, Any], reference: str
+) -> Candidature:
     """The file changed on the other system: copy its new values while the court has not decided."""
     with transaction.atomic():
         c = Candidature.objects.select_for_update().get(pk=candidature.pk)

@@ -209,7 +209,9 @@ class DesignationForm(FormulaireDsfr):
         if data.get("consignation_montant") is not None and not data.get("consignation_date_limite"):
             self.add_error("consignation_date_limite", "Indiquez la date limite de consignation (CPC 269).")
         if data.get("numero_portalis") and matiere == Matiere.PENALE:
-            self.add_error("numero_portalis", "Le numéro Portalis concerne les affaires civiles : laissez-le vide en matière pénale.")
+            self.add_error(
+                "numero_portalis", "Le numéro Portalis concerne les affaires civiles : laissez-le vide en matière pénale."
+            )
         if data.get("consignation_montant") is not None and matiere == Matiere.PENALE:
             self.add_error("consignation_montant", "Pas de consignation en matière pénale (frais de justice).")
         data["questions_liste"] = _lignes(data.get("questions", ""))

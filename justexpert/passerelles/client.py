@@ -43,7 +43,9 @@ def lire_jeton(chemin: str | Path | None = None) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise ErreurDS(f"Le fichier du jeton d'accès à Démarches Simplifiées ne peut pas être lu ({chemin}) : {exc}.") from None
     if not jeton or any(c.isspace() for c in jeton):
-        raise ErreurDS(f"Le fichier du jeton d'accès à Démarches Simplifiées ({chemin}) est vide ou mal formé : une seule ligne, le jeton.")
+        raise ErreurDS(
+            f"Le fichier du jeton d'accès à Démarches Simplifiées ({chemin}) est vide ou mal formé : une seule ligne, le jeton."
+        )
     return jeton
 
 
@@ -64,7 +66,7 @@ class ClientDS:
         usable: a violation inside one file refuses that file only). Raises ErreurDS."""
         variables = {"demarche": demarche, "premiers": premiers, "apres": apres}
         corps = json.dumps({"query": schema_ds.texte_requete(), "operationName": "DossiersDemarche", "variables": variables})
-        requete = urllib.request.Request(
+        requete = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
             self.url,
             data=corps.encode(),
             method="POST",
@@ -86,7 +88,9 @@ class ClientDS:
                 ) from None
             raise ErreurDS(f"Démarches Simplifiées a répondu HTTP {exc.code} : réessayez plus tard.") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise ErreurDS(f"Démarches Simplifiées ne répond pas ({getattr(exc, 'reason', exc)}) : réessayez plus tard.") from None
+            raise ErreurDS(
+                f"Démarches Simplifiées ne répond pas ({getattr(exc, 'reason', exc)}) : réessayez plus tard."
+            ) from None
         if len(brut) > TAILLE_MAX_REPONSE:
             raise ErreurDS("La réponse de Démarches Simplifiées est trop volumineuse : réduisez JUSTEXPERT_DS_TAILLE_PAGE.")
         try:
@@ -106,7 +110,7 @@ class ClientDS:
 
     def ouvrir(self, url: str) -> IO[bytes]:
         """The stream of an attached file (no token: the link DS gives is itself the authorisation)."""
-        requete = urllib.request.Request(_http(url), headers={"User-Agent": "Justexpert (import des candidatures)"})
+        requete = urllib.request.Request(_http(url), headers={"User-Agent": "Justexpert (import des candidatures)"})  # noqa: S310
         try:
             return cast(IO[bytes], urllib.request.urlopen(requete, timeout=self.delai))  # noqa: S310
         except urllib.error.HTTPError as exc:

@@ -152,7 +152,7 @@ def _date(valeur: Any) -> dt.date | None:
     v = valeur.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return dt.datetime.strptime(v[:10], fmt).date()
+            return dt.datetime.strptime(v[:10], fmt).date()  # noqa: DTZ007 (a calendar day, no time)
         except ValueError:
             continue
     return None
@@ -186,9 +186,9 @@ def appliquer(c: Correspondance, dossier: dict[str, Any]) -> Resultat:
         identite = {}
         r.lignes.append("Le déposant n'est pas une personne physique : l'identité doit être reprise à la main.")
     bruts: dict[str, tuple[str, Any]] = {}  # field -> (label, value)
-    for nom, valeur in identite.items():
-        if valeur:
-            bruts[nom] = ("identité du déposant sur Démarches Simplifiées", valeur)
+    for nom_identite, valeur_identite in identite.items():
+        if valeur_identite:
+            bruts[nom_identite] = ("identité du déposant sur Démarches Simplifiées", valeur_identite)
     for champ in dossier.get("champs") or []:
         libelle = str(champ.get("label") or "")
         texte = champ.get("stringValue")
@@ -221,15 +221,15 @@ def appliquer(c: Correspondance, dossier: dict[str, Any]) -> Resultat:
                     )
                 )
             continue
-        nom = c.champ(champ)
-        if nom is None:
+        cible = c.champ(champ)
+        if cible is None:
             if not c.ignore(champ) and texte:
                 r.lignes.append(f"Champ « {libelle} » non repris : il n'est pas dans le fichier de correspondance.")
             continue
-        valeur: Any = champ.get("date") if nom == "date_naissance" and champ.get("date") else texte
-        if valeur in (None, ""):
+        valeur_champ: Any = champ.get("date") if cible == "date_naissance" and champ.get("date") else texte
+        if valeur_champ in (None, ""):
             continue
-        bruts[nom] = (libelle, valeur)
+        bruts[cible] = (libelle, valeur_champ)
     for nom, (libelle, valeur) in bruts.items():
         texte = str(valeur).strip()
         if nom == "civilite":

@@ -4,6 +4,8 @@ court's import pages, exactly as for a court that does not exist."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.http import Http404
 
 from justexpert.candidatures.permissions import cours_instruites
@@ -24,7 +26,7 @@ def cour_pour(user: Utilisateur, code: str) -> Organisation:
     raise Http404
 
 
-def import_pour(user: Utilisateur, code: str, uuid: object) -> ImportDS:
+def import_pour(user: Utilisateur, code: str, uuid: UUID | str) -> ImportDS:
     cour = cour_pour(user, code)
     imp = ImportDS.objects.select_related("cour", "lance_par").filter(cour=cour, uuid=uuid).first()
     if imp is None:

@@ -80,9 +80,9 @@ def schema() -> GraphQLSchema:
         scalaire = s.get_type(nom)
         assert isinstance(scalaire, GraphQLScalarType), nom
         # graphql-core 3.2 completes leaf values with ``serialize``, 3.3 with ``coerce_output_value``.
-        scalaire.serialize = verifier  # type: ignore[method-assign]
+        scalaire.serialize = verifier  # type: ignore[method-assign,assignment]
         if hasattr(scalaire, "coerce_output_value"):
-            scalaire.coerce_output_value = verifier
+            scalaire.coerce_output_value = verifier  # type: ignore[attr-defined]
     return s
 
 

@@ -44,7 +44,7 @@ from .models import DossierDS, EtatDS, EtatImport, ImportDS
 logger = logging.getLogger(__name__)
 
 MORCEAU = 1024 * 1024
-TYPES = {
+TYPES: dict[str, str] = {
     TypeCandidature.INITIALE: "inscription initiale",
     TypeCandidature.REINSCRIPTION: "réinscription",
     TypeCandidature.EXTENSION: "extension",
@@ -54,7 +54,7 @@ TYPES = {
 def demarches_de(cour: Organisation) -> dict[str, int]:
     """The DS procedure number of each kind of candidature for this court (settings.DS_DEMARCHES)."""
     conf = settings.DS_DEMARCHES.get(cour.code) or {}
-    return {t: int(conf[t]) for t in TYPES if conf.get(t)}
+    return {t: int(str(conf[t])) for t in TYPES if conf.get(t)}
 
 
 def probleme_configuration(cour: Organisation) -> str:
@@ -134,8 +134,15 @@ def executer(imp: ImportDS, *, client: ClientDS | None = None) -> ImportDS:
             return _echec(imp, str(exc))
         hors_dossier = [v for v in violations if v.indice_dossier is None]
         if hors_dossier:
-            _rapporter(imp, None, "Réponse refusée : elle ne respecte pas le schéma de Démarches Simplifiées", [str(v) for v in hors_dossier])
-            return _echec(imp, "Une réponse de Démarches Simplifiées ne respecte pas son schéma : l'import s'arrête (voir le rapport).")
+            _rapporter(
+                imp,
+                None,
+                "Réponse refusée : elle ne respecte pas le schéma de Démarches Simplifiées",
+                [str(v) for v in hors_dossier],
+            )
+            return _echec(
+                imp, "Une réponse de Démarches Simplifiées ne respecte pas son schéma : l'import s'arrête (voir le rapport)."
+            )
         connexion = donnees["demarche"]["dossiers"]
         par_dossier: dict[int, list[str]] = {}
         for v in violations:
@@ -230,24 +237,33 @@ def importer_dossier(
         if existant.modifie_ds_le >= modifie:
             return "inchange", []
     elif etat_ds not in correspondance.etats:
-        return "ecarte", [f"Dossier « {libelle_etat.lower()} » sur Démarches Simplifiées : cet état n'est pas importé (fichier de correspondance, « etats »)."]
+        return "ecarte", [
+            f"Dossier « {libelle_etat.lower()} » sur Démarches Simplifiées : cet état n'est pas importé (fichier de correspondance, « etats »)."
+        ]
     resultat = corr.appliquer(correspondance, dossier)
     lignes = list(resultat.lignes)
     valeurs = dict(resultat.valeurs)
     if resultat.specialite:
         specialite = externes.specialite_par_code_ou_libelle(resultat.specialite)
         if specialite is None:
-            lignes.append(f"Spécialité « {resultat.specialite} » introuvable dans la nomenclature en vigueur : à choisir par l'instruction.")
+            lignes.append(
+                f"Spécialité « {resultat.specialite} » introuvable dans la nomenclature en vigueur : à choisir par l'instruction."
+            )
         else:
             valeurs["specialite"] = specialite
     elif existant is None:
         lignes.append("Aucune spécialité demandée n'a été reprise : à choisir par l'instruction.")
     if etat_ds in (EtatDS.ACCEPTE, EtatDS.REFUSE, EtatDS.SANS_SUITE):
-        lignes.append(f"Sur Démarches Simplifiées, le dossier est « {libelle_etat.lower()} » : la décision se prend ici, elle n'est pas reprise.")
+        lignes.append(
+            f"Sur Démarches Simplifiées, le dossier est « {libelle_etat.lower()} » : la décision se prend ici, elle n'est pas reprise."
+        )
     if existant is not None and existant.candidature.etat not in externes.ETATS_MIS_A_JOUR:
         DossierDS.objects.filter(pk=existant.pk).update(etat_ds=etat_ds, modifie_ds_le=modifie, dernier_import=imp)
         ici = existant.candidature.get_etat_display().lower()
-        return "inchange", [*lignes, f"La candidature est « {ici} » ici : les modifications faites sur Démarches Simplifiées ne sont pas reprises."]
+        return "inchange", [
+            *lignes,
+            f"La candidature est « {ici} » ici : les modifications faites sur Démarches Simplifiées ne sont pas reprises.",
+        ]
 
     # Pieces first, outside any transaction: nothing is written unless every one arrived whole.
     deja = dict(existant.fichiers) if existant is not None else {}
@@ -279,7 +295,9 @@ def importer_dossier(
                     reference=reference,
                 )
             else:
-                candidature = externes.mettre_a_jour_importee(existant.candidature, acteur=acteur, valeurs=valeurs, reference=reference)
+                candidature = externes.mettre_a_jour_importee(
+                    existant.candidature, acteur=acteur, valeurs=valeurs, reference=reference
+                )
             for f, depot in depots:
                 piece = externes.ajouter_piece_importee(candidature, acteur=acteur, depot=depot, type_piece=f.type_piece)
                 deja[f.checksum or str(piece.uuid)] = str(piece.uuid)
@@ -299,5 +317,8 @@ def importer_dossier(
         logger.exception("passerelles: DS file %s not imported", numero)
         for _, d in depots:
             d.abandonner()
-        return "ecarte", [*lignes, "Erreur inattendue à l'enregistrement : le dossier n'est pas importé (rien n'a été enregistré)."]
+        return "ecarte", [
+            *lignes,
+            "Erreur inattendue à l'enregistrement : le dossier n'est pas importé (rien n'a été enregistré).",
+        ]
     return ("cree" if existant is None else "maj"), lignes

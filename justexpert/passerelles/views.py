@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import cast
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -47,7 +48,8 @@ def cour(request: HttpRequest, code: str) -> HttpResponse:
             "raison": (
                 "aucune démarche configurée"
                 if t not in demarches
-                else probleme and "configuration à corriger (ci-dessus)"
+                else probleme
+                and "configuration à corriger (ci-dessus)"
                 or ("un import est en cours" if demarches[t] in en_cours else "")
             ),
         }
@@ -80,7 +82,7 @@ def lancer(request: HttpRequest, code: str) -> HttpResponse:
 
 @roles(*STAFF)
 @require_GET
-def import_ds(request: HttpRequest, code: str, uuid: str) -> HttpResponse:
+def import_ds(request: HttpRequest, code: str, uuid: UUID) -> HttpResponse:
     imp = permissions.import_pour(_user(request), code, uuid)
     return render(
         request,

@@ -255,7 +255,7 @@ def _demarches_ds(valeur: str) -> dict[str, dict[str, object]]:
     except ValueError:
         raise ConfigurationError("JUSTEXPERT_DS_DEMARCHES is not valid JSON.") from None
     if not isinstance(d, dict):
-        raise ConfigurationError("JUSTEXPERT_DS_DEMARCHES: expected an object {\"PARIS\": {\"initiale\": 123, ...}}.")
+        raise ConfigurationError('JUSTEXPERT_DS_DEMARCHES: expected an object {"PARIS": {"initiale": 123, ...}}.')
     for cour, conf in d.items():
         if not isinstance(conf, dict):
             raise ConfigurationError(f"JUSTEXPERT_DS_DEMARCHES[{cour!r}]: expected an object.")

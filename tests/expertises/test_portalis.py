@@ -36,7 +36,9 @@ def test_typing_variants_are_normalised(saisie, attendu):
     assert portalis.valider(saisie) == attendu
 
 
-@pytest.mark.parametrize("saisie", ["22/03700", "portalis", "AAAA-BBBB", "DBVB V B7G", "A" * 41, "DBVB-V-B7G-<script>", "1234-5678-9012"])
+@pytest.mark.parametrize(
+    "saisie", ["22/03700", "portalis", "AAAA-BBBB", "DBVB V B7G", "A" * 41, "DBVB-V-B7G-<script>", "1234-5678-9012"]
+)
 def test_garbage_is_refused_in_french(saisie):
     with pytest.raises(ValueError, match="forme attendue"):
         portalis.valider(saisie)
@@ -86,7 +88,11 @@ def test_no_portalis_number_in_penal_matters(magistrat_penal, greffier_penal, fi
         )
     with pytest.raises(RefusService, match="forme attendue"):
         nouvelle_expertise(
-            acteur=magistrat_penal, fiche=fiche_expert, juridiction=orgs["TJ_PARIS"], greffiers=[greffier_penal], numero_portalis="xx"
+            acteur=magistrat_penal,
+            fiche=fiche_expert,
+            juridiction=orgs["TJ_PARIS"],
+            greffiers=[greffier_penal],
+            numero_portalis="xx",
         )
     assert not Expertise.objects.exists()
 
@@ -129,4 +135,6 @@ def test_receipts_carry_the_number_beside_the_rg(avec_portalis, avocat_partie_a)
 def test_api_gives_it(client, avec_portalis, greffier):
     client.force_login(greffier)
     donnees = client.get("/api/v1/expertises/").json()
-    assert any(r.get("numero_portalis") == "DBVB-V-B7G-BJA4Z" for r in (donnees if isinstance(donnees, list) else donnees["items"]))
+    assert any(
+        r.get("numero_portalis") == "DBVB-V-B7G-BJA4Z" for r in (donnees if isinstance(donnees, list) else donnees["items"])
+    )

@@ -46,7 +46,9 @@ class Gestionnaire(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/api/v2/graphql":
             return self._repondre(404, b"{}")
         if self.headers.get("Authorization") != f"Bearer {JETON}":
-            return self._repondre(401, json.dumps({"errors": [{"message": "Without a token, only persisted queries are allowed"}]}).encode())
+            return self._repondre(
+                401, json.dumps({"errors": [{"message": "Without a token, only persisted queries are allowed"}]}).encode()
+            )
         self.server.requetes.append(corps)
         page = CURSEURS.get(corps["variables"].get("apres"))
         fichier = REPONSES / f"{self.server.scenario}-page-{page}.json"

@@ -52,7 +52,14 @@ def test_import_reads_every_page_and_creates_the_candidatures(ds, instructeur, o
     assert set(DossierDS.objects.values_list("numero", flat=True)) == {1001, 1002, 1004}
 
     c = DossierDS.objects.get(numero=1001).candidature
-    assert (c.type, c.etat, c.liste, c.nom, c.prenom, c.civilite) == ("initiale", Etat.DEPOSEE, orgs["PARIS"], "Lemaire", "Claire", "Mme")
+    assert (c.type, c.etat, c.liste, c.nom, c.prenom, c.civilite) == (
+        "initiale",
+        Etat.DEPOSEE,
+        orgs["PARIS"],
+        "Lemaire",
+        "Claire",
+        "Mme",
+    )
     assert c.specialite.code == "C.2.8" and c.declaration_honneur is True and str(c.date_naissance) == "1975-06-01"
     assert c.profession == "Ingénieure hydraulicienne" and c.code_postal_pro == "75019"
     assert c.depose_le.isoformat() == "2026-01-12T08:30:00+00:00"

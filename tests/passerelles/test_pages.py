@@ -13,7 +13,9 @@ from justexpert.passerelles.models import DossierDS, EtatImport, ImportDS
 from tests.conftest import creer_utilisateur, texte
 
 
-def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(client, ds, instructeur, orgs, django_capture_on_commit_callbacks):
+def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(
+    client, ds, instructeur, orgs, django_capture_on_commit_callbacks
+):
     client.force_login(instructeur)
     page = texte(client.get(reverse("passerelles:cour", args=["PARIS"])))
     assert "n° 101" in page and "Importer les dossiers" in page
@@ -30,12 +32,25 @@ def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(
     assert "Dossier n° 1003 non importé" in page and "le téléchargement a échoué (HTTP 404)" in page
     assert "Champ « Numéro de compagnie » non repris" in page
     # The candidatures are in the court's instruction.
-    instruction = texte(client.get(reverse("candidatures:instruction"), {"cour": "PARIS", "annee": DossierDS.objects.get(numero=1001).candidature.annee_liste}))
+    instruction = texte(
+        client.get(
+            reverse("candidatures:instruction"),
+            {"cour": "PARIS", "annee": DossierDS.objects.get(numero=1001).candidature.annee_liste},
+        )
+    )
     assert "Lemaire" in instruction
 
 
 def test_progress_page_refreshes_while_the_import_runs(client, instructeur, orgs):
-    imp = ImportDS.objects.create(cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.EN_COURS, lus=4, pages=2)
+    imp = ImportDS.objects.create(
+        cour=orgs["PARIS"],
+        type_candidature="initiale",
+        demarche=101,
+        lance_par=instructeur,
+        etat=EtatImport.EN_COURS,
+        lus=4,
+        pages=2,
+    )
     client.force_login(instructeur)
     page = texte(client.get(reverse("passerelles:import", args=["PARIS", imp.uuid])))
     assert '<meta http-equiv="refresh" content="3">' in page
@@ -44,7 +59,9 @@ def test_progress_page_refreshes_while_the_import_runs(client, instructeur, orgs
 
 def test_launch_buttons_are_disabled_with_the_reason(client, ds, instructeur, orgs, settings, tmp_path):
     settings.DS_DEMARCHES = {"PARIS": {"initiale": 101}}
-    ImportDS.objects.create(cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.EN_COURS)
+    ImportDS.objects.create(
+        cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.EN_COURS
+    )
     client.force_login(instructeur)
     page = texte(client.get(reverse("passerelles:cour", args=["PARIS"])))
     assert "(un import est en cours)" in page and "(aucune démarche configurée)" in page
@@ -91,8 +108,13 @@ def test_a_court_can_adjust_the_mapping(ds, instructeur, orgs, settings, tmp_pat
 
     texte_defaut = correspondance.DEFAUT.read_text(encoding="utf-8")
     fichier = tmp_path / "ds-paris.toml"
-    fichier.write_text(texte_defaut + '\n[autres]\n', encoding="utf-8")
-    fichier.write_text(texte_defaut.replace('"Profession exercée" = "profession"', '"Profession exercée" = "travaux"').replace('etats = ["en_construction", "en_instruction"]', 'etats = ["en_construction"]'), encoding="utf-8")
+    fichier.write_text(texte_defaut + "\n[autres]\n", encoding="utf-8")
+    fichier.write_text(
+        texte_defaut.replace('"Profession exercée" = "profession"', '"Profession exercée" = "travaux"').replace(
+            'etats = ["en_construction", "en_instruction"]', 'etats = ["en_construction"]'
+        ),
+        encoding="utf-8",
+    )
     settings.DS_DEMARCHES = {"PARIS": {"initiale": 101, "correspondance": str(fichier)}}
     imp = services.executer(services.creer(acteur=instructeur, cour=orgs["PARIS"], type_candidature="initiale"))
     c = DossierDS.objects.get(numero=1001).candidature
@@ -113,7 +135,9 @@ def autres(orgs):
 
 @pytest.mark.parametrize("qui", ["instructeur_lyon", "greffier_tj", "magistrat", "instructeur_cassation"])
 def test_only_the_courts_instructors_others_get_404(client, ds, instructeur, orgs, autres, qui):
-    imp = ImportDS.objects.create(cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.TERMINE)
+    imp = ImportDS.objects.create(
+        cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.TERMINE
+    )
     client.force_login(autres[qui])
     assert client.get(reverse("passerelles:cour", args=["PARIS"])).status_code == 404
     assert client.get(reverse("passerelles:import", args=["PARIS", imp.uuid])).status_code == 404
@@ -130,7 +154,9 @@ def test_an_instructor_by_habilitation_in_a_tribunal_of_the_ressort_may_import(c
 
 
 def test_an_import_of_another_court_or_unknown_is_404(client, ds, instructeur, orgs, autres):
-    imp_lyon = ImportDS.objects.create(cour=orgs["LYON"], type_candidature="initiale", demarche=201, lance_par=autres["instructeur_lyon"])
+    imp_lyon = ImportDS.objects.create(
+        cour=orgs["LYON"], type_candidature="initiale", demarche=201, lance_par=autres["instructeur_lyon"]
+    )
     client.force_login(instructeur)
     assert client.get(reverse("passerelles:import", args=["PARIS", imp_lyon.uuid])).status_code == 404
     assert client.get(reverse("passerelles:import", args=["LYON", imp_lyon.uuid])).status_code == 404

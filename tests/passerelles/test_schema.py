@@ -44,6 +44,9 @@ def test_scalars_follow_their_declared_formats():
     assert v.indice_dossier == 0 and "RFC 3339" in str(v)
     (v,) = schema_ds.verifier_reponse(dossier(dateDepot="2026-01-12T09:30:00"), variables)
     assert "fuseau" in str(v)
-    (v,) = schema_ds.verifier_reponse(dossier(demandeur={"__typename": "PersonnePhysique", "nom": "A", "prenom": "B", "dateDeNaissance": "1970-02-30"}), variables)
+    (v,) = schema_ds.verifier_reponse(
+        dossier(demandeur={"__typename": "PersonnePhysique", "nom": "A", "prenom": "B", "dateDeNaissance": "1970-02-30"}),
+        variables,
+    )
     assert "ISO8601Date" in str(v)
     assert schema_ds.verifier_reponse([], variables)[0].message.startswith("la réponse ne contient pas")

@@ -162,18 +162,27 @@ POLITIQUE: dict[str, R] = {
     ),
     "passerelles:cour": R(
         "cour_paris",
-        {200: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        {
+            200: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
         sinon=403,
     ),
     "passerelles:lancer": R(
         "cour_paris",
-        {302: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        {
+            302: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
         sinon=403,
         methode="post",
     ),
     "passerelles:import": R(
         "import_ds",
-        {200: "instructeur", 404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon"},
+        {
+            200: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
         sinon=403,
     ),
     "candidatures:compte_rendu": R("aucun", {200: "expert autre_expert"}, sinon=403),

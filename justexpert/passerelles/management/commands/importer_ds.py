@@ -30,7 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"Aucun compte actif pour {options['par']}.")
         cour = next((c for c in permissions.cours_importables(acteur) if c.code == options["cour"]), None)
         if cour is None:
-            raise CommandError(f"{acteur.email} n'instruit pas les candidatures de la cour « {options['cour']} » (ou elle n'existe pas).")
+            raise CommandError(
+                f"{acteur.email} n'instruit pas les candidatures de la cour « {options['cour']} » (ou elle n'existe pas)."
+            )
         try:
             imp = services.creer(acteur=acteur, cour=cour, type_candidature=options["type"])
         except RefusService as exc:
