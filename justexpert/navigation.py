@@ -29,7 +29,6 @@ MENU: tuple[Entree, ...] = (
     Entree("Ma fiche d'expert", "annuaire:ma_fiche", frozenset({Role.EXPERT})),
     Entree("Mes candidatures", "candidatures:mes_candidatures", frozenset({Role.CANDIDAT, Role.EXPERT})),
     Entree("Candidatures à instruire", "candidatures:instruction", frozenset({Role.GREFFIER})),
-    Entree("Imports Démarches Simplifiées", "passerelles:index", frozenset({Role.GREFFIER})),
     Entree("Trouver un expert", "recherche:recherche", frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.AGENT})),
     Entree("Mes sollicitations", "recherche:sollicitations", frozenset({Role.EXPERT})),
     Entree(
