@@ -36,6 +36,9 @@ class ImportDS(models.Model):
     cree_le = models.DateTimeField(auto_now_add=True)
     debut = models.DateTimeField(null=True, blank=True)
     fin = models.DateTimeField(null=True, blank=True)
+    # Last sign of life of the run (each file read): a run silent for too long was cut (worker
+    # stopped) and no longer blocks a new one.
+    avance_le = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-cree_le", "-id"]

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from justexpert.candidatures import externes
@@ -44,6 +45,9 @@ from .models import DossierDS, EtatDS, EtatImport, ImportDS
 logger = logging.getLogger(__name__)
 
 MORCEAU = 1024 * 1024
+# A run with no progress for this long was cut (worker stopped or killed): it stops blocking.
+SILENCE_MAX = dt.timedelta(minutes=30)
+MESSAGE_COUPE = "L'import s'est arrêté sans finir (traitement de fond interrompu) ; relancez-le : rien ne sera importé deux fois."
 TYPES: dict[str, str] = {
     TypeCandidature.INITIALE: "inscription initiale",
     TypeCandidature.REINSCRIPTION: "réinscription",
@@ -81,7 +85,12 @@ def creer(*, acteur: Utilisateur, cour: Organisation, type_candidature: str) -> 
         raise RefusService(probleme)
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=cour.pk)
-        if ImportDS.objects.filter(cour=cour, demarche=numero, etat__in=[EtatImport.EN_ATTENTE, EtatImport.EN_COURS]).exists():
+        en_cours = ImportDS.objects.filter(cour=cour, demarche=numero, etat__in=[EtatImport.EN_ATTENTE, EtatImport.EN_COURS])
+        limite = timezone.now() - SILENCE_MAX
+        en_cours.filter(Q(avance_le__lt=limite) | Q(avance_le__isnull=True, cree_le__lt=limite)).update(
+            etat=EtatImport.ECHEC, message=MESSAGE_COUPE, fin=timezone.now()
+        )
+        if en_cours.exists():
             raise RefusService("Un import de cette démarche est déjà en cours : suivez-le avant d'en lancer un autre.")
         return ImportDS.objects.create(cour=cour, type_candidature=type_candidature, demarche=numero, lance_par=acteur)
 
@@ -97,6 +106,7 @@ def lancer(*, acteur: Utilisateur, cour: Organisation, type_candidature: str) ->
 
 
 def _avancer(imp: ImportDS, **champs: Any) -> None:
+    champs["avance_le"] = timezone.now()
     for k, v in champs.items():
         setattr(imp, k, v)
     ImportDS.objects.filter(pk=imp.pk).update(**champs)

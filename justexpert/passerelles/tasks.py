@@ -14,4 +14,11 @@ def importer(import_uuid: str) -> str:
     imp = ImportDS.objects.filter(uuid=import_uuid).first()
     if imp is None:
         return "inconnu"
-    return str(executer(imp).etat)
+    try:
+        return str(executer(imp).etat)
+    except BaseException:
+        # Never leave a run « en cours » behind an unexpected error: say it stopped, then fail the task.
+        ImportDS.objects.filter(pk=imp.pk, etat__in=["en_attente", "en_cours"]).update(
+            etat="echec", message="Erreur inattendue : l'import s'est arrêté. Relancez-le : rien ne sera importé deux fois."
+        )
+        raise

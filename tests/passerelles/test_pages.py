@@ -172,3 +172,35 @@ def test_people_outside_justice_staff_get_403(client, expert):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(reverse("passerelles:index")).status_code == 302
+
+
+def test_a_run_silent_for_too_long_no_longer_blocks_a_new_one(ds, instructeur, orgs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from justexpert.passerelles import services
+
+    ancien = ImportDS.objects.create(
+        cour=orgs["PARIS"], type_candidature="initiale", demarche=101, lance_par=instructeur, etat=EtatImport.EN_COURS
+    )
+    ImportDS.objects.filter(pk=ancien.pk).update(avance_le=timezone.now() - dt.timedelta(hours=1))
+    nouveau = services.creer(acteur=instructeur, cour=orgs["PARIS"], type_candidature="initiale")
+    ancien.refresh_from_db()
+    assert ancien.etat == EtatImport.ECHEC and "s'est arrêté sans finir" in ancien.message
+    assert nouveau.etat == EtatImport.EN_ATTENTE
+
+
+def test_an_unexpected_error_in_the_task_does_not_leave_the_run_in_progress(ds, instructeur, orgs, monkeypatch):
+    from justexpert.passerelles import services, tasks
+
+    imp = services.creer(acteur=instructeur, cour=orgs["PARIS"], type_candidature="initiale")
+
+    def panne(*args, **kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(services, "importer_dossier", panne)
+    resultat = tasks.importer.enqueue(str(imp.uuid))
+    assert resultat.status == "FAILED"
+    imp.refresh_from_db()
+    assert imp.etat == EtatImport.ECHEC and imp.message.startswith("Erreur inattendue")
