@@ -138,3 +138,16 @@ def test_api_gives_it(client, avec_portalis, greffier):
     assert any(
         r.get("numero_portalis") == "DBVB-V-B7G-BJA4Z" for r in (donnees if isinstance(donnees, list) else donnees["items"])
     )
+
+
+def test_convocation_pdf_carries_the_number_beside_the_rg(avec_portalis, expert):
+    import datetime as dt
+
+    from justexpert.expertises.convocation import convocation_pdf
+    from justexpert.lib.temps import maintenant
+    from tests.conftest import texte_pdf
+
+    pdf = convocation_pdf(
+        avec_portalis, acteur=expert, reunion_le=maintenant() + dt.timedelta(days=20), lieu="Sur place", lien="https://exemple.fr"
+    )
+    assert "RG 26/00001 — Portalis DBVB-V-B7G-BJA4Z" in texte_pdf(pdf)
