@@ -92,5 +92,6 @@ def import_ds(request: HttpRequest, code: str, uuid: UUID) -> HttpResponse:
             "imp": imp,
             "type_libelle": services.TYPES.get(imp.type_candidature, imp.type_candidature),
             "rafraichir": RAFRAICHISSEMENT_SECONDES if imp.en_cours else 0,
+            "dossiers": imp.dossiers.select_related("candidature").order_by("numero")[:1000],
         },
     )

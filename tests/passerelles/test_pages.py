@@ -31,6 +31,10 @@ def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(
     assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
     assert "Dossier n° 1003 non importé" in page and "le téléchargement a échoué (HTTP 404)" in page
     assert "Champ « Numéro de compagnie » non repris" in page
+    # The files it brought, with their DS number, DS state (local time) and a link to the candidature.
+    c = DossierDS.objects.get(numero=1001).candidature
+    assert f'<a href="{reverse("candidatures:detail", args=[c.uuid])}">Claire Lemaire</a> (déposée)' in page
+    assert "n° 1002</td>\n      <td>En instruction</td>\n      <td>13/01/2026 à 11:00</td>" in page
     # The candidatures are in the court's instruction.
     instruction = texte(
         client.get(
