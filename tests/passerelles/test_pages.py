@@ -34,6 +34,12 @@ def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(
     # The files it brought, with their DS number, DS state (local time) and a link to the candidature.
     c = DossierDS.objects.get(numero=1001).candidature
     assert f'<a href="{reverse("candidatures:detail", args=[c.uuid])}">Claire Lemaire</a> (déposée)' in page
+    # Each imported piece has its deposit receipt, served by the candidature as for any piece.
+    piece = c.pieces.get(type="lettre_motivation")
+    accuse = client.get(reverse("candidatures:piece_accuse", args=[c.uuid, piece.uuid]))
+    assert accuse.status_code == 200
+    telechargement = client.get(reverse("candidatures:piece_telecharger", args=[c.uuid, piece.uuid]))
+    assert b"".join(telechargement.streaming_content) == "Lettre de motivation de Claire Lemaire.\n".encode()
     assert "n° 1002</td>\n      <td>En instruction</td>\n      <td>13/01/2026 à 11:00</td>" in page
     # The candidatures are in the court's instruction.
     instruction = texte(
