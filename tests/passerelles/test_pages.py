@@ -39,7 +39,7 @@ def test_launch_from_the_court_page_runs_in_the_background_and_shows_the_report(
     accuse = client.get(reverse("candidatures:piece_accuse", args=[c.uuid, piece.uuid]))
     assert accuse.status_code == 200
     telechargement = client.get(reverse("candidatures:piece_telecharger", args=[c.uuid, piece.uuid]))
-    assert b"".join(telechargement.streaming_content) == "Lettre de motivation de Claire Lemaire.\n".encode()
+    assert b"".join(telechargement.streaming_content) == b"Lettre de motivation de Claire Lemaire.\n"
     assert "n° 1002</td>\n      <td>En instruction</td>\n      <td>13/01/2026 à 11:00</td>" in page
     # The candidatures are in the court's instruction.
     instruction = texte(
