@@ -416,6 +416,22 @@ class PartieForm(FormulaireDsfr):
         return valeur
 
 
+class PortalisForm(FormulaireDsfr):
+    numero_portalis = forms.CharField(
+        label="Numéro Portalis",
+        max_length=60,
+        required=False,
+        help_text="Le numéro national de l'affaire, par exemple DBVB-V-B7G-BJA4Z ; laissez vide pour l'effacer.",
+        error_messages={"max_length": "40 caractères au plus."},
+    )
+
+    def clean_numero_portalis(self) -> str:
+        try:
+            return portalis.valider(self.cleaned_data.get("numero_portalis") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 class GreffierForm(FormulaireDsfr):
     greffier = forms.ModelChoiceField(
         label="Greffier",

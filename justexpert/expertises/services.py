@@ -78,6 +78,28 @@ def _evenement(
     )
 
 
+def modifier_portalis(*, acteur: Utilisateur, expertise: Expertise, numero: str) -> Expertise:
+    """The juridiction (magistrat or greffier of the case) enters or corrects the Portalis number of a
+    civil case opened without it. The evidence log records the change, never the number."""
+    try:
+        numero = portalis.valider(numero)
+    except ValueError as exc:
+        raise RefusService(str(exc)) from None
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().get(pk=expertise.pk)
+        if not permissions.qualites(acteur, e) & {Qualite.MAGISTRAT, Qualite.GREFFIER}:
+            raise RefusService("Seule la juridiction (magistrat ou greffier de l'expertise) indique le numéro Portalis.")
+        if e.est_penale:
+            raise RefusService("Le numéro Portalis concerne les affaires civiles.")
+        if e.etat == Etat.CLOSE:
+            raise RefusService("L'expertise est close.")
+        if e.numero_portalis != numero:
+            e.numero_portalis = numero
+            e.save(update_fields=["numero_portalis"])
+            _evenement("portalis_modifie", acteur=acteur, expertise=e)
+    return e
+
+
 def lien(expertise: Expertise) -> str:
     return lien_absolu(reverse("expertises:detail", args=[expertise.uuid]))
 

@@ -151,3 +151,46 @@ def test_convocation_pdf_carries_the_number_beside_the_rg(avec_portalis, expert)
         avec_portalis, acteur=expert, reunion_le=maintenant() + dt.timedelta(days=20), lieu="Sur place", lien="https://exemple.fr"
     )
     assert "RG 26/00001 — Portalis DBVB-V-B7G-BJA4Z" in texte_pdf(pdf)
+
+
+def test_the_greffe_enters_the_number_of_a_case_opened_without_it(client, dossier, greffier):
+    from justexpert.preuves.models import Evenement
+
+    client.force_login(greffier)
+    page = texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
+    url = reverse("expertises:portalis", args=[dossier.uuid])
+    assert f'href="{url}">Indiquer le numéro Portalis de l\'affaire</a>' in page
+    reponse = client.post(url, {"numero_portalis": "dbvb-v-b7g-bja4z"})
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("expertises:detail", args=[dossier.uuid])
+    dossier.refresh_from_db()
+    assert dossier.numero_portalis == "DBVB-V-B7G-BJA4Z"
+    evenement = Evenement.objects.filter(type="expertises.portalis_modifie").get()
+    assert b"BJA4Z" not in bytes(evenement.feuille)  # the log keeps references only, never the number
+    assert "corriger</a>" in texte(client.get(reverse("expertises:detail", args=[dossier.uuid])))
+
+
+def test_bad_number_on_the_edit_form_is_refused_at_the_field_and_nothing_changes(client, avec_portalis, greffier):
+    client.force_login(greffier)
+    reponse = client.post(reverse("expertises:portalis", args=[avec_portalis.uuid]), {"numero_portalis": "RG 26/00001"})
+    assert reponse.status_code == 400 and "forme attendue" in texte(reponse)
+    avec_portalis.refresh_from_db()
+    assert avec_portalis.numero_portalis == "DBVB-V-B7G-BJA4Z"
+
+
+def test_only_the_juridiction_edits_it(client, avec_portalis, expert, avocat_partie_a):
+    for user in (expert, avocat_partie_a):
+        client.force_login(user)
+        assert client.post(reverse("expertises:portalis", args=[avec_portalis.uuid]), {"numero_portalis": ""}).status_code == 403
+        assert "Indiquer le numéro Portalis" not in texte(client.get(reverse("expertises:detail", args=[avec_portalis.uuid])))
+    with pytest.raises(RefusService, match="Seule la juridiction"):
+        from justexpert.expertises import services
+
+        services.modifier_portalis(acteur=expert, expertise=avec_portalis, numero="")
+    avec_portalis.refresh_from_db()
+    assert avec_portalis.numero_portalis == "DBVB-V-B7G-BJA4Z"
+
+
+def test_no_edit_on_a_penal_case(client, dossier_penal, greffier_penal):
+    client.force_login(greffier_penal)
+    assert client.get(reverse("expertises:portalis", args=[dossier_penal.uuid])).status_code == 403
+    assert "Portalis" not in texte(client.get(reverse("expertises:detail", args=[dossier_penal.uuid])))

@@ -326,6 +326,10 @@ POLITIQUE: dict[str, R] = {
     "expertises:ajouter_greffier@penal": R(
         "expertise_penale", {200: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}
     ),
+    "expertises:portalis@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}
+    ),
+    "expertises:portalis@penal": R("expertise_penale", {403: "expert magistrat_penal greffier_penal avocat_penal"}),
     "expertises:ajouter_partie@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
     ),
