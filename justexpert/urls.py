@@ -27,6 +27,7 @@ urlpatterns = [
     path("annuaire/", include("justexpert.annuaire.urls")),
     path("listes/", include("justexpert.annuaire.urls_publiques")),
     path("candidatures/", include("justexpert.candidatures.urls")),
+    path("passerelles/", include("justexpert.passerelles.urls")),
     path("recherche/", include("justexpert.recherche.urls")),
     path("echanges/", include("justexpert.echanges.urls")),
     path("expertises/", include("justexpert.expertises.urls")),

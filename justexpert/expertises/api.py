@@ -32,6 +32,7 @@ class EcheanceOut(Schema):
 class ExpertiseResume(Schema):
     uuid: str
     numero_rg: str
+    numero_portalis: str
     juridiction: str
     matiere: str
     type_procedure: str
@@ -100,6 +101,7 @@ def _resume(e: Expertise, experts: list[str], mes: set[str]) -> dict:
     return {
         "uuid": str(e.uuid),
         "numero_rg": e.numero_rg,
+        "numero_portalis": "" if e.est_penale else e.numero_portalis,
         "juridiction": str(e.juridiction),
         "matiere": e.matiere,
         "type_procedure": e.type_procedure,

@@ -48,7 +48,7 @@ def convocation_pdf(e: Expertise, *, acteur: Utilisateur, reunion_le: dt.datetim
         .order_by("qualite", "id")
         if p.qualite in (Qualite.AVOCAT, Qualite.PARTIE) and not (e.est_penale and p.qualite == Qualite.PARTIE)
     ]
-    reference = "Affaire pénale" if e.est_penale else f"RG {e.numero_rg}"
+    reference = "Affaire pénale" if e.est_penale else e.reference_civile
     elements: list = [
         Paragraph("Convocation à une réunion d'expertise", styles["Title"]),
         Paragraph(escape(f"{e.juridiction} — {reference}"), styles["Heading3"]),

@@ -13,7 +13,7 @@ from justexpert.comptes.models import Organisation, Role, Utilisateur
 from justexpert.lib.formulaires import FormulaireDsfr
 from justexpert.lib.temps import zone
 
-from . import greffes, permissions
+from . import greffes, permissions, portalis
 from .models import (
     Depot,
     Etat,
@@ -109,6 +109,13 @@ class DesignationForm(FormulaireDsfr):
         max_length=40,
         error_messages={"required": "Indiquez le numéro RG.", "max_length": "40 caractères au plus."},
     )
+    numero_portalis = forms.CharField(
+        label="Numéro Portalis (facultatif, affaires civiles)",
+        max_length=60,
+        required=False,
+        help_text="Le numéro national de l'affaire quand la juridiction en a un, par exemple DBVB-V-B7G-BJA4Z.",
+        error_messages={"max_length": "40 caractères au plus."},
+    )
     magistrat = forms.ModelChoiceField(
         label="Magistrat qui ordonne l'expertise",
         queryset=Utilisateur.objects.none(),
@@ -181,6 +188,12 @@ class DesignationForm(FormulaireDsfr):
             raise forms.ValidationError("Indiquez le numéro RG.")
         return rg
 
+    def clean_numero_portalis(self) -> str:
+        try:
+            return portalis.valider(self.cleaned_data.get("numero_portalis") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
     def clean_mission(self) -> str:
         mission = self.cleaned_data["mission"].strip()
         if not mission:
@@ -195,6 +208,10 @@ class DesignationForm(FormulaireDsfr):
             self.add_error("type_procedure", "Ce type de procédure ne correspond pas à la matière choisie.")
         if data.get("consignation_montant") is not None and not data.get("consignation_date_limite"):
             self.add_error("consignation_date_limite", "Indiquez la date limite de consignation (CPC 269).")
+        if data.get("numero_portalis") and matiere == Matiere.PENALE:
+            self.add_error(
+                "numero_portalis", "Le numéro Portalis concerne les affaires civiles : laissez-le vide en matière pénale."
+            )
         if data.get("consignation_montant") is not None and matiere == Matiere.PENALE:
             self.add_error("consignation_montant", "Pas de consignation en matière pénale (frais de justice).")
         data["questions_liste"] = _lignes(data.get("questions", ""))
@@ -399,6 +416,22 @@ class PartieForm(FormulaireDsfr):
         return valeur
 
 
+class PortalisForm(FormulaireDsfr):
+    numero_portalis = forms.CharField(
+        label="Numéro Portalis",
+        max_length=60,
+        required=False,
+        help_text="Le numéro national de l'affaire, par exemple DBVB-V-B7G-BJA4Z ; laissez vide pour l'effacer.",
+        error_messages={"max_length": "40 caractères au plus."},
+    )
+
+    def clean_numero_portalis(self) -> str:
+        try:
+            return portalis.valider(self.cleaned_data.get("numero_portalis") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 class GreffierForm(FormulaireDsfr):
     greffier = forms.ModelChoiceField(
         label="Greffier",
@@ -421,7 +454,7 @@ class FiltreForm(forms.Form):
     ECHEANCES = [("", "Toutes"), ("depassee", "Échéance dépassée"), ("proche", "Échéance dans les 15 jours")]
     etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *Etat.choices], required=False)
     echeance = forms.ChoiceField(label="Échéance", choices=ECHEANCES, required=False)
-    q = forms.CharField(label="Numéro RG", max_length=40, required=False)
+    q = forms.CharField(label="Numéro RG ou Portalis", max_length=40, required=False)
 
 
 # --- Documents (part 2) ------------------------------------------------------------------------------

@@ -72,6 +72,9 @@ class Expertise(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     juridiction = models.ForeignKey("comptes.Organisation", on_delete=models.PROTECT, related_name="expertises")
     numero_rg = models.CharField("numéro RG (ou de parquet)", max_length=40)
+    # The national Portalis number of a civil case, beside the RG (optional; loosely validated, its
+    # format is not public: see portalis.py and docs/expertises.md).
+    numero_portalis = models.CharField("numéro Portalis", max_length=40, blank=True, db_index=True)
     matiere = models.CharField("matière", max_length=10, choices=Matiere.choices, default=Matiere.CIVILE)
     type_procedure = models.CharField("type de procédure", max_length=20, choices=TypeProcedure.choices)
     # The designating magistrate (penal visibility follows their juridiction).
@@ -120,6 +123,11 @@ class Expertise(models.Model):
 
     def __str__(self) -> str:
         return f"Expertise RG {self.numero_rg}"
+
+    @property
+    def reference_civile(self) -> str:
+        """« RG 22/03700 » or « RG 22/03700 — Portalis DBVB-V-B7G-BJA4Z » (civil cases)."""
+        return f"RG {self.numero_rg}" + (f" — Portalis {self.numero_portalis}" if self.numero_portalis else "")
 
     @property
     def est_penale(self) -> bool:

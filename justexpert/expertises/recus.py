@@ -32,7 +32,7 @@ def nom_dossier(e: Expertise) -> str:
 def lignes(e: Expertise, d: Depot, ouverture: Ouverture | None = None) -> list[tuple[str, str]]:
     rangees = [
         ("Juridiction", str(e.juridiction)),
-        ("Dossier", f"Expertise pénale, RG {e.numero_rg}" if e.est_penale else f"RG {e.numero_rg}"),
+        ("Dossier", f"Expertise pénale, RG {e.numero_rg}" if e.est_penale else e.reference_civile),
         ("Document", d.libelle + (f" ({d.partie.designation})" if d.partie_id else "")),
         ("Fichier", d.document.nom),
         ("Déposé par", f"{d.depose_par} ({d.get_qualite_display().lower()})"),

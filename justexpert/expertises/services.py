@@ -31,7 +31,7 @@ from justexpert.recherche.lecture import sollicitations_acceptees
 from justexpert.recherche.models import PROCEDURES_PENALES, Sollicitation
 from justexpert.recherche.models import TypeProcedure as TypeDemande
 
-from . import conditions, extensions, greffes, permissions, procedure
+from . import conditions, extensions, greffes, permissions, portalis, procedure
 from .models import (
     PROCEDURES_PAR_MATIERE,
     Etat,
@@ -76,6 +76,28 @@ def _evenement(
         dossier_ref=str(expertise.uuid),
         details={k: v for k, v in details.items() if v is not None} or None,
     )
+
+
+def modifier_portalis(*, acteur: Utilisateur, expertise: Expertise, numero: str) -> Expertise:
+    """The juridiction (magistrat or greffier of the case) enters or corrects the Portalis number of a
+    civil case opened without it. The evidence log records the change, never the number."""
+    try:
+        numero = portalis.valider(numero)
+    except ValueError as exc:
+        raise RefusService(str(exc)) from None
+    with transaction.atomic():
+        e = Expertise.objects.select_for_update().get(pk=expertise.pk)
+        if not permissions.qualites(acteur, e) & {Qualite.MAGISTRAT, Qualite.GREFFIER}:
+            raise RefusService("Seule la juridiction (magistrat ou greffier de l'expertise) indique le numéro Portalis.")
+        if e.est_penale:
+            raise RefusService("Le numéro Portalis concerne les affaires civiles.")
+        if e.etat == Etat.CLOSE:
+            raise RefusService("L'expertise est close.")
+        if e.numero_portalis != numero:
+            e.numero_portalis = numero
+            e.save(update_fields=["numero_portalis"])
+            _evenement("portalis_modifie", acteur=acteur, expertise=e)
+    return e
 
 
 def lien(expertise: Expertise) -> str:
@@ -199,6 +221,7 @@ def designer(
     sollicitation: Sollicitation | None = None,
     matiere_financiere: bool = False,
     urgence: bool = False,
+    numero_portalis: str = "",
 ) -> Expertise:
     """Open a case: a magistrate designates (``magistrat`` is then themselves), or a greffier of the
     juridiction records by hand the designation made by a magistrate of that juridiction."""
@@ -257,10 +280,17 @@ def designer(
         raise RefusService("Indiquez le montant de la consignation, ou retirez sa date limite.")
     if not numero_rg.strip() or not mission.strip():
         raise RefusService("Le numéro RG et la mission sont obligatoires.")
+    try:
+        numero_portalis = portalis.valider(numero_portalis)
+    except ValueError as exc:
+        raise RefusService(str(exc)) from None
+    if numero_portalis and matiere == Matiere.PENALE:
+        raise RefusService("Le numéro Portalis concerne les affaires civiles : laissez-le vide en matière pénale.")
     with transaction.atomic():
         e = Expertise.objects.create(
             juridiction=juridiction,
             numero_rg=numero_rg.strip(),
+            numero_portalis=numero_portalis,
             matiere=matiere,
             type_procedure=type_procedure,
             magistrat=magistrat,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:reference>/actions/<slug:nom>/", views.action, name="action"),
     path("<uuid:reference>/inviter/", views.inviter, name="inviter"),
     path("<uuid:reference>/greffiers/ajouter/", views.ajouter_greffier, name="ajouter_greffier"),
+    path("<uuid:reference>/portalis/", views.portalis_modifier, name="portalis"),
     path("<uuid:reference>/parties/ajouter/", views.ajouter_partie, name="ajouter_partie"),
     path("<uuid:reference>/parties/<uuid:partie>/ne-pas-inscrire/", views.ne_pas_inscrire, name="ne_pas_inscrire"),
     path("<uuid:reference>/participants/<uuid:participant>/retirer/", views.retirer, name="retirer"),

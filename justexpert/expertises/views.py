@@ -8,20 +8,20 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.comptes.models import Role, Utilisateur
-from justexpert.comptes.permissions import connecte, roles
+from justexpert.comptes.permissions import connecte, refuser, roles
 from justexpert.comptes.services import RefusService
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import conditions, extensions, greffes, participants, permissions, procedure, services
+from . import conditions, extensions, greffes, participants, permissions, portalis, procedure, services
 from .forms import (
     DesignationForm,
     FiltreForm,
@@ -29,6 +29,7 @@ from .forms import (
     GreffierForm,
     InvitationForm,
     PartieForm,
+    PortalisForm,
     arguments,
     formulaire,
 )
@@ -107,7 +108,8 @@ def liste(request: HttpRequest) -> HttpResponse:
         if critere.get("etat"):
             qs = qs.filter(etat=critere["etat"])
         if critere.get("q"):
-            qs = qs.filter(numero_rg__icontains=critere["q"].strip())
+            q = critere["q"].strip()
+            qs = qs.filter(Q(numero_rg__icontains=q) | Q(numero_portalis__icontains=portalis.normaliser(q) or q))
     rows = lignes(user, qs.order_by("date_limite_rapport", "id"))
     if critere.get("echeance") == "depassee":
         rows = [r for r in rows if r["echeance"] and r["echeance"]["depassee"]]
@@ -150,6 +152,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
                 acteur=user,
                 juridiction=d["juridiction"],
                 numero_rg=d["numero_rg"],
+                numero_portalis=d.get("numero_portalis", ""),
                 matiere=d["matiere"],
                 type_procedure=d["type_procedure"],
                 fiche_expert=d["fiche_expert"],
@@ -246,6 +249,9 @@ def _detail(
             "invitations": participants.invitations_en_cours(e) if gere else [],
             "peut_inviter": gere,
             "peut_ajouter_greffier": bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE,
+            "peut_modifier_portalis": bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER})
+            and e.etat != Etat.CLOSE
+            and not e.est_penale,
             "peut_ajouter_partie": bool(mes & {Qualite.EXPERT, Qualite.GREFFIER, Qualite.MAGISTRAT}) and e.etat != Etat.CLOSE,
             "historique": historique(e),
             "par_depot": [
@@ -407,6 +413,26 @@ def ne_pas_inscrire(request: HttpRequest, reference: str, partie: str) -> HttpRe
     else:
         messages.success(request, "Votre client ne sera pas inscrit dans l'expertise ; l'expert en est informé.")
     return redirect("expertises:detail", e.uuid)
+
+
+@connecte
+@require_http_methods(["GET", "POST"])
+def portalis_modifier(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.MAGISTRAT, Qualite.GREFFIER)
+    if e.est_penale:
+        refuser(request, "portalis_penal", expertise=str(e.uuid))
+    form = PortalisForm(request.POST if request.method == "POST" else None, initial={"numero_portalis": e.numero_portalis})
+    return _formulaire_participant(
+        request,
+        e,
+        form,
+        lambda d: services.modifier_portalis(acteur=user, expertise=e, numero=d["numero_portalis"]),
+        succes="Le numéro Portalis est enregistré.",
+        titre="Numéro Portalis de l'affaire",
+        bouton="Enregistrer",
+    )
 
 
 @connecte

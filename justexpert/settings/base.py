@@ -5,6 +5,7 @@ See README.md ("Configurer la production") for the list of variables.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "justexpert.coffre",
     "justexpert.annuaire",
     "justexpert.candidatures",
+    "justexpert.passerelles",
     "justexpert.recherche",
     "justexpert.expertises",
     "justexpert.frais",
@@ -249,6 +251,43 @@ if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", CANDIDATURES_DATE_
 # appeal period (D2004 art. 20) plus the time for an appeal to reach the court. Receipts stay.
 CANDIDATURES_DELAI_DESTRUCTION_JOURS = env_int("JUSTEXPERT_CANDIDATURES_DELAI_DESTRUCTION_JOURS", 60, minimum=31)
 TACHES_PERIODIQUES += [("justexpert.candidatures.tasks.detruire_pieces_echues", 24 * 3600)]
+
+
+def _demarches_ds(valeur: str) -> dict[str, dict[str, object]]:
+    try:
+        d = json.loads(valeur)
+    except ValueError:
+        raise ConfigurationError("JUSTEXPERT_DS_DEMARCHES is not valid JSON.") from None
+    if not isinstance(d, dict):
+        raise ConfigurationError('JUSTEXPERT_DS_DEMARCHES: expected an object {"PARIS": {"initiale": 123, ...}}.')
+    for cour, conf in d.items():
+        if not isinstance(conf, dict):
+            raise ConfigurationError(f"JUSTEXPERT_DS_DEMARCHES[{cour!r}]: expected an object.")
+        for cle, v in conf.items():
+            if cle == "correspondance":
+                if not isinstance(v, str) or not v:
+                    raise ConfigurationError(f"JUSTEXPERT_DS_DEMARCHES[{cour!r}].correspondance: expected a file path.")
+            elif cle in {"initiale", "reinscription", "extension"}:
+                if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+                    raise ConfigurationError(f"JUSTEXPERT_DS_DEMARCHES[{cour!r}].{cle}: expected a procedure number.")
+            else:
+                raise ConfigurationError(
+                    f"JUSTEXPERT_DS_DEMARCHES[{cour!r}]: unknown key {cle!r} (initiale, reinscription, extension, correspondance)."
+                )
+    return d
+
+
+# --- passerelles: import of candidatures from Démarches Simplifiées (README « Importer depuis
+# Démarches Simplifiées ») ---
+DS_API_URL = env_str("JUSTEXPERT_DS_API_URL") or "https://www.demarches-simplifiees.fr/api/v2/graphql"
+# The API token lives in a file readable by the platform only (never in the environment or git).
+DS_JETON_FICHIER = env_str("JUSTEXPERT_DS_JETON_FICHIER") or str(DATA_DIR / "secrets" / "ds-jeton")
+# Procedure numbers per cour d'appel (code of the organisation), one per kind of candidature, and
+# optionally the court's own mapping file, as JSON, e.g.
+# {"PARIS": {"initiale": 101, "reinscription": 102, "extension": 103, "correspondance": "/etc/justexpert/ds-paris.toml"}}
+DS_DEMARCHES = _demarches_ds(env_str("JUSTEXPERT_DS_DEMARCHES") or "{}")
+DS_TAILLE_PAGE = env_int("JUSTEXPERT_DS_TAILLE_PAGE", 50, minimum=1)
+DS_DELAI_SECONDES = env_int("JUSTEXPERT_DS_DELAI_SECONDES", 60, minimum=1)
 # --- expertises ---
 # Caducité of designations whose consignation deadline passed (CPC 271); warnings 7 days and 1 day
 # before each deadline of a case.

@@ -346,6 +346,13 @@ def construire(*, canari: str = "") -> Monde:
     m.objets["formation"] = {"uuid": formation.uuid}
     m.objets["candidature_formation"] = {"uuid": reinscription.uuid, "formation": formation.uuid}
     m.objets["cour_paris"] = {"code": "PARIS"}
+    # passerelles: an import from Démarches Simplifiées launched by the Paris instructor.
+    from justexpert.passerelles.models import EtatImport, ImportDS
+
+    import_ds = ImportDS.objects.create(
+        cour=o["PARIS"], type_candidature="initiale", demarche=101, lance_par=u["instructeur"], etat=EtatImport.TERMINE
+    )
+    m.objets["import_ds"] = {"code": "PARIS", "uuid": import_ds.uuid}
 
     # recherche: the magistrat solicits the expert.
     demande = recherche.solliciter(

@@ -159,6 +159,38 @@ POLITIQUE: dict[str, R] = {
         },
         sinon=403,
     ),
+    "passerelles:index": R(
+        "aucun",
+        {
+            200: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal instructeur greffier_lyon agent agent_civil agent_lyon"
+        },
+        sinon=403,
+    ),
+    "passerelles:cour": R(
+        "cour_paris",
+        {
+            200: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
+        sinon=403,
+    ),
+    "passerelles:lancer": R(
+        "cour_paris",
+        {
+            302: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
+        sinon=403,
+        methode="post",
+    ),
+    "passerelles:import": R(
+        "import_ds",
+        {
+            200: "instructeur",
+            404: "magistrat magistrat_penal magistrat_lyon greffier greffier_penal greffier_lyon agent agent_civil agent_lyon",
+        },
+        sinon=403,
+    ),
     "candidatures:compte_rendu": R("aucun", {200: "expert autre_expert"}, sinon=403),
     "candidatures:comptes_rendus_suivi": R(
         "aucun",
@@ -300,6 +332,10 @@ POLITIQUE: dict[str, R] = {
     "expertises:ajouter_greffier@penal": R(
         "expertise_penale", {200: "magistrat_penal greffier_penal", 403: "expert avocat_penal"}
     ),
+    "expertises:portalis@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}
+    ),
+    "expertises:portalis@penal": R("expertise_penale", {403: "expert magistrat_penal greffier_penal avocat_penal"}),
     "expertises:ajouter_partie@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
     ),
