@@ -6,6 +6,12 @@ vanish, and the page would answer "no document given". This handler reads every 
 request as it streams: the document is only hashed (SHA-256, nothing stored, whatever its size);
 the accusé is kept in memory up to ``TAILLE_MAX_ACCUSE`` + 1 byte, so the form can say it is too
 big without buffering the rest.
+
+A sealed PDF the platform extended (``sceau.prolonger``: a new document timestamp appended as an
+incremental update) is no longer byte for byte the document deposited, but starts with it: its
+first revision is the deposited file. So the document's SHA-256 is also taken at the end of each
+revision (after each ``%%EOF`` marker and its end of line) while it streams (``EmpreintesRevisions``),
+and the page can recognise such a copy without ever holding the whole file.
 """
 
 from __future__ import annotations
@@ -18,20 +24,67 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 TAILLE_MAX_ACCUSE = 5 * 1024 * 1024  # a PDF accusé weighs ~30 Kio; a JSON one ~10 Kio
 CHAMP_DOCUMENT = "document"
+FIN_REVISION = b"%%EOF"
+MAX_REVISIONS = 1000  # a sealed PDF has a handful; a file full of markers costs no more than this
+
+
+class EmpreintesRevisions:
+    """SHA-256 of the whole stream and of each prefix ending at a PDF revision's end: right after
+    ``%%EOF``, and after its end of line (CR, LF or CRLF), since writers differ. Streams: holds back
+    at most the few bytes that could begin a marker cut by a chunk boundary."""
+
+    RETENUE = len(FIN_REVISION) + 1  # a marker starting before the retained tail has its EOL in view
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+        self._attente = b""
+        self._lus = 0  # bytes hashed so far
+        self.revisions: dict[str, int] = {}  # prefix hash -> prefix length
+
+    def update(self, donnees: bytes) -> None:
+        self._traiter(self._attente + bytes(donnees), fin=False)
+
+    def _traiter(self, tampon: bytes, *, fin: bool) -> None:
+        limite = len(tampon) if fin else max(0, len(tampon) - self.RETENUE)
+        coupes: list[int] = []
+        i = tampon.find(FIN_REVISION)
+        while 0 <= i < limite and len(self.revisions) + len(coupes) < MAX_REVISIONS:
+            p = i + len(FIN_REVISION)
+            coupes.append(p)
+            if tampon[p : p + 1] in (b"\r", b"\n"):
+                coupes.append(p + 1)
+            if tampon[p : p + 2] == b"\r\n":
+                coupes.append(p + 2)
+            i = tampon.find(FIN_REVISION, p)
+        pos = 0
+        for coupe in coupes:
+            self._h.update(tampon[pos:coupe])
+            self.revisions.setdefault(self._h.copy().hexdigest(), self._lus + coupe)
+            pos = coupe
+        fin_lue = max(limite, pos)
+        self._h.update(tampon[pos:fin_lue])
+        self._lus += fin_lue
+        self._attente = tampon[fin_lue:]
+
+    def hexdigest(self) -> str:
+        """The whole stream's SHA-256 (call once, at the end)."""
+        self._traiter(self._attente, fin=True)
+        return self._h.hexdigest()
 
 
 class FichierLu(InMemoryUploadedFile):
     """A received file: its first bytes (the accusé) or none (the document), its whole size and,
-    for the document, its SHA-256 computed while it streamed."""
+    for the document, its SHA-256 computed while it streamed, and those of its PDF revisions."""
 
     sha256: str | None = None
+    revisions: dict[str, int] | None = None
 
 
 class LectureVerification(FileUploadHandler):
     def new_file(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().new_file(*args, **kwargs)
         self.tampon = io.BytesIO()
-        self.empreinte = hashlib.sha256()
+        self.empreinte = EmpreintesRevisions()
         self.recu = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
@@ -55,4 +108,5 @@ class LectureVerification(FileUploadHandler):
         )
         if self.field_name == CHAMP_DOCUMENT:
             fichier.sha256 = self.empreinte.hexdigest()
+            fichier.revisions = self.empreinte.revisions
         return fichier
