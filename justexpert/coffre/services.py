@@ -262,7 +262,7 @@ def dates_versions(originaux: list[int]) -> dict[int, Any]:
         .values("version_de")
         .annotate(le=Max("cree_le"))
     )
-    return {ligne["version_de"]: ligne["le"] for ligne in lignes}
+    return {ligne["version_de"]: ligne["le"] for ligne in lignes if ligne["version_de"] is not None}
 
 
 def _cle_donnees(document: Document) -> bytes:
