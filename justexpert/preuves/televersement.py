@@ -10,66 +10,22 @@ big without buffering the rest.
 A sealed PDF the platform extended (``sceau.prolonger``: a new document timestamp appended as an
 incremental update) is no longer byte for byte the document deposited, but starts with it: its
 first revision is the deposited file. So the document's SHA-256 is also taken at the end of each
-revision (after each ``%%EOF`` marker and its end of line) while it streams (``EmpreintesRevisions``),
-and the page can recognise such a copy without ever holding the whole file.
+revision (after each ``%%EOF`` marker and its end of line) while it streams
+(``verificateur.EmpreintesRevisions``, shared with the offline tool), and the page can recognise
+such a copy without ever holding the whole file.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
+from .verificateur import EmpreintesRevisions
+
 TAILLE_MAX_ACCUSE = 5 * 1024 * 1024  # a PDF accusé weighs ~30 Kio; a JSON one ~10 Kio
 CHAMP_DOCUMENT = "document"
-FIN_REVISION = b"%%EOF"
-MAX_REVISIONS = 1000  # a sealed PDF has a handful; a file full of markers costs no more than this
-
-
-class EmpreintesRevisions:
-    """SHA-256 of the whole stream and of each prefix ending at a PDF revision's end: right after
-    ``%%EOF``, and after its end of line (CR, LF or CRLF), since writers differ. Streams: holds back
-    at most the few bytes that could begin a marker cut by a chunk boundary."""
-
-    RETENUE = len(FIN_REVISION) + 1  # a marker starting before the retained tail has its EOL in view
-
-    def __init__(self) -> None:
-        self._h = hashlib.sha256()
-        self._attente = b""
-        self._lus = 0  # bytes hashed so far
-        self.revisions: dict[str, int] = {}  # prefix hash -> prefix length
-
-    def update(self, donnees: bytes) -> None:
-        self._traiter(self._attente + bytes(donnees), fin=False)
-
-    def _traiter(self, tampon: bytes, *, fin: bool) -> None:
-        limite = len(tampon) if fin else max(0, len(tampon) - self.RETENUE)
-        coupes: list[int] = []
-        i = tampon.find(FIN_REVISION)
-        while 0 <= i < limite and len(self.revisions) + len(coupes) < MAX_REVISIONS:
-            p = i + len(FIN_REVISION)
-            coupes.append(p)
-            if tampon[p : p + 1] in (b"\r", b"\n"):
-                coupes.append(p + 1)
-            if tampon[p : p + 2] == b"\r\n":
-                coupes.append(p + 2)
-            i = tampon.find(FIN_REVISION, p)
-        pos = 0
-        for coupe in coupes:
-            self._h.update(tampon[pos:coupe])
-            self.revisions.setdefault(self._h.copy().hexdigest(), self._lus + coupe)
-            pos = coupe
-        fin_lue = max(limite, pos)
-        self._h.update(tampon[pos:fin_lue])
-        self._lus += fin_lue
-        self._attente = tampon[fin_lue:]
-
-    def hexdigest(self) -> str:
-        """The whole stream's SHA-256 (call once, at the end)."""
-        self._traiter(self._attente, fin=True)
-        return self._h.hexdigest()
 
 
 class FichierLu(InMemoryUploadedFile):

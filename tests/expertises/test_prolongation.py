@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from cryptography import x509
@@ -38,7 +40,7 @@ from justexpert.preuves.models import Evenement
 from justexpert.preuves.televersement import EmpreintesRevisions
 from tests.conftest import texte
 from tests.preuves.pdfsig import pdfsig
-from tests.preuves.test_ancres import _specification
+from tests.preuves.test_ancres import OUTIL, _specification
 
 from .outils_depots import en_cours, etat
 
@@ -230,6 +232,31 @@ def test_the_verify_page_recognises_the_extended_copy_as_the_deposited_document(
     etrangere = _verifier(client, recu, ajout)
     assert etrangere.context["resume"].verdict == "invalide"
     assert "la suite n'a pas été ajoutée par cette plateforme" in texte(etrangere)
+
+
+def test_the_offline_tool_recognises_the_extended_copy_too(client, convocations, django_capture_on_commit_callbacks, tmp_path):
+    """What a lawyer keeps for twenty years (docs/preuves.md): the receipt, the anchors, the copy."""
+    proche, _ = convocations
+    prolonger(django_capture_on_commit_callbacks)
+    copie = contenu(coffre.version_courante(proche.document))
+    (tmp_path / "accuse.json").write_text(json.dumps(preuves.accuse(proche.evenement)))
+    (tmp_path / "ancres.json").write_bytes(client.get("/preuves/ancres.json").content)
+
+    def outil(document: bytes) -> subprocess.CompletedProcess:
+        (tmp_path / "convocation.pdf").write_bytes(document)
+        arguments = ["--document", str(tmp_path / "convocation.pdf"), "--ancres", str(tmp_path / "ancres.json")]
+        return subprocess.run(
+            [sys.executable, "-I", str(OUTIL), str(tmp_path / "accuse.json"), *arguments], capture_output=True, text=True
+        )
+
+    bonne = outil(copie)
+    assert bonne.returncode == 0, bonne.stdout + bonne.stderr
+    assert f"Les {proche.document.taille} premiers octets du document fourni sont exactement le document" in bonne.stdout
+    assert "copie prolongée" in bonne.stdout
+    alteree = bytearray(copie)
+    alteree[alteree.index(b"/Producer") + 2] = ord("x")
+    mauvaise = outil(bytes(alteree))
+    assert mauvaise.returncode == 1 and "n'est PAS celui de l'événement" in mauvaise.stdout
 
 
 def test_a_fault_while_storing_leaves_no_orphan_and_the_original_served(
