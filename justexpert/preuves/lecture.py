@@ -45,8 +45,9 @@ def _dates(instants: tuple[dt.datetime, ...], fuseau: str) -> str:
     return textes[0] if len(textes) == 1 else ", le ".join(textes[:-1]) + " et le " + textes[-1]
 
 
-def resumer(rapport: Rapport, fuseau: str = PARIS, *, copie: CopieProlongee | None = None) -> Resume:
-    """``copie``: the document given is an extended copy of the deposited one (services.copie_prolongee)."""
+def resumer(rapport: Rapport, fuseau: str = PARIS, *, copie: CopieProlongee | None = None, pdf: bool = False) -> Resume:
+    """``copie``: the document given is an extended copy of the deposited one (services.copie_prolongee);
+    ``pdf``: the document given is a PDF (what to keep of a sealed PDF is then said)."""
     sujets, faits = rapport.sujets, rapport.faits
     r = Resume(verdict="valide", titre="")
     if sujets.get("accuse") is False:
@@ -126,7 +127,7 @@ def resumer(rapport: Rapport, fuseau: str = PARIS, *, copie: CopieProlongee | No
             "La qualification eIDAS de l'autorité d'horodatage n'est pas portée par le jeton : vérifiez-la dans la "
             "liste de confiance de l'Union européenne."
         )
-    if doc is not None:
+    if copie is not None or (pdf and doc is not None):
         r.a_savoir.append(COPIES_TELECHARGEES)
     if ev is True:
         r.a_savoir.append("Un accusé prouve le dépôt ou l'ouverture et sa date ; il ne dit rien de la teneur du document.")

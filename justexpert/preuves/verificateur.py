@@ -901,7 +901,7 @@ class EmpreintesRevisions:
         self.revisions: dict[str, int] = {}  # prefix hash -> prefix length
 
     def update(self, donnees: bytes) -> None:
-        self._traiter(self._attente + bytes(donnees), fin=False)
+        self._traiter(self._attente + donnees if self._attente else bytes(donnees), fin=False)
 
     def _traiter(self, tampon: bytes, *, fin: bool) -> None:
         limite = len(tampon) if fin else max(0, len(tampon) - self.RETENUE)
@@ -915,13 +915,13 @@ class EmpreintesRevisions:
             if tampon[p : p + 2] == b"\r\n":
                 coupes.append(p + 2)
             i = tampon.find(FIN_REVISION, p)
-        pos = 0
+        vue, pos = memoryview(tampon), 0  # slices of a view: no copy of the chunk
         for coupe in coupes:
-            self._h.update(tampon[pos:coupe])
+            self._h.update(vue[pos:coupe])
             self.revisions.setdefault(self._h.copy().hexdigest(), self._lus + coupe)
             pos = coupe
         fin_lue = max(limite, pos)
-        self._h.update(tampon[pos:fin_lue])
+        self._h.update(vue[pos:fin_lue])
         self._lus += fin_lue
         self._attente = tampon[fin_lue:]
 

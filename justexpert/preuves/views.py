@@ -49,7 +49,8 @@ def verifier(request: HttpRequest) -> HttpResponse:
             if copie is not None and copie.reconnue:
                 sha256 = copie.depose_sha256
             rapport = services.verifier_accuse_ici(accuse, sha256, form.cleaned_data.get("ancres"))
-            resume = lecture.resumer(rapport, copie=copie)
+            pdf = document is not None and (document.name or "").lower().endswith(".pdf")
+            resume = lecture.resumer(rapport, copie=copie, pdf=pdf)
     else:
         form = VerificationForm()
     return render(
