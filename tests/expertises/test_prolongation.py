@@ -306,6 +306,8 @@ def test_the_extended_copy_follows_the_access_rules_of_the_document(
         page = texte(client.get(reverse("expertises:detail", args=[e.uuid])))
         assert "horodatage prolongé le" in page and "Une copie déjà téléchargée ne peut pas être prolongée" in page
         assert "Le document tel que déposé" in page
+        [api] = [d for d in client.get(f"/api/v1/expertises/{e.uuid}/documents").json() if d["uuid"] == str(proche.uuid)]
+        assert api["prolonge_le"] is not None and api["sha256"] == proche.document.sha256
     for user in (invitee, magistrat_autre_cour):
         client.force_login(user)
         assert client.get(url).status_code == 404
