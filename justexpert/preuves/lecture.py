@@ -64,10 +64,10 @@ def resumer(rapport: Rapport, fuseau: str = PARIS, *, copie: CopieProlongee | No
 
     doc = sujets.get("document")
     if doc is True and copie is not None and copie.reconnue:
+        depot = f"déposé le {_quand(copie.depose_le, fuseau)}" if copie.depose_le else "de cet accusé"
         texte = (
-            f"Le document que vous avez fourni est une copie prolongée du document déposé le "
-            f"{_quand(copie.depose_le, fuseau)} : ses {copie.taille_deposee} premiers octets sont exactement ce document "
-            "(même empreinte numérique)"
+            f"Le document que vous avez fourni est une copie prolongée du document {depot} : ses "
+            f"{copie.taille_deposee} premiers octets sont exactement ce document (même empreinte numérique)"
         )
         if copie.ajouts:
             texte += f" ; la plateforme y a seulement ajouté des horodatages, le {_dates(copie.ajouts, fuseau)}"

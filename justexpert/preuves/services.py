@@ -578,7 +578,7 @@ def _instant(iso: object) -> dt.datetime | None:
 
 def copie_prolongee(contenu: object, document_sha256: str | None, revisions: Mapping[str, int] | None) -> CopieProlongee | None:
     """Whether the document given with a receipt is an extended copy of the document deposited:
-    one of its revisions (``televersement.EmpreintesRevisions``) hashes to the receipt's document
+    one of its revisions (``verificateur.EmpreintesRevisions``) hashes to the receipt's document
     hash while the whole file does not. ``reconnue`` only when the whole file's hash is the one an
     extension event of this platform recorded for the same object (otherwise someone else added
     the later revisions, which may change what a PDF reader shows)."""
@@ -601,7 +601,8 @@ def copie_prolongee(contenu: object, document_sha256: str | None, revisions: Map
     return CopieProlongee(
         depose_sha256=attendu,
         taille_deposee=revisions[attendu],
-        depose_le=_instant(evenement.get("le")),
+        # The deposit's time when the receipt is the deposit's (an opening receipt has its own).
+        depose_le=None if str(evenement.get("type", "")).endswith("ouverture") else _instant(evenement.get("le")),
         ajouts=tuple(ajouts),
         reconnue=reconnue,
     )

@@ -201,7 +201,7 @@ def _verifier(client, recu: dict, document: bytes):  # type: ignore[no-untyped-d
 
 
 def test_the_verify_page_recognises_the_extended_copy_as_the_deposited_document(
-    client, convocations, django_capture_on_commit_callbacks
+    client, convocations, django_capture_on_commit_callbacks, avocat_partie_a
 ):
     proche, _ = convocations
     prolonger(django_capture_on_commit_callbacks)
@@ -217,6 +217,12 @@ def test_the_verify_page_recognises_the_extended_copy_as_the_deposited_document(
 
     # The deposited bytes themselves: exactly the document.
     assert "exactement celui de cet accusé" in texte(_verifier(client, recu, depose))
+    # A lawyer's opening receipt (same document): the copy is recognised too.
+    with django_capture_on_commit_callbacks(execute=True):
+        ouverture = depots.ouvrir(acteur=avocat_partie_a, depot=proche)
+    assert ouverture is not None
+    ouvert = _verifier(client, preuves.accuse(ouverture.evenement), copie)
+    assert "une copie prolongée du document de cet accusé" in texte(ouvert)
 
     # The first revision altered (one byte of the deposited part): not the document.
     alteree = bytearray(copie)
