@@ -40,7 +40,7 @@ from justexpert.preuves.models import Evenement
 from justexpert.preuves.televersement import EmpreintesRevisions
 from tests.conftest import texte
 from tests.preuves.pdfsig import pdfsig
-from tests.preuves.test_ancres import OUTIL, _specification
+from tests.preuves.test_ancres import DANS_VINGT_ANS, OUTIL, _specification
 
 from .outils_depots import en_cours, etat
 
@@ -100,6 +100,14 @@ def contenu(document: Document) -> bytes:
 def prolonger(capture) -> dict[str, int]:
     with capture(execute=True):
         return prolongation.prolonger_sceaux()
+
+
+def test_the_task_is_scheduled_daily_and_runs_through_the_tasks_api(convocations, settings):
+    from django.utils.module_loading import import_string
+
+    assert ("justexpert.expertises.tasks.prolonger_sceaux", 24 * 3600) in settings.TACHES_PERIODIQUES
+    tache = import_string("justexpert.expertises.tasks.prolonger_sceaux")
+    assert tache.enqueue().return_value == {"prolonges": 1, "inchanges": 0, "erreurs": 0}
 
 
 def test_the_task_extends_what_expires_within_the_margin_only_and_once(
@@ -178,6 +186,11 @@ def test_the_extended_copy_validates_after_the_first_timestamp_certificate_expir
     sceau_pdf = PdfFileReader(io.BytesIO(copie)).embedded_signatures[0]
     resultat = asyncio.run(ades.simulate_future_ades_lta_validation(sceau_pdf, _specification(), future_validation_time=quand))
     assert resultat.ades_subindic == AdESPassed.OK, resultat.failure_msg
+    # And in 2046, after every certificate expired (the seal's, both timestamps').
+    vingt_ans = asyncio.run(
+        ades.simulate_future_ades_lta_validation(sceau_pdf, _specification(), future_validation_time=DANS_VINGT_ANS)
+    )
+    assert vingt_ans.ades_subindic == AdESPassed.OK, vingt_ans.failure_msg
     # What the extension changes: the newest timestamp can still be validated then; the
     # deposited copy's newest one cannot (its certificate expired).
     assert _dernier_horodatage_valide_le(copie, quand)
