@@ -15,6 +15,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 from cryptography import x509
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESPassed
@@ -357,3 +359,39 @@ def test_revision_hashes_are_found_across_chunk_boundaries(morceau):
         if document[:n].endswith((b"%%EOF", b"%%EOF\n", b"%%EOF\r", b"%%EOF\r\n"))
     }
     assert empreintes.revisions == attendues
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a database that waits for locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_extending_the_same_convocation_store_one_copy_on_postgresql(convocations, monkeypatch):
+    proche, _ = convocations
+    objets = {nom for nom, _ in stockage().lister()}
+    ensemble = threading.Barrier(2)
+    prolonger_vraiment = sceau.prolonger
+
+    def prolonger_ensemble(pdf: bytes) -> bytes:  # both have read the same copy and extended it
+        copie = prolonger_vraiment(pdf)
+        ensemble.wait(timeout=30)
+        return copie
+
+    monkeypatch.setattr(sceau, "prolonger", prolonger_ensemble)
+    resultats: list[object] = []
+
+    def travailler() -> None:
+        try:
+            resultats.append(prolongation.prolonger(Depot.objects.get(pk=proche.pk)))
+        except BaseException as exc:  # noqa: B036 (reported by the main thread)
+            resultats.append(exc)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=travailler) for _ in range(2)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert sorted(type(r).__name__ for r in resultats) == ["Document", "NoneType"], resultats
+    assert proche.document.versions.count() == 1
+    assert Evenement.objects.filter(type=preuves.TYPE_PROLONGATION).count() == 1
+    [version] = proche.document.versions.all()
+    assert {nom for nom, _ in stockage().lister()} == objets | {version.nom_objet}  # the loser's copy is gone
