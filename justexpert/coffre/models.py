@@ -34,6 +34,11 @@ class Document(models.Model):
     # Data key wrapped by the key-encryption key ``cle_id``; NULL once destroyed.
     cle_chiffree = models.BinaryField(null=True)
     cree_le = models.DateTimeField(auto_now_add=True)
+    # An archive version of another document (a sealed PDF extended with a new timestamp): the
+    # original stays as deposited (its hash is in the evidence log); the newest version is served.
+    version_de = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="versions", verbose_name="version de"
+    )
     detruit_le = models.DateTimeField(null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()

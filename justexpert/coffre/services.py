@@ -8,7 +8,10 @@ Other modules call only these functions (and the HTTP helpers of ``televersement
 - ``ouvrir(document)`` yields the plaintext in segments and checks the SHA-256 at the end;
   ``lecteur(document)`` gives a seekable reader (ranges, archive inspection).
 - ``metadonnees(document)`` returns what stays after destruction: id, name, type, size, hash, times.
-- ``detruire(document, acteur=..., journal=...)`` destroys the data key for good.
+- ``detruire(document, acteur=..., journal=...)`` destroys the data key for good (and those of its
+  archive versions).
+- ``deposer(..., version_de=original)`` stores an archive version of a document (a sealed PDF
+  extended with a new timestamp); ``version_courante(original)`` is the newest readable one.
 
 Staging and commit protocol (failure leaves nothing behind): the encrypted object is written to
 the backend's staging place, made durable under its final name, and only then is the row inserted
@@ -175,7 +178,7 @@ class Depot:
             logger.warning("coffre: could not remove object %s now", self.uuid, exc_info=True)
 
 
-def enregistrer(depot: Depot, *, proprietaire: str, client_id: str = "") -> Document:
+def enregistrer(depot: Depot, *, proprietaire: str, client_id: str = "", version_de: Document | None = None) -> Document:
     """Commit a finished upload: insert its row. The same ``client_id`` for the same owner gives back
     the document already recorded (and discards the new copy). Raises RefusDepot (503) when the
     database is unavailable."""
@@ -204,6 +207,7 @@ def enregistrer(depot: Depot, *, proprietaire: str, client_id: str = "") -> Docu
                 taille_segment=depot.taille_segment,
                 cle_id=active,
                 cle_chiffree=enveloppe,
+                version_de=version_de,
             )
     except IntegrityError:
         # A concurrent request with the same client_id won the race: keep its document.
@@ -220,8 +224,17 @@ def enregistrer(depot: Depot, *, proprietaire: str, client_id: str = "") -> Docu
     return document
 
 
-def deposer(flux: BinaryIO, *, nom: str, proprietaire: str, client_id: str = "", taille_annoncee: int | None = None) -> Document:
-    """Store a readable binary stream as a new document (read in 1 MiB chunks, never whole)."""
+def deposer(
+    flux: BinaryIO,
+    *,
+    nom: str,
+    proprietaire: str,
+    client_id: str = "",
+    taille_annoncee: int | None = None,
+    version_de: Document | None = None,
+) -> Document:
+    """Store a readable binary stream as a new document (read in 1 MiB chunks, never whole);
+    with ``version_de``, as an archive version of that document (same owner)."""
     depot = Depot(nom, taille_annoncee=taille_annoncee)
     try:
         while morceau := flux.read(MORCEAU):
@@ -230,7 +243,26 @@ def deposer(flux: BinaryIO, *, nom: str, proprietaire: str, client_id: str = "",
     except BaseException:
         depot.abandonner()
         raise
-    return enregistrer(depot, proprietaire=proprietaire, client_id=client_id)
+    return enregistrer(depot, proprietaire=proprietaire, client_id=client_id, version_de=version_de)
+
+
+def version_courante(document: Document) -> Document:
+    """The newest readable archive version of ``document``, or the document itself."""
+    if document.est_detruit:
+        return document
+    return document.versions.filter(detruit_le__isnull=True).order_by("-pk").first() or document
+
+
+def dates_versions(originaux: list[int]) -> dict[int, Any]:
+    """For each original (by pk), when its newest readable archive version was stored (one query)."""
+    from django.db.models import Max
+
+    lignes = (
+        Document.objects.filter(version_de__in=originaux, detruit_le__isnull=True)
+        .values("version_de")
+        .annotate(le=Max("cree_le"))
+    )
+    return {ligne["version_de"]: ligne["le"] for ligne in lignes if ligne["version_de"] is not None}
 
 
 def _cle_donnees(document: Document) -> bytes:
@@ -313,6 +345,7 @@ def verifier(document: Document) -> None:
 
 def detruire(document: Document, *, acteur: Any, journal: Callable[..., Any], motif: str = "") -> Document:
     """Destroy the document's data key: its content becomes unreadable for good; metadata and hash stay.
+    Its archive versions (``version_de``) are destroyed with it, each with its own journal call.
 
     ``journal`` is required: the calling domain module passes its evidence-log writer (e.g.
     ``preuves.services.enregistrer``; coffre may not import preuves). It is called once, inside the
@@ -323,6 +356,8 @@ def detruire(document: Document, *, acteur: Any, journal: Callable[..., Any], mo
     """
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
+        for version in document.versions.filter(detruit_le__isnull=True).order_by("pk"):
+            detruire(version, acteur=acteur, journal=journal, motif=motif)
         if document.est_detruit:
             return document
         document.cle_chiffree = None

@@ -194,6 +194,8 @@ class DocumentOut(Schema):
     signature: str | None
     evenement: str
     ouvert_le: dt.datetime | None
+    # A sealed PDF the platform extended (prolongation.py): when the copy served was stored.
+    prolonge_le: dt.datetime | None = None
 
 
 @router.get("/{reference}/documents", response=list[DocumentOut])
@@ -226,6 +228,7 @@ def documents(request: HttpRequest, reference: uuid.UUID) -> list[dict]:
             "signature": (d.verdict or {}).get("statut"),
             "evenement": str(d.evenement.uuid),
             "ouvert_le": d.miennes[0].le if d.miennes else None,  # type: ignore[attr-defined]
+            "prolonge_le": getattr(d, "prolonge_le", None),
         }
         for d in rows
     ]

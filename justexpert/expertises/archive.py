@@ -90,11 +90,19 @@ def liste_accuses(depots: list[Depot], fuseau: str) -> bytes:
             d.evenement.uuid,
             d.evenement.index,
             nom_accuse(n),
-            "contenu détruit (conservation échue)" if d.document.detruit_le else ("tardif" if d.en_retard else ""),
+            _etat(d),
         ]
         for n, d in enumerate(depots, 1)
     )
     return ("\ufeff" + csv_texte(entetes, lignes, separateur=";")).encode()
+
+
+def _etat(d: Depot) -> str:
+    if d.document.detruit_le:
+        return "contenu détruit (conservation échue)"
+    if coffre.version_courante(d.document).pk != d.document.pk:
+        return "copie prolongée (horodatage ajouté) : ses premiers octets sont le document déposé, de cette empreinte"
+    return "tardif" if d.en_retard else ""
 
 
 def nom_accuse(n: int) -> str:
@@ -111,8 +119,9 @@ def flux_zip(depots: list[Depot], fuseau: str, autres: list[tuple[str, bytes]] |
                 continue
             info = zipfile.ZipInfo(nom_entree(n, d), date_time=timezone.localtime(d.depose_le, zone(fuseau)).timetuple()[:6])
             info.compress_type = zipfile.ZIP_STORED
-            with archive.open(info, mode="w", force_zip64=d.document.taille >= 2**31) as entree:
-                for morceau in coffre.ouvrir(d.document):
+            servi = coffre.version_courante(d.document)  # an extended sealed PDF: its newest copy
+            with archive.open(info, mode="w", force_zip64=servi.taille >= 2**31) as entree:
+                for morceau in coffre.ouvrir(servi):
                     entree.write(morceau)
                     yield flux.vider()
             yield flux.vider()

@@ -31,8 +31,8 @@ from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.services import RefusService
 from justexpert.lib.format import date_longue
 from justexpert.lib.temps import date_locale, echeance_en_jours, est_echu, maintenant
+from justexpert.preuves import sceau, signatures
 from justexpert.preuves import services as preuves
-from justexpert.preuves import signatures
 
 from . import extensions, permissions, services, types_documents
 from .models import (
@@ -326,7 +326,12 @@ def convoquer(
             regle=regle,
             mes=mes,
             document=document,
-            reunion={"reunion_le": reunion_le, "reunion_lieu": lieu[:300], "reunion_lien": lien[:500]},
+            reunion={
+                "reunion_le": reunion_le,
+                "reunion_lieu": lieu[:300],
+                "reunion_lien": lien[:500],
+                "fin_horodatage": sceau.fin_du_dernier_horodatage(pdf),  # prolongation.py extends it in time
+            },
         )
 
 

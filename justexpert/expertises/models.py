@@ -318,6 +318,9 @@ class Depot(models.Model):
     date_limite = models.DateField(null=True, blank=True)
     # Rapport définitif: the signature verdict (preuves.signatures.Verdict.en_dict()).
     verdict = models.JSONField(null=True, blank=True)
+    # Sealed PDFs the platform drew up (convocation): when the certificate of the last document
+    # timestamp of the copy served expires (prolongation.py adds one before); NULL: not read yet.
+    fin_horodatage = models.DateTimeField(null=True, blank=True)
 
     objects = DepotQuerySet.as_manager()
 

@@ -27,3 +27,11 @@ def purger_documents() -> int:
     from .depots import purger_echues
 
     return purger_echues()
+
+
+@task()
+def prolonger_sceaux() -> dict[str, int]:
+    """A new document timestamp on the sealed PDFs kept in cases before their last one expires."""
+    from .prolongation import prolonger_sceaux as prolonger
+
+    return prolonger()

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from justexpert.coffre import conf as coffre_conf
+from justexpert.coffre import services as coffre_services
 from justexpert.coffre.noms import content_disposition
 from justexpert.coffre.services import MESSAGE_BASE, RefusDepot, taille_lisible
 from justexpert.coffre.televersement import RefusCsrf, recevoir_depot, reponse_telechargement, verifier_csrf
@@ -33,7 +34,7 @@ from justexpert.lib.reponses import service_indisponible
 from justexpert.preuves import accuses, carte_demo
 from justexpert.preuves.models import Evenement
 
-from . import depots, extensions, permissions, recus, types_documents
+from . import depots, extensions, permissions, prolongation, recus, types_documents
 from .forms import ConvocationForm, DepotForm, NotificationForm
 from .models import (
     Depot,
@@ -78,6 +79,11 @@ def documents_visibles(user: Utilisateur, e: Expertise, mes: set[str]) -> list[D
     )
     repondus = {d.repond_a_id for d in rows if d.repond_a_id}
     complets = accuses.complets([d.evenement for d in rows])
+    scelles = [d for d in rows if d.type in prolongation.SCELLES and d.document.detruit_le is None]
+    prolonges = coffre_services.dates_versions([d.document_id for d in scelles])
+    for d in scelles:
+        d.scelle = True  # type: ignore[attr-defined]
+        d.prolonge_le = prolonges.get(d.document_id)  # type: ignore[attr-defined]
     for d in rows:
         d.repondu = d.pk in repondus  # type: ignore[attr-defined]
         d.accuse_complet = d.evenement_id in complets  # type: ignore[attr-defined]
@@ -238,7 +244,10 @@ def telecharger(request: HttpRequest, reference: str, document: str) -> HttpResp
     e = permissions.expertise_pour(user, reference)
     d = permissions.depot_pour(user, e, document)
     d.expertise = e
-    reponse = reponse_telechargement(d.document, request)
+    # A sealed PDF the platform extended (prolongation.py): the newest copy, unless the deposited
+    # bytes themselves are asked for (the extended copy starts with them).
+    servi = d.document if request.GET.get("version") == "deposee" else coffre_services.version_courante(d.document)
+    reponse = reponse_telechargement(servi, request)
     if reponse.status_code in (200, 206):
         depots.ouvrir(acteur=user, depot=d)
     return reponse  # type: ignore[return-value]  # a streaming response

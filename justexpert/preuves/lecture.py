@@ -12,6 +12,7 @@ from justexpert.lib.format import horodatage
 from justexpert.lib.temps import PARIS
 
 from .accuses import libelle_evenement
+from .services import CopieProlongee
 from .verificateur import Rapport
 
 # All of these proven: the accusé is authentic and complete (the document is judged apart).
@@ -32,7 +33,21 @@ def _quand(valeur: object, fuseau: str) -> str:
     return horodatage(valeur, fuseau) if isinstance(valeur, dt.datetime) else "à une date illisible"
 
 
-def resumer(rapport: Rapport, fuseau: str = PARIS) -> Resume:
+COPIES_TELECHARGEES = (
+    "Les horodatages d'un PDF scellé sont prolongés par la plateforme sur la copie qu'elle conserve, avant que "
+    "leurs certificats n'expirent ; une copie déjà téléchargée ne peut pas l'être. Pour garder un PDF vérifiable "
+    "dans vingt ans, téléchargez de nouveau sa copie courante sur la plateforme de temps en temps, et gardez-la avec l'accusé."
+)
+
+
+def _dates(instants: tuple[dt.datetime, ...], fuseau: str) -> str:
+    textes = [_quand(i, fuseau) for i in instants]
+    return textes[0] if len(textes) == 1 else ", le ".join(textes[:-1]) + " et le " + textes[-1]
+
+
+def resumer(rapport: Rapport, fuseau: str = PARIS, *, copie: CopieProlongee | None = None, pdf: bool = False) -> Resume:
+    """``copie``: the document given is an extended copy of the deposited one (services.copie_prolongee);
+    ``pdf``: the document given is a PDF (what to keep of a sealed PDF is then said)."""
     sujets, faits = rapport.sujets, rapport.faits
     r = Resume(verdict="valide", titre="")
     if sujets.get("accuse") is False:
@@ -48,8 +63,23 @@ def resumer(rapport: Rapport, fuseau: str = PARIS) -> Resume:
         r.non_prouve.append("Le contenu lisible de l'accusé a été modifié : il ne correspond plus à l'événement enregistré.")
 
     doc = sujets.get("document")
-    if doc is True:
+    if doc is True and copie is not None and copie.reconnue:
+        depot = f"déposé le {_quand(copie.depose_le, fuseau)}" if copie.depose_le else "de cet accusé"
+        texte = (
+            f"Le document que vous avez fourni est une copie prolongée du document {depot} : ses "
+            f"{copie.taille_deposee} premiers octets sont exactement ce document (même empreinte numérique)"
+        )
+        if copie.ajouts:
+            texte += f" ; la plateforme y a seulement ajouté des horodatages, le {_dates(copie.ajouts, fuseau)}"
+        r.prouve.append(texte + ".")
+    elif doc is True:
         r.prouve.append("Le document que vous avez fourni est exactement celui de cet accusé (même empreinte numérique).")
+    elif doc is False and copie is not None:
+        r.non_prouve.append(
+            f"Le début du document que vous avez fourni ({copie.taille_deposee} octets) est exactement le document déposé, "
+            "mais la suite n'a pas été ajoutée par cette plateforme : elle peut changer ce qu'affiche un lecteur PDF. "
+            "Fiez-vous à la copie téléchargée sur la plateforme."
+        )
     elif doc is False:
         r.non_prouve.append(
             "Le document que vous avez fourni n'est pas celui de cet accusé : il diffère, même d'un seul caractère, "
@@ -97,6 +127,8 @@ def resumer(rapport: Rapport, fuseau: str = PARIS) -> Resume:
             "La qualification eIDAS de l'autorité d'horodatage n'est pas portée par le jeton : vérifiez-la dans la "
             "liste de confiance de l'Union européenne."
         )
+    if copie is not None or (pdf and doc is not None):
+        r.a_savoir.append(COPIES_TELECHARGEES)
     if ev is True:
         r.a_savoir.append("Un accusé prouve le dépôt ou l'ouverture et sa date ; il ne dit rien de la teneur du document.")
 

@@ -535,3 +535,74 @@ def journal_destruction(*, dossier_ref: object = None):  # type: ignore[no-untyp
         )
 
     return journal
+
+
+# --- Extended copies of sealed PDFs ----------------------------------------------------------------
+
+TYPE_PROLONGATION = "preuves.sceau_prolonge"
+
+
+def enregistrer_prolongation(*, objet_ref: object, dossier_ref: object, document_sha256: str, depose_sha256: str) -> Evenement:
+    """Record, in the caller's transaction, that the platform stored an extended copy of a sealed
+    document (``sceau.prolonger``: a document timestamp appended): ``objet_ref`` is the object whose
+    deposit event holds ``depose_sha256`` (the deposited bytes, unchanged), ``document_sha256`` the
+    extended copy's. The verify page recognises the copy through these events."""
+    return enregistrer(
+        TYPE_PROLONGATION,
+        acteur_ref="systeme",
+        objet_ref=objet_ref,
+        dossier_ref=dossier_ref,
+        document_sha256=document_sha256,
+        details={"document_depose": depose_sha256},
+    )
+
+
+@dataclass(frozen=True)
+class CopieProlongee:
+    """A document given to the verify page that starts with the deposited document (its first
+    ``taille_deposee`` bytes hash to the receipt's document hash) and goes on after it."""
+
+    depose_sha256: str
+    taille_deposee: int
+    depose_le: dt.datetime | None
+    ajouts: tuple[dt.datetime, ...]  # when the platform added timestamps (its extension events)
+    reconnue: bool  # the whole file is a copy this platform extended and recorded
+
+
+def _instant(iso: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def copie_prolongee(contenu: object, document_sha256: str | None, revisions: Mapping[str, int] | None) -> CopieProlongee | None:
+    """Whether the document given with a receipt is an extended copy of the document deposited:
+    one of its revisions (``verificateur.EmpreintesRevisions``) hashes to the receipt's document
+    hash while the whole file does not. ``reconnue`` only when the whole file's hash is the one an
+    extension event of this platform recorded for the same object (otherwise someone else added
+    the later revisions, which may change what a PDF reader shows)."""
+    evenement = contenu.get("evenement") if isinstance(contenu, dict) else None
+    if not isinstance(evenement, dict) or not document_sha256 or not revisions:
+        return None
+    attendu, objet = evenement.get("document_sha256"), evenement.get("objet")
+    if not isinstance(attendu, str) or attendu == document_sha256 or attendu not in revisions or not isinstance(objet, str):
+        return None
+    ajouts, reconnue = [], False
+    for ligne in Evenement.objects.filter(type=TYPE_PROLONGATION, objet_ref=objet).order_by("index"):
+        feuille = json.loads(bytes(ligne.feuille))  # the leaf, not the copied columns
+        if (feuille.get("details") or {}).get("document_depose") != attendu:
+            continue
+        sha = feuille.get("document_sha256")
+        if sha == document_sha256 or sha in revisions:
+            reconnue = reconnue or sha == document_sha256
+            if (le := _instant(feuille.get("le"))) is not None:
+                ajouts.append(le)
+    return CopieProlongee(
+        depose_sha256=attendu,
+        taille_deposee=revisions[attendu],
+        # The deposit's time when the receipt is the deposit's (an opening receipt has its own).
+        depose_le=None if str(evenement.get("type", "")).endswith("ouverture") else _instant(evenement.get("le")),
+        ajouts=tuple(ajouts),
+        reconnue=reconnue,
+    )

@@ -32,6 +32,10 @@ A PDF accusé carries its JSON as the embedded file « accuse.json »; reading i
 ``--ancres``: the platform's published trust anchors (``/preuves/ancres.json``, format
 justexpert-ancres/1), a copy you kept or its address: every log key it lists (current and retired)
 and its timestamp roots are the trusted ones.
+``--document``: a sealed PDF the platform extended (a document timestamp appended later) is not
+byte for byte the document deposited but starts with it: the SHA-256 is also taken at the end of
+each PDF revision (``%%EOF``) while the file is read, and such a copy is reported as containing
+the deposited document (what follows it is left to a PDF validator).
 Exit status: 0 everything proven (or nothing false), 1 a check failed, 2 unreadable input,
 3 proven except the certain date (timestamp pending).
 """
@@ -46,6 +50,7 @@ import hashlib
 import io
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from asn1crypto import cms, tsp
@@ -501,6 +506,7 @@ SUJETS = (
     "autorite",
     "qualification",
     "publication",
+    "prolongation",  # what follows the deposited bytes in an extended copy of a sealed PDF
 )
 
 
@@ -625,16 +631,19 @@ def verifier_accuse(
     ac: list[bytes] | None = None,
     source_cle: str = "la plateforme que vous avez indiquée",
     ancres: Ancres | None = None,
+    revisions: Mapping[str, int] | None = None,
 ) -> Rapport:
     """Check every part of a receipt and say what is proven. Never raises on bad content.
     ``source_cle`` names where ``cle_attendue`` comes from, in the sentences of the report.
     ``ancres`` (a published anchors document) stands for both ``cle_attendue`` (any key it lists)
-    and ``ac`` (its timestamp roots)."""
+    and ``ac`` (its timestamp roots). ``revisions`` (``EmpreintesRevisions.revisions`` of the
+    document): a document that starts with the deposited one, such as a sealed PDF the platform
+    extended with document timestamps, is recognised as containing it."""
     rapport = Rapport()
     if ancres is not None and ac is None:
         ac = ancres.racines_horodatage
     try:
-        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac, source_cle, ancres)
+        _verifier_accuse(accuse, rapport, document_sha256, cle_attendue, ac, source_cle, ancres, revisions)
     except PreuveInvalide as exc:
         rapport.ajouter(False, f"Accusé inexploitable : {exc}.", "accuse")
     except Exception as exc:  # untrusted input: a refusal, never a crash
@@ -650,6 +659,7 @@ def _verifier_accuse(
     ac: list[bytes] | None,
     source_cle: str,
     ancres: Ancres | None = None,
+    revisions: Mapping[str, int] | None = None,
 ) -> None:
     feuille = _b64(accuse.get("feuille"), "feuille")
     evenement = json.loads(feuille)
@@ -674,6 +684,20 @@ def _verifier_accuse(
             )
         elif attendu == document_sha256.lower():
             rapport.ajouter(True, f"Le document fourni est bien celui de l'événement (SHA-256 {attendu}).", "document")
+        elif revisions and attendu in revisions:
+            rapport.ajouter(
+                True,
+                f"Les {revisions[attendu]} premiers octets du document fourni sont exactement le document de l'événement "
+                f"(SHA-256 {attendu}) : c'est une copie prolongée, complétée après le dépôt.",
+                "document",
+            )
+            rapport.ajouter(
+                None,
+                "Ce qui suit le document déposé n'est pas vérifié par cet outil : dans une copie prolongée par la "
+                "plateforme, ce ne sont que des horodatages de document et leurs données de validation ; un validateur "
+                "PDF (pdfsig, pyHanko) le confirme.",
+                "prolongation",
+            )
         else:
             rapport.ajouter(
                 False, "Le document fourni n'est PAS celui de l'événement : son empreinte SHA-256 diffère.", "document"
@@ -857,12 +881,63 @@ def _chronologie(rapport: Rapport, evenement: dict, point: PointDeControle, resu
         )
 
 
-def _sha256_fichier(chemin: str) -> str:
-    h = hashlib.sha256()
+# --- Documents: the whole file and its PDF revisions ------------------------------------------
+
+FIN_REVISION = b"%%EOF"
+MAX_REVISIONS = 1000  # a sealed PDF has a handful; a file full of markers costs no more than this
+
+
+class EmpreintesRevisions:
+    """SHA-256 of the whole stream and of each prefix ending at a PDF revision's end: right after
+    ``%%EOF``, and after its end of line (CR, LF or CRLF), since writers differ. Streams: holds back
+    at most the few bytes that could begin a marker cut by a chunk boundary."""
+
+    RETENUE = len(FIN_REVISION) + 1  # a marker starting before the retained tail has its EOL in view
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+        self._attente = b""
+        self._lus = 0  # bytes hashed so far
+        self.revisions: dict[str, int] = {}  # prefix hash -> prefix length
+
+    def update(self, donnees: bytes) -> None:
+        self._traiter(self._attente + donnees if self._attente else bytes(donnees), fin=False)
+
+    def _traiter(self, tampon: bytes, *, fin: bool) -> None:
+        limite = len(tampon) if fin else max(0, len(tampon) - self.RETENUE)
+        coupes: list[int] = []
+        i = tampon.find(FIN_REVISION)
+        while 0 <= i < limite and len(self.revisions) + len(coupes) < MAX_REVISIONS:
+            p = i + len(FIN_REVISION)
+            coupes.append(p)
+            if tampon[p : p + 1] in (b"\r", b"\n"):
+                coupes.append(p + 1)
+            if tampon[p : p + 2] == b"\r\n":
+                coupes.append(p + 2)
+            i = tampon.find(FIN_REVISION, p)
+        vue, pos = memoryview(tampon), 0  # slices of a view: no copy of the chunk
+        for coupe in coupes:
+            self._h.update(vue[pos:coupe])
+            self.revisions.setdefault(self._h.copy().hexdigest(), self._lus + coupe)
+            pos = coupe
+        fin_lue = max(limite, pos)
+        self._h.update(vue[pos:fin_lue])
+        self._lus += fin_lue
+        self._attente = tampon[fin_lue:]
+
+    def hexdigest(self) -> str:
+        """The whole stream's SHA-256 (call once, at the end)."""
+        self._traiter(self._attente, fin=True)
+        return self._h.hexdigest()
+
+
+def _sha256_fichier(chemin: str) -> tuple[str, dict[str, int]]:
+    """The file's SHA-256 and those of its PDF revisions, read in 1 MiB blocks."""
+    h = EmpreintesRevisions()
     with open(chemin, "rb") as fichier:
         while bloc := fichier.read(1 << 20):
             h.update(bloc)
-    return h.hexdigest()
+    return h.hexdigest(), h.revisions
 
 
 def _lire_pem(chemin: str) -> list[bytes]:
@@ -915,14 +990,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with open(args.accuse, "rb") as fichier:
             accuse = lire_accuse(fichier.read())
-        document = _sha256_fichier(args.document) if args.document else None
+        document, revisions = _sha256_fichier(args.document) if args.document else (None, None)
         cle = base64.b64decode(args.cle, validate=True) if args.cle else None
         ac = _lire_pem(args.ac) if args.ac else None
         ancres = charger_ancres(args.ancres) if args.ancres else None
     except (OSError, ValueError, PreuveInvalide) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    rapport = verifier_accuse(accuse, document_sha256=document, cle_attendue=cle, ac=ac, ancres=ancres)
+    rapport = verifier_accuse(accuse, document_sha256=document, cle_attendue=cle, ac=ac, ancres=ancres, revisions=revisions)
     print(rapport.texte())
     if not rapport.valide:
         print("Résultat : au moins une vérification a échoué.")

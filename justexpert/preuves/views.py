@@ -43,10 +43,14 @@ def verifier(request: HttpRequest) -> HttpResponse:
         form = VerificationForm(request.POST, request.FILES)
         if form.is_valid():
             document = form.cleaned_data.get("document")
-            rapport = services.verifier_accuse_ici(
-                form.cleaned_data["accuse"], getattr(document, "sha256", None), form.cleaned_data.get("ancres")
-            )
-            resume = lecture.resumer(rapport)
+            accuse, sha256 = form.cleaned_data["accuse"], getattr(document, "sha256", None)
+            # An extended copy of a sealed PDF starts with the deposited bytes (televersement.py).
+            copie = services.copie_prolongee(accuse, sha256, getattr(document, "revisions", None))
+            if copie is not None and copie.reconnue:
+                sha256 = copie.depose_sha256
+            rapport = services.verifier_accuse_ici(accuse, sha256, form.cleaned_data.get("ancres"))
+            pdf = document is not None and (document.name or "").lower().endswith(".pdf")
+            resume = lecture.resumer(rapport, copie=copie, pdf=pdf)
     else:
         form = VerificationForm()
     return render(

@@ -300,6 +300,12 @@ TACHES_PERIODIQUES += [
     ("justexpert.expertises.tasks.purger_documents", 24 * 3600),
     ("justexpert.expertises.tasks.envoyer_recapitulatifs", 24 * 3600),
 ]
+# Sealed PDFs kept in a case (convocations) get a new document timestamp when the certificate of
+# their last one expires within this many days (docs/preuves.md, « Sceaux durables »): two years
+# leave time to notice a task that stopped, a renewal of the authority's certificate that is late,
+# or a hash or key size to replace, while the authority's certificate and CRL are still valid.
+PREUVES_MARGE_PROLONGATION_JOURS = env_int("JUSTEXPERT_PREUVES_MARGE_PROLONGATION_JOURS", 730, minimum=30)
+TACHES_PERIODIQUES += [("justexpert.expertises.tasks.prolonger_sceaux", 24 * 3600)]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).
