@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('expertises', '0003_greffe_par_defaut'),
+        ('expertises', '0004_numero_portalis'),
     ]
 
     operations = [
