@@ -11,7 +11,7 @@ from justexpert.expertises.models import Expertise, Matiere, Participant, Qualit
 from justexpert.lib.format import date_longue, euros
 from justexpert.lib.tableur import csv_texte
 
-from . import grand_livre, permissions, services
+from . import grand_livre, permissions, remuneration, services
 from .a_faire import a_faire_frais
 from .models import Versement
 
@@ -100,7 +100,16 @@ EXTENSION = Extension(
     nom="frais",
     onglet=Onglet("Frais", "frais:frais", _onglet_visible),
     a_faire=a_faire_frais,
-    empechements={"constater_consignation": provision_incomplete, "constater_complement": provision_incomplete},
+    empechements={
+        "constater_consignation": provision_incomplete,
+        "constater_complement": provision_incomplete,
+        # A complement ordered with suspension (CPC 280): the operations wait for the payment.
+        "ouvrir_dires": remuneration.empechement_suspension,
+        "clore_dires": remuneration.empechement_suspension,
+        "deposer_rapport": remuneration.empechement_suspension,
+        # Once frais follows the taxation, the case closes only when the ledger is settled.
+        "taxer": remuneration.empechement_cloture,
+    },
     reactions={
         "designer": services.absorber_resume,
         "ordonner_complement": services.absorber_resume,
