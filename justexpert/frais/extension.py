@@ -12,7 +12,7 @@ from justexpert.lib.format import date_longue, euros
 from justexpert.lib.tableur import csv_texte
 
 from . import grand_livre, permissions, remuneration, services
-from .a_faire import a_faire_frais
+from .a_faire import a_faire_tout
 from .models import Versement
 
 
@@ -99,7 +99,7 @@ def lignes_contradictoire(user: Utilisateur, e: Expertise, participants: list[Pa
 EXTENSION = Extension(
     nom="frais",
     onglet=Onglet("Frais", "frais:frais", _onglet_visible),
-    a_faire=a_faire_frais,
+    a_faire=a_faire_tout,
     empechements={
         "constater_consignation": provision_incomplete,
         "constater_complement": provision_incomplete,

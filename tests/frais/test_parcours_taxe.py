@@ -258,3 +258,37 @@ def test_a_party_owes_a_complement_and_the_expert_requests_the_titre_executoire(
     # The complement is assigned to B by the ordonnance: the case may close.
     assert r.solde(e).regle
     assert r.clore(acteur=magistrat, expertise=e).etat == Etat.CLOSE
+
+
+def test_dashboards_say_who_must_act(dossier, magistrat, greffier, expert, avocat_partie_a, partie_b):
+    from justexpert.portail.services import a_faire
+
+    def libelles(user):
+        return [i.libelle for i in a_faire(user)]
+
+    e = en_cours_consigne(dossier, magistrat, greffier, expert)
+    a, b = parties(e)
+    acompte = r.demander(acteur=expert, expertise=e, type_=TypeDemande.ACOMPTE, montant="300")
+    assert any("demande de l'expert à décider" in x and "300,00" in x for x in libelles(magistrat))
+    r.decider(acteur=magistrat, demande=acompte, accorder=True)
+    assert any("est accordée" in x for x in libelles(expert))
+    assert any("acompte de 300,00" in x for x in libelles(greffier))
+    r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.ACOMPTE, montant="300", payee_le=aujourd_hui())
+    assert not any("acompte de" in x for x in libelles(greffier))
+    e = expertises.deposer_rapport(acteur=expert, expertise=e)
+    assert any("demande de rémunération à déposer" in x for x in libelles(expert))
+    _temps(expert, e, NatureTemps.ETUDE, "10", "100", tva=RegimeTva.FRANCHISE)
+    dr = r.deposer_demande_remuneration(acteur=expert, expertise=e)
+    r.constater_reception(acteur=partie_b, demande=dr)
+    assert any("observations sur la demande de rémunération" in x and "Entreprise Toitures" in x for x in libelles(partie_b))
+    assert not any("observations sur la demande" in x for x in libelles(avocat_partie_a))  # A has not received it
+    r.declarer_reception_postale(acteur=expert, demande=dr, partie=a, jour=aujourd_hui())
+    assert not any("ordonnance de taxe à rendre" in x for x in libelles(magistrat))
+    _recu_il_y_a(e, 16)
+    assert any("ordonnance de taxe à rendre" in x for x in libelles(magistrat))
+    assert not any("observations sur la demande" in x for x in libelles(partie_b))
+    r.taxer(acteur=magistrat, expertise=e, montant="1000")
+    assert any("notifiez l'ordonnance" in x for x in libelles(expert))
+    greffe = libelles(greffier)
+    assert any("700,00 € à verser à l'expert" in x.replace("\u202f", " ").replace("\u00a0", " ") for x in greffe)
+    assert any("à rembourser à SCI Les Tilleuls" in x for x in greffe) and any("à rembourser à Entreprise Toitures" in x for x in greffe)
