@@ -156,38 +156,83 @@ def a_faire_remuneration(user: Utilisateur) -> list[ElementAFaire]:
         if Qualite.MAGISTRAT in qualites:
             for d in demandes:
                 if d.statut == StatutDemande.EN_ATTENTE:
-                    items.append(ElementAFaire(f"{ref} : demande de l'expert à décider — {d.get_type_display().lower()} ({euros(d.montant)})", url, urgent=d.suspension_demandee))
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : demande de l'expert à décider — {d.get_type_display().lower()} ({euros(d.montant)})",
+                            url,
+                            urgent=d.suspension_demandee,
+                        )
+                    )
             if dr and not rendue and tous_echus:
-                attente = taxe is not None and taxe.invitation_le and not taxe.observations_expert_le and taxe.date_limite_expert and jours_restants(taxe.date_limite_expert, e.fuseau) >= 0
+                attente = (
+                    taxe is not None
+                    and taxe.invitation_le
+                    and not taxe.observations_expert_le
+                    and taxe.date_limite_expert
+                    and jours_restants(taxe.date_limite_expert, e.fuseau) >= 0
+                )
                 if not attente:
-                    items.append(ElementAFaire(f"{ref} : ordonnance de taxe à rendre ({euros(dr.montant)} demandés, CPC 284)", url, urgent=True))
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : ordonnance de taxe à rendre ({euros(dr.montant)} demandés, CPC 284)", url, urgent=True
+                        )
+                    )
         if Qualite.EXPERT in qualites:
             for d in demandes:
                 if d.statut != StatutDemande.EN_ATTENTE and d.decidee_le and jours_restants(d.decidee_le.date(), e.fuseau) >= -15:
-                    items.append(ElementAFaire(f"{ref} : votre demande ({d.get_type_display().lower()}) est {d.get_statut_display().lower()}", url))
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : votre demande ({d.get_type_display().lower()}) est {d.get_statut_display().lower()}", url
+                        )
+                    )
             if dr is None and e.etat in (Etat.RAPPORT_DEPOSE, Etat.SANS_OBJET, Etat.REDACTION):
-                items.append(ElementAFaire(f"{ref} : demande de rémunération à déposer avec le rapport (CPC 282)", url, urgent=e.etat != Etat.REDACTION))
+                items.append(
+                    ElementAFaire(
+                        f"{ref} : demande de rémunération à déposer avec le rapport (CPC 282)",
+                        url,
+                        urgent=e.etat != Etat.REDACTION,
+                    )
+                )
             if taxe and taxe.invitation_le and not rendue and not taxe.observations_expert_le and taxe.date_limite_expert:
                 fin, proche = _echeance(e, taxe.date_limite_expert)
-                items.append(ElementAFaire(f"{ref} : le juge envisage {euros(taxe.montant_envisage)} — vos observations", url, fin, proche))
+                items.append(
+                    ElementAFaire(f"{ref} : le juge envisage {euros(taxe.montant_envisage)} — vos observations", url, fin, proche)
+                )
             if rendue and taxe and taxe.notifiee_le is None:
                 items.append(ElementAFaire(f"{ref} : notifiez l'ordonnance de taxe aux parties (CPC 724)", url, urgent=True))
         if qualites & {Qualite.AVOCAT, Qualite.PARTIE} and not rendue:
             for d in les_delais:
                 if d.partie.pk in parties and d.reception and not d.echu:
                     fin, proche = _echeance(e, d.fin)
-                    items.append(ElementAFaire(f"{ref} : observations sur la demande de rémunération de l'expert pour {d.partie.designation}", url, fin, proche))
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : observations sur la demande de rémunération de l'expert pour {d.partie.designation}",
+                            url,
+                            fin,
+                            proche,
+                        )
+                    )
         if Qualite.GREFFIER in qualites:
             a_payer = acomptes_a_payer(e)
             if a_payer:
-                items.append(ElementAFaire(f"{ref} : acompte de {euros(a_payer)} à verser à l'expert par la régie", url, urgent=True))
+                items.append(
+                    ElementAFaire(f"{ref} : acompte de {euros(a_payer)} à verser à l'expert par la régie", url, urgent=True)
+                )
             if rendue:
                 s = solde(e)
                 if s.reste_expert:
-                    items.append(ElementAFaire(f"{ref} : {euros(s.reste_expert)} à verser à l'expert par la régie (ordonnance de taxe)", url, urgent=True))
+                    items.append(
+                        ElementAFaire(
+                            f"{ref} : {euros(s.reste_expert)} à verser à l'expert par la régie (ordonnance de taxe)",
+                            url,
+                            urgent=True,
+                        )
+                    )
                 for r in s.remboursements:
                     if r.reste:
-                        items.append(ElementAFaire(f"{ref} : {euros(r.reste)} à rembourser à {r.partie.designation} par la régie", url))
+                        items.append(
+                            ElementAFaire(f"{ref} : {euros(r.reste)} à rembourser à {r.partie.designation} par la régie", url)
+                        )
         if len(items) >= LIMITE:
             break
     return items

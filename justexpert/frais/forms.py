@@ -196,7 +196,9 @@ class TempsForm(FormulaireDsfr):
     jour = _date("Date")
     libelle = forms.CharField(label="Libellé", max_length=200, error_messages={"required": "Décrivez la ligne."})
     quantite = _texte_montant("Quantité (heures, km, pages…)", help_text="Deux décimales au plus, par exemple 1,5.")
-    taux = _texte_montant("Taux unitaire hors taxe (€)", required=False, help_text="En matière pénale, le tarif choisi s'applique.")
+    taux = _texte_montant(
+        "Taux unitaire hors taxe (€)", required=False, help_text="En matière pénale, le tarif choisi s'applique."
+    )
     tva = forms.ChoiceField(label="Régime de TVA", choices=RegimeTva.choices)
     tarif = forms.ModelChoiceField(
         label="Ligne du tarif (matière pénale)", queryset=Tarif.objects.none(), required=False, empty_label="Sans tarif"
@@ -218,7 +220,9 @@ class DemandeForm(FormulaireDsfr):
     frais = _texte_montant("Frais (€)", required=False)
     sapiteur = _texte_montant("Sapiteur (€)", required=False)
     tva = _texte_montant("TVA (€)", required=False)
-    justification = forms.CharField(label="Justification", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    justification = forms.CharField(
+        label="Justification", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     suspension = forms.BooleanField(label="Je demande la suspension des opérations jusqu'à la consignation", required=False)
 
 

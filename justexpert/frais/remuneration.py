@@ -71,9 +71,7 @@ from .services import RefusChamp, _civile, _euros, _evenement, _verrouiller, mon
 JOURS_OBSERVATIONS = expertises.JOURS_OBSERVATIONS_REMUNERATION  # CPC 282
 QUANTITE_MAX = Decimal("9999999.99")
 # After the report is filed, only the fee request may still be made (CPC 282).
-ETATS_APRES_RAPPORT = frozenset(
-    {Etat.RAPPORT_DEPOSE, Etat.CONCLUSIONS_NOTIFIEES, Etat.SANS_OBJET, Etat.TAXATION, Etat.CLOSE}
-)
+ETATS_APRES_RAPPORT = frozenset({Etat.RAPPORT_DEPOSE, Etat.CONCLUSIONS_NOTIFIEES, Etat.SANS_OBJET, Etat.TAXATION, Etat.CLOSE})
 ETATS_DEMANDE_REMUNERATION = frozenset({Etat.REDACTION, Etat.RAPPORT_DEPOSE, Etat.SANS_OBJET, Etat.TAXATION})
 
 
@@ -201,7 +199,15 @@ def ajouter_temps(
         if hasattr(e, "demande_remuneration") and e.matiere == Matiere.CIVILE:
             raise RefusService("La demande de rémunération est déposée : le relevé est arrêté.")
         ligne = LigneTemps.objects.create(
-            expertise=e, nature=nature, jour=jour, libelle=libelle[:200], quantite=q, taux=t, tva=tva, tarif=tarif, cree_par=acteur
+            expertise=e,
+            nature=nature,
+            jour=jour,
+            libelle=libelle[:200],
+            quantite=q,
+            taux=t,
+            tva=tva,
+            tarif=tarif,
+            cree_par=acteur,
         )
         ht, montant_tva, ttc = valeurs(ligne)
         ligne.evenement = _evenement(
@@ -248,9 +254,7 @@ def disponible(e: Expertise) -> Decimal:
 
 def _apres_rapport(e: Expertise) -> None:
     if e.etat in ETATS_APRES_RAPPORT or e.rapport_depose_le is not None:
-        raise RefusService(
-            "Le rapport est déposé : seule la demande de rémunération (CPC 282) peut encore être présentée."
-        )
+        raise RefusService("Le rapport est déposé : seule la demande de rémunération (CPC 282) peut encore être présentée.")
 
 
 def demander(
@@ -308,7 +312,13 @@ def demander(
             **details,
         )
         d.evenement = _evenement(
-            "demande", acteur=acteur, e=e, objet=d.uuid, type=type_, montant=_euros(somme), suspension=d.suspension_demandee or None
+            "demande",
+            acteur=acteur,
+            e=e,
+            objet=d.uuid,
+            type=type_,
+            montant=_euros(somme),
+            suspension=d.suspension_demandee or None,
         )
         d.save(update_fields=["evenement"])
     return d
@@ -449,7 +459,16 @@ def _demande_pdf(e: Expertise, r: Releve, acteur: Utilisateur) -> bytes:
             ]
         )
     for t in r.par_nature:
-        tableau.append(["", f"Total {t.libelle.lower()}", "", f"{t.quantite} {t.unite}", "", *map(documents.montant_texte, (t.ht, t.tva, t.ttc))])
+        tableau.append(
+            [
+                "",
+                f"Total {t.libelle.lower()}",
+                "",
+                f"{t.quantite} {t.unite}",
+                "",
+                *map(documents.montant_texte, (t.ht, t.tva, t.ttc)),
+            ]
+        )
     tableau.append(["", "Total général", "", "", "", *map(documents.montant_texte, (r.ht, r.tva, r.ttc))])
     return documents.rendre(
         e,
@@ -518,7 +537,11 @@ def constater_reception(*, acteur: Utilisateur, demande: DemandeRemuneration) ->
     with transaction.atomic():
         e = _verrouiller(demande.expertise)
         miennes = Participant.objects.filter(
-            expertise=e, utilisateur=acteur, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE], partie__isnull=False
+            expertise=e,
+            utilisateur=acteur,
+            retire_le__isnull=True,
+            qualite__in=[Qualite.AVOCAT, Qualite.PARTIE],
+            partie__isnull=False,
         ).values_list("partie_id", flat=True)
         deja = set(Reception.objects.filter(demande=demande).values_list("partie_id", flat=True))
         for partie in Partie.objects.filter(pk__in=set(miennes) - deja):
@@ -533,7 +556,9 @@ def constater_reception(*, acteur: Utilisateur, demande: DemandeRemuneration) ->
     return nouvelles
 
 
-def declarer_reception_postale(*, acteur: Utilisateur, demande: DemandeRemuneration, partie: Partie, jour: dt.date | None) -> Reception:
+def declarer_reception_postale(
+    *, acteur: Utilisateur, demande: DemandeRemuneration, partie: Partie, jour: dt.date | None
+) -> Reception:
     """The expert declares the day a party reached by post received the fee request."""
     with transaction.atomic():
         e = _verrouiller(demande.expertise)
@@ -552,9 +577,17 @@ def declarer_reception_postale(*, acteur: Utilisateur, demande: DemandeRemunerat
         from justexpert.lib.temps import zone
 
         instant = dt.datetime.combine(jour, dt.time(12), tzinfo=zone(e.fuseau))
-        r = Reception.objects.create(demande=demande, partie=partie, recue_le=instant, mode=ModeReception.POSTE, declaree_par=acteur)
+        r = Reception.objects.create(
+            demande=demande, partie=partie, recue_le=instant, mode=ModeReception.POSTE, declaree_par=acteur
+        )
         r.evenement = _evenement(
-            "reception", acteur=acteur, e=e, objet=demande.uuid, partie=str(partie.uuid), mode=ModeReception.POSTE, jour=jour.isoformat()
+            "reception",
+            acteur=acteur,
+            e=e,
+            objet=demande.uuid,
+            partie=str(partie.uuid),
+            mode=ModeReception.POSTE,
+            jour=jour.isoformat(),
         )
         r.save(update_fields=["evenement"])
     return r
@@ -652,7 +685,12 @@ def inviter_expert(
         t = _taxe(e)
         if t.rendue_le:
             raise RefusService("L'ordonnance de taxe est déjà rendue.")
-        t.montant_envisage, t.invitation_motifs, t.invitation_le, t.date_limite_expert = envisage, motifs[:5000], maintenant(), date_limite
+        t.montant_envisage, t.invitation_motifs, t.invitation_le, t.date_limite_expert = (
+            envisage,
+            motifs[:5000],
+            maintenant(),
+            date_limite,
+        )
         t.observations_expert, t.observations_expert_le = "", None
         t.save()
         _evenement(
@@ -692,7 +730,8 @@ def _ordonnance_pdf(e: Expertise, t: Taxe, dr: DemandeRemuneration, acteur: Util
     paragraphes.append(f"Fixons la rémunération de l'expert à {documents.montant_texte(t.montant)}.")
     paragraphes.append(
         f"Autorisons l'expert à se faire remettre par la régie, jusqu'à due concurrence, les sommes consignées, soit "
-        f"{documents.montant_texte(s.du_par_regie)}" + (f", dont {documents.montant_texte(s.acomptes)} déjà versés en acompte." if s.acomptes else ".")
+        f"{documents.montant_texte(s.du_par_regie)}"
+        + (f", dont {documents.montant_texte(s.acomptes)} déjà versés en acompte." if s.acomptes else ".")
     )
     if s.complement and t.debiteur:
         paragraphes.append(
@@ -758,7 +797,9 @@ def taxer(
         t.montant, t.motifs, t.debiteur = somme, motifs, debiteur if somme > consigne(e) else None
         t.rendue_par, t.rendue_le = acteur, maintenant()
         s = solde(e, taxe=t)
-        t.ordonnance = _deposer_pdf(e, _ordonnance_pdf(e, t, dr, acteur, s), f"ordonnance-de-taxe-{_aujourd_hui(e).isoformat()}.pdf")
+        t.ordonnance = _deposer_pdf(
+            e, _ordonnance_pdf(e, t, dr, acteur, s), f"ordonnance-de-taxe-{_aujourd_hui(e).isoformat()}.pdf"
+        )
         t.save()
         t.evenement = _evenement(
             "taxe",
@@ -926,7 +967,9 @@ def enregistrer_sortie(
             if somme > reste:
                 raise RefusChamp("montant", f"L'acompte à verser selon les décisions du juge est de {euros(reste)}.")
             demande = (
-                Demande.objects.filter(expertise=e, type=TypeDemande.ACOMPTE, statut=StatutDemande.ACCORDEE).order_by("-decidee_le").first()
+                Demande.objects.filter(expertise=e, type=TypeDemande.ACOMPTE, statut=StatutDemande.ACCORDEE)
+                .order_by("-decidee_le")
+                .first()
             )
         else:
             s = solde(e)
@@ -1015,10 +1058,10 @@ def _memoire_pdf(e: Expertise, m: MemoireFrais, r: Releve) -> bytes:
         f"établi le {date_longue(date_locale(m.etabli_le, e.fuseau))} par {m.etabli_par}.",
     ]
     if m.certifie_le:
-        paragraphes.append(
-            f"Certifié par {m.certifie_par}, magistrat, le {date_longue(date_locale(m.certifie_le, e.fuseau))}."
-        )
-    return documents.rendre(e, titre="Mémoire de frais de justice", paragraphes=paragraphes, tableau=tableau, motif="Mémoire de frais")
+        paragraphes.append(f"Certifié par {m.certifie_par}, magistrat, le {date_longue(date_locale(m.certifie_le, e.fuseau))}.")
+    return documents.rendre(
+        e, titre="Mémoire de frais de justice", paragraphes=paragraphes, tableau=tableau, motif="Mémoire de frais"
+    )
 
 
 def etablir_memoire(*, acteur: Utilisateur, expertise: Expertise) -> MemoireFrais:
@@ -1039,7 +1082,9 @@ def etablir_memoire(*, acteur: Utilisateur, expertise: Expertise) -> MemoireFrai
         _remplacer(m.document if m.pk else None, e, acteur)
         m.document = _deposer_pdf(e, _memoire_pdf(e, m, r), "memoire-de-frais.pdf")
         m.save()
-        m.evenement = _evenement("memoire", acteur=acteur, e=e, objet=m.uuid, montant=_euros(r.ttc), document_sha256=m.document.sha256)
+        m.evenement = _evenement(
+            "memoire", acteur=acteur, e=e, objet=m.uuid, montant=_euros(r.ttc), document_sha256=m.document.sha256
+        )
         m.save(update_fields=["evenement"])
     return m
 
@@ -1057,11 +1102,25 @@ def certifier_memoire(*, acteur: Utilisateur, expertise: Expertise) -> MemoireFr
         _remplacer(m.document, e, acteur)
         m.document = _deposer_pdf(e, _memoire_pdf(e, m, releve(e)), "memoire-de-frais-certifie.pdf")
         m.save()
-        _evenement("memoire_certifie", acteur=acteur, e=e, objet=m.uuid, montant=_euros(m.montant), document_sha256=m.document.sha256)
+        _evenement(
+            "memoire_certifie", acteur=acteur, e=e, objet=m.uuid, montant=_euros(m.montant), document_sha256=m.document.sha256
+        )
     return m
 
 
-COLONNES_EXPORT = ["date", "nature", "libelle", "article_cpp", "code_tarif", "quantite", "taux_ht", "montant_ht", "taux_tva", "montant_tva", "montant_ttc"]
+COLONNES_EXPORT = [
+    "date",
+    "nature",
+    "libelle",
+    "article_cpp",
+    "code_tarif",
+    "quantite",
+    "taux_ht",
+    "montant_ht",
+    "taux_tva",
+    "montant_tva",
+    "montant_ttc",
+]
 
 
 def export_memoire(e: Expertise) -> tuple[str, str]:

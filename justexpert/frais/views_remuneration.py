@@ -134,8 +134,15 @@ ACTIONS: dict[str, Action] = {
         "Ajouter au relevé du temps et des frais",
         "Ajouter la ligne",
         lambda u, e, d, r: remuneration.ajouter_temps(
-            acteur=u, expertise=e, nature=d["nature"], jour=d["jour"], libelle=d["libelle"], quantite=d["quantite"],
-            taux=d.get("taux"), tva=d["tva"], tarif=d.get("tarif"),
+            acteur=u,
+            expertise=e,
+            nature=d["nature"],
+            jour=d["jour"],
+            libelle=d["libelle"],
+            quantite=d["quantite"],
+            taux=d.get("taux"),
+            tva=d["tva"],
+            tarif=d.get("tarif"),
         ),
         "La ligne est ajoutée au relevé.",
         matiere=None,
@@ -146,9 +153,17 @@ ACTIONS: dict[str, Action] = {
         "Demander au juge une provision complémentaire ou un acompte (CPC 280)",
         "Présenter la demande",
         lambda u, e, d, r: remuneration.demander(
-            acteur=u, expertise=e, type_=d["type"], montant=d["montant"], justification=d.get("justification", ""),
-            heures_passees=d.get("heures_passees"), heures_a_venir=d.get("heures_a_venir"), frais=d.get("frais"),
-            sapiteur=d.get("sapiteur"), tva=d.get("tva"), suspension=d.get("suspension", False),
+            acteur=u,
+            expertise=e,
+            type_=d["type"],
+            montant=d["montant"],
+            justification=d.get("justification", ""),
+            heures_passees=d.get("heures_passees"),
+            heures_a_venir=d.get("heures_a_venir"),
+            frais=d.get("frais"),
+            sapiteur=d.get("sapiteur"),
+            tva=d.get("tva"),
+            suspension=d.get("suspension", False),
         ),
         "Votre demande est transmise au juge.",
     ),
@@ -158,8 +173,13 @@ ACTIONS: dict[str, Action] = {
         "Décider d'une demande de l'expert",
         "Rendre la décision",
         lambda u, e, d, r: remuneration.decider(
-            acteur=u, demande=_demande(e, d["demande"]), accorder=d["accorder"], montant=d.get("montant"),
-            date_limite=d.get("date_limite"), suspension=d.get("suspension", False), motifs=d.get("motifs", ""),
+            acteur=u,
+            demande=_demande(e, d["demande"]),
+            accorder=d["accorder"],
+            montant=d.get("montant"),
+            date_limite=d.get("date_limite"),
+            suspension=d.get("suspension", False),
+            motifs=d.get("motifs", ""),
         ),
         "La décision est rendue ; elle est scellée et versée au dossier.",
         confirmer=lambda e, d: (
@@ -216,7 +236,9 @@ ACTIONS: dict[str, Action] = {
         forms.TaxeForm,
         "Rendre l'ordonnance de taxe (CPC 284)",
         "Rendre l'ordonnance",
-        lambda u, e, d, r: remuneration.taxer(acteur=u, expertise=e, montant=d["montant"], motifs=d.get("motifs", ""), debiteur=d.get("debiteur")),
+        lambda u, e, d, r: remuneration.taxer(
+            acteur=u, expertise=e, montant=d["montant"], motifs=d.get("motifs", ""), debiteur=d.get("debiteur")
+        ),
         "L'ordonnance de taxe est rendue ; elle est scellée et versée au dossier. L'expert la notifie aux parties.",
         confirmer=lambda e, d: (
             "Rendre l'ordonnance de taxe ?",
@@ -306,7 +328,11 @@ def action(request: HttpRequest, reference: str, nom: str) -> HttpResponse:
         if a.confirmer is not None:
             titre, consequence = a.confirmer(e, d)
             demande = confirmation(
-                request, titre=titre, consequence=consequence, bouton=a.bouton, retour=reverse("frais:remuneration", kwargs={"reference": e.uuid})
+                request,
+                titre=titre,
+                consequence=consequence,
+                bouton=a.bouton,
+                retour=reverse("frais:remuneration", kwargs={"reference": e.uuid}),
             )
             if demande is not None:
                 return demande

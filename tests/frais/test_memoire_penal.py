@@ -34,12 +34,25 @@ def test_penal_memoire_from_the_log_certified_and_exported(dossier_penal, expert
     e.refresh_from_db()
     # The rate comes from the tariff, whatever is typed; an old tariff line is refused.
     r.ajouter_temps(
-        acteur=expert, expertise=e, nature=NatureTemps.ETUDE, jour=aujourd_hui(), libelle="=Analyse des scellés",
-        quantite="6", taux="999", tarif=heure, tva=RegimeTva.FRANCHISE,
+        acteur=expert,
+        expertise=e,
+        nature=NatureTemps.ETUDE,
+        jour=aujourd_hui(),
+        libelle="=Analyse des scellés",
+        quantite="6",
+        taux="999",
+        tarif=heure,
+        tva=RegimeTva.FRANCHISE,
     )
     r.ajouter_temps(
-        acteur=expert, expertise=e, nature=NatureTemps.DEPLACEMENT_KM, jour=aujourd_hui(), libelle="Laboratoire",
-        quantite="80", tarif=km, tva=RegimeTva.NORMAL,
+        acteur=expert,
+        expertise=e,
+        nature=NatureTemps.DEPLACEMENT_KM,
+        jour=aujourd_hui(),
+        libelle="Laboratoire",
+        quantite="80",
+        tarif=km,
+        tva=RegimeTva.NORMAL,
     )
     with pytest.raises(RefusService, match="plus en vigueur"):
         r.ajouter_temps(

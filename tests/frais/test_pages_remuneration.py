@@ -23,7 +23,14 @@ def _url(nom, e, **kw):
 def test_expert_adds_a_line_bad_input_refused_at_the_field(client, dossier, magistrat, greffier, expert):
     e = en_cours_consigne(dossier, magistrat, greffier, expert)
     client.force_login(expert)
-    donnees = {"nature": NatureTemps.ETUDE, "jour": aujourd_hui().isoformat(), "libelle": "Étude", "quantite": "2,5", "taux": "90", "tva": "20"}
+    donnees = {
+        "nature": NatureTemps.ETUDE,
+        "jour": aujourd_hui().isoformat(),
+        "libelle": "Étude",
+        "quantite": "2,5",
+        "taux": "90",
+        "tva": "20",
+    }
     reponse = client.post(_url("remuneration_temps", e), {**donnees, "quantite": "2,555"})
     assert reponse.status_code == 400 and "Deux décimales au plus" in texte(reponse)
     assert not LigneTemps.objects.exists()

@@ -80,7 +80,14 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     _refus(_temps, expert, e, NatureTemps.ETUDE, "1,234", "90", message="Deux décimales au plus")
     _refus(_temps, expert, e, NatureTemps.ETUDE, "1", "90,001", message="Deux décimales au plus")
     _refus(
-        r.ajouter_temps, acteur=expert, expertise=e, nature="etude", jour=dans(1), libelle="x", quantite="1", taux="1",
+        r.ajouter_temps,
+        acteur=expert,
+        expertise=e,
+        nature="etude",
+        jour=dans(1),
+        libelle="x",
+        quantite="1",
+        taux="1",
         message="futur",
     )
     _refus(_temps, avocat_partie_a, e, NatureTemps.ETUDE, "1", "90", message="Seul l'expert")
@@ -104,7 +111,9 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     )
     assert d.statut == StatutDemande.EN_ATTENTE and d.suspension_demandee
     _refus(r.decider, acteur=expert, demande=d, accorder=True, montant="800", date_limite=dans(20), message="Seul le magistrat")
-    d = r.decider(acteur=magistrat, demande=d, accorder=True, montant="800", date_limite=dans(20), suspension=True, motifs="Justifié")
+    d = r.decider(
+        acteur=magistrat, demande=d, accorder=True, montant="800", date_limite=dans(20), suspension=True, motifs="Justifié"
+    )
     assert d.statut == StatutDemande.ACCORDEE and d.montant_accorde == D("800.00")
     texte = valide_pdfsig(lire(d.decision))
     assert "Ordonnons la consignation d'une provision complémentaire de 800,00" in texte and "suspendues" in texte
@@ -128,20 +137,39 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     assert expertises.conditions.empechement("deposer_rapport", e) is None
 
     # An advance: not above the consigned sum; granted, then paid by the régie.
-    _refus(r.demander, acteur=expert, expertise=e, type_=TypeDemande.ACOMPTE, montant="2300,01", message="dépasse les sommes consignées")
+    _refus(
+        r.demander,
+        acteur=expert,
+        expertise=e,
+        type_=TypeDemande.ACOMPTE,
+        montant="2300,01",
+        message="dépasse les sommes consignées",
+    )
     assert not Demande.objects.filter(type=TypeDemande.ACOMPTE).exists()
     acompte = r.demander(acteur=expert, expertise=e, type_=TypeDemande.ACOMPTE, montant="500")
     acompte = r.decider(acteur=magistrat, demande=acompte, accorder=True)
     assert "acompte de 500,00" in valide_pdfsig(lire(acompte.decision))
     assert r.acomptes_a_payer(e) == D("500.00") and r.disponible(e) == D("1800.00")
-    _refus(r.enregistrer_sortie, acteur=greffier, expertise=e, type_=TypeSortie.ACOMPTE, montant="600", payee_le=aujourd_hui(), message="500,00")
+    _refus(
+        r.enregistrer_sortie,
+        acteur=greffier,
+        expertise=e,
+        type_=TypeSortie.ACOMPTE,
+        montant="600",
+        payee_le=aujourd_hui(),
+        message="500,00",
+    )
     r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.ACOMPTE, montant="500", payee_le=aujourd_hui())
     assert r.paye_expert(e) == D("500.00") and r.acomptes_a_payer(e) == 0
 
     # The report is filed: no more requests, except the fee request.
     e = expertises.deposer_rapport(acteur=expert, expertise=e)
     _refus(
-        r.demander, acteur=expert, expertise=e, type_=TypeDemande.ACOMPTE, montant="100",
+        r.demander,
+        acteur=expert,
+        expertise=e,
+        type_=TypeDemande.ACOMPTE,
+        montant="100",
         message="seule la demande de rémunération",
     )
 
@@ -160,7 +188,9 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     fins = {d_.partie: d_.fin for d_ in r.delais(e)}
     assert set(fins) == {a, b} and fins[a] == fins[b] and dans(15) <= fins[a] <= dans(17)
     r.deposer_observations(acteur=avocat_partie_a, expertise=e, partie=a, texte="Le temps d'étude paraît excessif.")
-    _refus(r.deposer_observations, acteur=avocat_partie_a, expertise=e, partie=b, texte="x", message="partie que vous représentez")
+    _refus(
+        r.deposer_observations, acteur=avocat_partie_a, expertise=e, partie=b, texte="x", message="partie que vous représentez"
+    )
 
     # (4) No taxation before every party's 15 days.
     _refus(r.taxer, acteur=magistrat, expertise=e, montant="1300", motifs="x", message="n'a pas couru pour")
@@ -201,13 +231,23 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     assert raison and "n'est pas soldé" in raison and "800,00" in raison
     _refus(r.clore, acteur=magistrat, expertise=e, message="n'est pas soldé")
     r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.REMUNERATION, montant="800", payee_le=aujourd_hui())
-    r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.REMBOURSEMENT, montant="565,22", payee_le=aujourd_hui(), partie=a)
+    r.enregistrer_sortie(
+        acteur=greffier, expertise=e, type_=TypeSortie.REMBOURSEMENT, montant="565,22", payee_le=aujourd_hui(), partie=a
+    )
     _refus(
-        r.enregistrer_sortie, acteur=greffier, expertise=e, type_=TypeSortie.REMBOURSEMENT, montant="500",
-        payee_le=aujourd_hui(), partie=b, message="434,78",
+        r.enregistrer_sortie,
+        acteur=greffier,
+        expertise=e,
+        type_=TypeSortie.REMBOURSEMENT,
+        montant="500",
+        payee_le=aujourd_hui(),
+        partie=b,
+        message="434,78",
     )
     assert Sortie.objects.filter(expertise=e).count() == 3
-    r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.REMBOURSEMENT, montant="434,78", payee_le=aujourd_hui(), partie=b)
+    r.enregistrer_sortie(
+        acteur=greffier, expertise=e, type_=TypeSortie.REMBOURSEMENT, montant="434,78", payee_le=aujourd_hui(), partie=b
+    )
     s = r.solde(e)
     assert s.regle and s.reste_expert == 0 and s.reste_a_rembourser == 0 and s.paye_expert == D("1300.00")
     e = r.clore(acteur=magistrat, expertise=e)
@@ -291,4 +331,6 @@ def test_dashboards_say_who_must_act(dossier, magistrat, greffier, expert, avoca
     assert any("notifiez l'ordonnance" in x for x in libelles(expert))
     greffe = libelles(greffier)
     assert any("700,00 € à verser à l'expert" in x.replace("\u202f", " ").replace("\u00a0", " ") for x in greffe)
-    assert any("à rembourser à SCI Les Tilleuls" in x for x in greffe) and any("à rembourser à Entreprise Toitures" in x for x in greffe)
+    assert any("à rembourser à SCI Les Tilleuls" in x for x in greffe) and any(
+        "à rembourser à Entreprise Toitures" in x for x in greffe
+    )
