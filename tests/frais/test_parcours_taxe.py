@@ -334,3 +334,32 @@ def test_dashboards_say_who_must_act(dossier, magistrat, greffier, expert, avoca
     assert any("à rembourser à SCI Les Tilleuls" in x for x in greffe) and any(
         "à rembourser à Entreprise Toitures" in x for x in greffe
     )
+
+
+def test_the_documents_of_frais_are_destroyed_with_the_case(dossier, magistrat, greffier, expert):
+    from justexpert.coffre import services as coffre
+    from justexpert.expertises import depots
+    from justexpert.frais.models import DemandeRemuneration, ObservationRemuneration
+
+    e = en_cours_consigne(dossier, magistrat, greffier, expert)
+    a, b = parties(e)
+    acompte = r.decider(
+        acteur=magistrat, demande=r.demander(acteur=expert, expertise=e, type_=TypeDemande.ACOMPTE, montant="100"), accorder=True
+    )
+    r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.ACOMPTE, montant="100", payee_le=aujourd_hui())
+    _temps(expert, e, NatureTemps.ETUDE, "10", "150", tva=RegimeTva.FRANCHISE)
+    e = expertises.deposer_rapport(acteur=expert, expertise=e)
+    dr = r.deposer_demande_remuneration(acteur=expert, expertise=e)
+    for partie in (a, b):
+        r.declarer_reception_postale(acteur=expert, demande=dr, partie=partie, jour=aujourd_hui())
+    _recu_il_y_a(e, 16)
+    t = r.taxer(acteur=magistrat, expertise=e, montant="1500")
+    r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.REMUNERATION, montant="1400", payee_le=aujourd_hui())
+    e = r.clore(acteur=magistrat, expertise=e)
+    depots.purger(e)
+    for document in (acompte.decision, DemandeRemuneration.objects.get(expertise=e).document, Taxe.objects.get(pk=t.pk).ordonnance):
+        document.refresh_from_db()
+        assert document.est_detruit
+        with pytest.raises(coffre.DocumentIndisponible):
+            b"".join(coffre.ouvrir(document))
+    assert not ObservationRemuneration.objects.exclude(texte="").exists()
