@@ -835,12 +835,16 @@ def notifier_taxe(*, acteur: Utilisateur, expertise: Expertise, jour: dt.date | 
 
 
 def fin_recours(t: Taxe) -> dt.date | None:
-    """The last day of the month of recourse from the notification (CPC 714 al. 2, 724)."""
+    """The last day of the month of recourse from the notification (CPC 714 al. 2, 724): same day
+    of the next month (CPC 641; the last day of a shorter month), moved to the next working day
+    (CPC 642)."""
     if t.notifiee_le is None:
         return None
     from dateutil.relativedelta import relativedelta
 
-    return t.notifiee_le + relativedelta(months=1)
+    from justexpert.lib.temps import jour_ouvrable_suivant
+
+    return jour_ouvrable_suivant(t.notifiee_le + relativedelta(months=1))
 
 
 def demander_titre_executoire(*, acteur: Utilisateur, expertise: Expertise) -> Taxe:

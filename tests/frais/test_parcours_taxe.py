@@ -219,7 +219,10 @@ def test_civil_case_from_the_time_log_to_the_refunds(
         assert attendu in texte, attendu
     _refus(r.deposer_observations, acteur=avocat_partie_a, expertise=e, partie=a, texte="x", message="closes")
     r.notifier_taxe(acteur=expert, expertise=e, jour=aujourd_hui())
-    assert r.fin_recours(Taxe.objects.get(expertise=e)) is not None
+    fin = r.fin_recours(Taxe.objects.get(expertise=e))
+    assert fin.weekday() < 5 and dt.timedelta(days=28) <= fin - aujourd_hui() <= dt.timedelta(days=35)
+    t31 = Taxe(notifiee_le=dt.date(2027, 1, 31))
+    assert r.fin_recours(t31) == dt.date(2027, 3, 1)  # 28 February 2027 is a Sunday: next working day
     _refus(r.demander_titre_executoire, acteur=expert, expertise=e, message="Aucun complément")
 
     # (5) After the taxation: the régie owes the expert 1 300 - 500 (advance); 1 000 go back to the
@@ -357,7 +360,11 @@ def test_the_documents_of_frais_are_destroyed_with_the_case(dossier, magistrat, 
     r.enregistrer_sortie(acteur=greffier, expertise=e, type_=TypeSortie.REMUNERATION, montant="1400", payee_le=aujourd_hui())
     e = r.clore(acteur=magistrat, expertise=e)
     depots.purger(e)
-    for document in (acompte.decision, DemandeRemuneration.objects.get(expertise=e).document, Taxe.objects.get(pk=t.pk).ordonnance):
+    for document in (
+        acompte.decision,
+        DemandeRemuneration.objects.get(expertise=e).document,
+        Taxe.objects.get(pk=t.pk).ordonnance,
+    ):
         document.refresh_from_db()
         assert document.est_detruit
         with pytest.raises(coffre.DocumentIndisponible):
