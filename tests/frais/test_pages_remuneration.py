@@ -87,3 +87,28 @@ def test_magistrate_taxes_through_the_pages(client, dossier, magistrat, greffier
     assert "Article 724" in valide_pdfsig(pdf)
     page = texte(client.get(_url("remuneration", e)))
     assert "1\u202f440,00" in page and "n'est pas soldé" in page
+
+
+def test_case_zip_carries_the_documents_each_person_may_read(client, dossier, magistrat, greffier, expert, partie_b):
+    import io
+    import zipfile
+
+    e = en_cours_consigne(dossier, magistrat, greffier, expert)
+    a, b = parties(e)
+    d = r.demander(acteur=expert, expertise=e, type_="acompte", montant="100")
+    r.decider(acteur=magistrat, demande=d, accorder=True)
+    r.ajouter_temps(acteur=expert, expertise=e, nature="etude", jour=aujourd_hui(), libelle="Étude", quantite="2", taux="90")
+    e = expertises.deposer_rapport(acteur=expert, expertise=e)
+    r.deposer_demande_remuneration(acteur=expert, expertise=e)
+
+    def noms(user):
+        client.force_login(user)
+        reponse = client.get(reverse("expertises:dossier_zip", args=[e.uuid]))
+        return zipfile.ZipFile(io.BytesIO(b"".join(reponse.streaming_content))).namelist()
+
+    tous = noms(expert)
+    assert "frais/demande-de-remuneration.pdf" in tous and "frais/decision-1-acompte.pdf" in tous
+    assert "frais/releve-du-temps-et-des-frais.csv" in tous
+    partie = noms(partie_b)
+    assert "frais/demande-de-remuneration.pdf" in partie
+    assert not any("decision" in n or "releve-du-temps" in n for n in partie)
