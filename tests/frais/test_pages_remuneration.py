@@ -112,3 +112,35 @@ def test_case_zip_carries_the_documents_each_person_may_read(client, dossier, ma
     partie = noms(partie_b)
     assert "frais/demande-de-remuneration.pdf" in partie
     assert not any("decision" in n or "releve-du-temps" in n for n in partie)
+
+
+def test_penal_memoire_through_the_pages(client, dossier_penal, expert, magistrat_penal, avocat_partie_a):
+    import json
+
+    from justexpert.expertises.models import Etat, Expertise
+    from justexpert.frais.models import Tarif
+
+    e = dossier_penal
+    Expertise.objects.filter(pk=e.pk).update(etat=Etat.EN_COURS)
+    tarif = Tarif.objects.create(code="H", libelle="Vacation", unite="heure", montant=D("70"), article="R. 110")
+    client.force_login(expert)
+    donnees = {
+        "nature": "etude",
+        "jour": aujourd_hui().isoformat(),
+        "libelle": "Analyse",
+        "quantite": "3",
+        "tva": "0",
+        "tarif": tarif.pk,
+    }
+    assert client.post(_url("remuneration_temps", e), donnees).status_code == 302
+    assert client.get(_url("remuneration_export", e, format="csv")).status_code == 302  # not certified yet
+    assert client.post(_url("remuneration_memoire", e), {}).status_code == 302
+    assert "à certifier par le magistrat" in texte(client.get(_url("remuneration", e)))
+    client.force_login(magistrat_penal)
+    reponse = client.post(_url("remuneration_certification", e), {})
+    assert "Certifier le mémoire ?" in texte(reponse)
+    assert client.post(_url("remuneration_certification", e), {"confirme": "oui"}).status_code == 302
+    page = texte(client.get(_url("remuneration", e)))
+    assert "certifié par le magistrat" in page and "210,00" in page
+    assert json.loads(client.get(_url("remuneration_export", e, format="json")).content)["montant_ttc"] == "210.00"
+    assert "montant_ttc" in client.get(_url("remuneration_export", e, format="csv")).content.decode()
