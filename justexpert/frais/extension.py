@@ -165,6 +165,7 @@ EXTENSION = Extension(
         "designer": services.absorber_resume,
         "ordonner_complement": services.absorber_resume,
         "relever_caducite": services.reporter_echeances,
+        "taxer": remuneration.verifier_montant_taxe,
     },
     documents=documents_zip,
     contradictoire=lignes_contradictoire,

@@ -1031,6 +1031,17 @@ def empechement_cloture(e: Expertise) -> Empechement | None:
     )
 
 
+def verifier_montant_taxe(e: Expertise, *, acteur: Utilisateur | None, **_: Any) -> None:
+    """Reaction to « taxer » (in its transaction): once frais rendered the ordonnance, the case is
+    closed with its amount, whichever page fires the step (otherwise nothing is recorded)."""
+    t = Taxe.objects.filter(expertise=e, rendue_le__isnull=False).first()
+    if t is not None and e.montant_taxe != t.montant:
+        raise RefusService(
+            f"Le montant taxé est celui de l'ordonnance de taxe du {date_longue(date_locale(t.rendue_le, e.fuseau))} : "
+            f"{euros(t.montant)}."
+        )
+
+
 def clore(*, acteur: Utilisateur, expertise: Expertise) -> Expertise:
     """Once settled, the magistrate closes the case with the taxed amount (transition « taxer »,
     whose guard is ``empechement_cloture``)."""

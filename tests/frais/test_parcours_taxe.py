@@ -253,6 +253,10 @@ def test_civil_case_from_the_time_log_to_the_refunds(
     )
     s = r.solde(e)
     assert s.regle and s.reste_expert == 0 and s.reste_a_rembourser == 0 and s.paye_expert == D("1300.00")
+    # Closed from the case page with another amount: refused, nothing recorded.
+    _refus(expertises.taxer, acteur=magistrat, expertise=e, montant=D("1400"), message="1\u202f300,00")
+    e.refresh_from_db()
+    assert e.etat == Etat.TAXATION and e.montant_taxe is None
     e = r.clore(acteur=magistrat, expertise=e)
     assert e.etat == Etat.CLOSE and e.montant_taxe == D("1300.00")
 
