@@ -11,8 +11,8 @@ from justexpert.expertises.models import Expertise, Matiere, Participant, Qualit
 from justexpert.lib.format import date_longue, euros
 from justexpert.lib.tableur import csv_texte
 
-from . import grand_livre, permissions, services
-from .a_faire import a_faire_frais
+from . import grand_livre, permissions, remuneration, services
+from .a_faire import a_faire_tout
 from .models import Versement
 
 
@@ -36,6 +36,57 @@ def provision_incomplete(e: Expertise) -> Empechement | None:
         + ". La consignation sera constatée dès que le greffe aura enregistré le dernier versement (onglet « Frais »).",
         qui="les parties versent à la régie, le greffe enregistre les versements",
     )
+
+
+def documents_zip(user: Utilisateur, e: Expertise, qualites: set[str]) -> list[tuple[str, bytes]]:
+    """For the case ZIP: the ledger (civil), and the documents of Frais (2) this person may read:
+    the fee request and the ordonnance de taxe for everyone in the case; the judge's decisions,
+    the time log and the mémoire for the court only."""
+    from justexpert.coffre import services as coffre
+
+    from .models import Demande, DemandeRemuneration, MemoireFrais, Taxe
+
+    fichiers = releve_csv(user, e, qualites)
+    if not qualites:
+        return fichiers
+    docs: list[tuple[str, object]] = []
+    dr = DemandeRemuneration.objects.filter(expertise=e).select_related("document").first()
+    if dr is not None:
+        docs.append(("demande-de-remuneration.pdf", dr.document))
+    t = Taxe.objects.filter(expertise=e, ordonnance__isnull=False).select_related("ordonnance").first()
+    if t is not None:
+        docs.append(("ordonnance-de-taxe.pdf", t.ordonnance))
+    if permissions.voit_tout(qualites):
+        for n, d in enumerate(Demande.objects.filter(expertise=e, decision__isnull=False).select_related("decision"), 1):
+            docs.append((f"decision-{n}-{d.type}.pdf", d.decision))
+        m = MemoireFrais.objects.filter(expertise=e, document__isnull=False).select_related("document").first()
+        if m is not None:
+            docs.append(("memoire-de-frais.pdf", m.document))
+        r = remuneration.releve(e)
+        if r.lignes:
+            texte = csv_texte(
+                ["date", "nature", "libellé", "quantité", "taux HT (€)", "HT (€)", "TVA (€)", "TTC (€)"],
+                [
+                    [
+                        ligne.jour.strftime("%d/%m/%Y"),
+                        ligne.get_nature_display(),
+                        ligne.libelle,
+                        ligne.quantite,
+                        ligne.taux,
+                        ht,
+                        tva,
+                        ttc,
+                    ]
+                    for ligne, ht, tva, ttc in r.lignes
+                ]
+                + [["", "Total", "", "", "", r.ht, r.tva, r.ttc]],
+                separateur=";",
+            )
+            fichiers.append(("releve-du-temps-et-des-frais.csv", ("\ufeff" + texte).encode()))
+    for nom, document in docs:
+        if not document.est_detruit:  # type: ignore[attr-defined]
+            fichiers.append((nom, b"".join(coffre.ouvrir(document))))  # type: ignore[arg-type]
+    return fichiers
 
 
 def releve_csv(user: Utilisateur, e: Expertise, qualites: set[str]) -> list[tuple[str, bytes]]:
@@ -99,14 +150,24 @@ def lignes_contradictoire(user: Utilisateur, e: Expertise, participants: list[Pa
 EXTENSION = Extension(
     nom="frais",
     onglet=Onglet("Frais", "frais:frais", _onglet_visible),
-    a_faire=a_faire_frais,
-    empechements={"constater_consignation": provision_incomplete, "constater_complement": provision_incomplete},
+    a_faire=a_faire_tout,
+    empechements={
+        "constater_consignation": provision_incomplete,
+        "constater_complement": provision_incomplete,
+        # A complement ordered with suspension (CPC 280): the operations wait for the payment.
+        "ouvrir_dires": remuneration.empechement_suspension,
+        "clore_dires": remuneration.empechement_suspension,
+        "deposer_rapport": remuneration.empechement_suspension,
+        # Once frais follows the taxation, the case closes only when the ledger is settled.
+        "taxer": remuneration.empechement_cloture,
+    },
     reactions={
         "designer": services.absorber_resume,
         "ordonner_complement": services.absorber_resume,
         "relever_caducite": services.reporter_echeances,
+        "taxer": remuneration.verifier_montant_taxe,
     },
-    documents=releve_csv,
+    documents=documents_zip,
     contradictoire=lignes_contradictoire,
     purger=services.purger,
 )

@@ -433,8 +433,26 @@ def phrase_echeance(jour: dt.date | None) -> str:
 
 def purger(e: Expertise, *, acteur: Utilisateur | None, journal: Any) -> int:
     """With the case's retention purge: free text that may name people goes; amounts, dates and
-    references stay (the ledger still adds up, the events still verify). No document is stored."""
+    references stay (the ledger still adds up, the events still verify). The documents frais drew
+    up (decisions, fee request, ordonnance de taxe, mémoire) are destroyed in the coffre with the
+    purge's journal."""
+    from justexpert.coffre import services as coffre
+
+    from .models import Demande, DemandeRemuneration, MemoireFrais, ObservationRemuneration, Taxe
+
     n = Versement.objects.filter(expertise=e).exclude(observations="").update(observations="")
+    n += Demande.objects.filter(expertise=e).update(justification="", motifs="")
+    n += ObservationRemuneration.objects.filter(demande__expertise=e).update(texte="")
+    n += Taxe.objects.filter(expertise=e).update(motifs="", invitation_motifs="", observations_expert="")
     if n:
         _evenement("purge", acteur=acteur, e=e, objet=e.uuid, observations=n)
-    return 0
+    documents = [d.decision for d in Demande.objects.filter(expertise=e, decision__isnull=False).select_related("decision")]
+    documents += [x.document for x in DemandeRemuneration.objects.filter(expertise=e).select_related("document")]
+    documents += [t.ordonnance for t in Taxe.objects.filter(expertise=e, ordonnance__isnull=False).select_related("ordonnance")]
+    documents += [m.document for m in MemoireFrais.objects.filter(expertise=e, document__isnull=False).select_related("document")]
+    detruits = 0
+    for document in documents:
+        if not document.est_detruit:
+            coffre.detruire(document, acteur=acteur, journal=journal, motif="conservation_echue")
+            detruits += 1
+    return detruits

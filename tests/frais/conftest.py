@@ -45,3 +45,44 @@ def verser(greffier, e, montant, payeur, pour=None, reference="R-1", jour: dt.da
         pour=pour or payeur,
         reference_regie=reference,
     )
+
+
+def lire(document) -> bytes:
+    from justexpert.coffre import services as coffre
+
+    return b"".join(coffre.ouvrir(document))
+
+
+def valide_pdfsig(pdf: bytes) -> str:
+    """The sealed PDF is valid for poppler's pdfsig (trusting the platform seal's root); its text."""
+    import subprocess
+    import tempfile
+
+    from cryptography.hazmat.primitives import serialization
+
+    from justexpert.preuves import sceau
+    from tests.preuves.pdfsig import pdfsig
+
+    racine = sceau.sceau().ancres[0].public_bytes(serialization.Encoding.PEM)
+    sortie = pdfsig(pdf, racines=[racine])
+    assert "Signature Validation: Signature is Valid." in sortie, sortie
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        texte = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    return " ".join(texte.split())
+
+
+def en_cours_consigne(e, magistrat, greffier, expert):
+    """The designation's 1 500 € split 60/40, paid in full: operations under way."""
+    from justexpert.expertises import services as expertises
+
+    a, b = parties(e)
+    repartir_60_40(e, magistrat, echeances=[(dans(10), D("100"))])
+    e = expertises.notifier(acteur=greffier, expertise=e)
+    e = expertises.accepter(acteur=expert, expertise=e)
+    e = expertises.inviter_consignation(acteur=greffier, expertise=e)
+    verser(greffier, e, "900", a, reference="R-A")
+    verser(greffier, e, "600", b, reference="R-B")
+    e.refresh_from_db()
+    return e

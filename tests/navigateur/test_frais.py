@@ -73,3 +73,41 @@ def test_greffe_records_payments_and_the_expert_may_start(page: Page, monde_demo
     axe.verifier(page)
     page.get_by_role("link", name="Procédure et documents").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("État : Opérations en cours"))).to_be_visible()
+
+
+def test_magistrate_taxes_the_fee_request(page: Page, monde_demo: str, axe: VerificateurAxe) -> None:
+    """Magistrat journey (Frais 2): from the tableau de bord to the ordonnance de taxe, side by side
+    view, bad amounts refused at the field, the confirmation in words, the sealed ordonnance."""
+    from justexpert.frais.demo import RG_TAXE
+
+    se_connecter(page, monde_demo, "magistrat@demo.justexpert.fr")
+    element = page.locator("#a-faire a").filter(has_text=f"RG {RG_TAXE} : ordonnance de taxe à rendre")
+    expect(element).to_be_visible()
+    axe.verifier(page)
+    element.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rémunération de l'expert")
+    expect(page.locator("#cote-a-cote")).to_contain_text("Demandé")
+    expect(page.locator("#cote-a-cote")).to_contain_text("Consigné")
+    expect(page.locator("#delais")).to_contain_text("délai écoulé")
+    axe.verifier(page)
+    page.get_by_role("link", name="Rendre l'ordonnance de taxe").click()
+    axe.verifier(page)
+    champ(page, r"Rémunération fixée \(€\)").fill("1500,255")
+    page.get_by_role("button", name="Rendre l'ordonnance").click()
+    expect(page.get_by_text("Deux décimales au plus (les centimes).")).to_be_visible()
+    axe.verifier(page)
+    # Less than asked: the expert must be invited first (nothing recorded).
+    champ(page, r"Rémunération fixée \(€\)").fill("1000")
+    page.get_by_role("button", name="Rendre l'ordonnance").click()
+    page.get_by_role("button", name="Confirmer : rendre l'ordonnance").click()
+    expect(page.get_by_text("invitez l'expert à présenter ses observations")).to_be_visible()
+    # The amount asked: confirmed in words, then rendered and sealed.
+    champ(page, r"Rémunération fixée \(€\)").fill("1 991,28")
+    page.get_by_role("button", name="Rendre l'ordonnance").click()
+    expect(page.get_by_text("Rendre l'ordonnance de taxe ?")).to_be_visible()
+    axe.verifier(page)
+    page.get_by_role("button", name="Confirmer : rendre l'ordonnance").click()
+    expect(page.get_by_text("L'ordonnance de taxe est rendue")).to_be_visible()
+    expect(page.locator("#ordonnance")).to_contain_text("1\u202f991,28")
+    expect(page.locator("#cloture-empechee")).to_contain_text("n'est pas soldé")
+    axe.verifier(page)

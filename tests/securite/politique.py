@@ -394,6 +394,72 @@ POLITIQUE: dict[str, R] = {
     "frais:provision": R("provision_civile", {200: "magistrat magistrat_penal greffier", 403: "expert avocat_a partie_b"}),
     "frais:versement@civil": R("expertise_civile", {200: "greffier", 403: "expert magistrat magistrat_penal avocat_a partie_b"}),
     "frais:versement@penal": R("expertise_penale"),
+    "frais:remuneration@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "frais:remuneration@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "frais:remuneration_temps@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_temps@penal": R("expertise_penale", {200: "expert", 403: "magistrat_penal greffier_penal avocat_penal"}),
+    "frais:remuneration_demande@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_demande@penal": R("expertise_penale"),
+    "frais:remuneration_demande_remuneration@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_demande_remuneration@penal": R("expertise_penale"),
+    "frais:remuneration_reception@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_reception@penal": R("expertise_penale"),
+    "frais:remuneration_observations_expert@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_observations_expert@penal": R("expertise_penale"),
+    "frais:remuneration_notification@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_notification@penal": R("expertise_penale"),
+    "frais:remuneration_titre_executoire@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_titre_executoire@penal": R("expertise_penale"),
+    "frais:remuneration_decision@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal", 403: "expert greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_decision@penal": R("expertise_penale"),
+    "frais:remuneration_invitation@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal", 403: "expert greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_invitation@penal": R("expertise_penale"),
+    "frais:remuneration_taxe@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal", 403: "expert greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_taxe@penal": R("expertise_penale"),
+    "frais:remuneration_cloture@civil": R(
+        "expertise_civile", {200: "magistrat magistrat_penal", 403: "expert greffier avocat_a partie_b"}
+    ),
+    "frais:remuneration_cloture@penal": R("expertise_penale"),
+    "frais:remuneration_observations@civil": R(
+        "expertise_civile", {200: "avocat_a partie_b", 403: "expert magistrat magistrat_penal greffier"}
+    ),
+    "frais:remuneration_observations@penal": R("expertise_penale"),
+    "frais:remuneration_sortie@civil": R(
+        "expertise_civile", {200: "greffier", 403: "expert magistrat magistrat_penal avocat_a partie_b"}
+    ),
+    "frais:remuneration_sortie@penal": R("expertise_penale"),
+    "frais:remuneration_memoire@penal": R(
+        "expertise_penale", {200: "expert", 403: "magistrat_penal greffier_penal avocat_penal"}
+    ),
+    "frais:remuneration_memoire@civil": R("expertise_civile"),
+    "frais:remuneration_certification@penal": R(
+        "expertise_penale", {200: "magistrat_penal", 403: "expert greffier_penal avocat_penal"}
+    ),
+    "frais:remuneration_certification@civil": R("expertise_civile"),
+    # No document drawn up yet in the world: 404 for everyone (the case's visibility is checked first).
+    "frais:remuneration_document": R("frais_document_civil"),
+    # Penal mémoire not certified yet: the court is sent back to the page with the reason.
+    "frais:remuneration_export": R("frais_export_penal", {302: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
     "GET /api/v1/expertises/{reference}/documents@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
     ),
