@@ -20,7 +20,6 @@ must not be configured in production.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -36,12 +35,14 @@ class FournisseurIndisponible(Exception):
 class EnvoiLRE:
     reference: str
     preuve_depot: bytes
+    nom_preuve: str = "preuve-de-depot.xml"  # its extension tells the coffre its format (PDF, XML…)
 
 
 @dataclass(frozen=True)
 class SuiviLRE:
     statut: str  # en_cours | remise | non_reclamee | refusee
     preuve: bytes | None = None
+    nom_preuve: str = "preuve.xml"
 
 
 class FournisseurLRE(Protocol):
@@ -73,8 +74,8 @@ class FauxFournisseur:
             raise FournisseurIndisponible("prestataire LRE injoignable")
         ref = "LRE-" + hashlib.sha256(reference.encode()).hexdigest()[:16]
         type(self).envois[ref] = {"courriel": courriel, "sha256": hashlib.sha256(document).hexdigest()}
-        preuve = {"type": "preuve_de_depot", "reference": ref, "sha256": type(self).envois[ref]["sha256"]}
-        return EnvoiLRE(ref, json.dumps(preuve, sort_keys=True).encode())
+        preuve = f'<?xml version="1.0"?><preuve type="depot" reference="{ref}" sha256="{type(self).envois[ref]["sha256"]}"/>'
+        return EnvoiLRE(ref, preuve.encode())
 
     def suivre(self, reference: str) -> SuiviLRE:
         if not type(self).disponible:
@@ -82,4 +83,4 @@ class FauxFournisseur:
         statut = type(self).issues.get(reference, "remise")
         if statut == "en_cours":
             return SuiviLRE(statut)
-        return SuiviLRE(statut, json.dumps({"type": f"preuve_{statut}", "reference": reference}, sort_keys=True).encode())
+        return SuiviLRE(statut, f'<?xml version="1.0"?><preuve type="{statut}" reference="{reference}"/>'.encode(), f"preuve-{statut}.xml")

@@ -393,7 +393,10 @@ def deposer_avis(
             raise RefusChamp("le", "Indiquez la date portée sur l'avis (remise ou présentation).")
         if le < c.envoyee_le.astimezone(zone(e.fuseau)).date() or le > maintenant().astimezone(zone(e.fuseau)).date():
             raise RefusChamp("le", "La date de l'avis doit être entre l'envoi et aujourd'hui.")
-        document = coffre.deposer(io.BytesIO(scan), nom=nom or "avis-de-reception.pdf", proprietaire=depots.proprietaire(e))
+        try:
+            document = coffre.deposer(io.BytesIO(scan), nom=nom or "avis-de-reception.pdf", proprietaire=depots.proprietaire(e))
+        except coffre.RefusDepot as refus:
+            raise RefusChamp("avis", f"Scan refusé : {refus}") from None
         c.avis_reception = document
         c.remise_le = dt.datetime.combine(le, dt.time(12), tzinfo=zone(e.fuseau))
         c.statut = StatutConvocation.NON_RECLAMEE if non_reclame else StatutConvocation.PROUVEE
@@ -453,7 +456,7 @@ def envoyer_lre(reference: str) -> str:
         return c.statut
     with transaction.atomic():
         c = Convocation.objects.select_for_update().get(pk=c.pk)
-        document = coffre.deposer(io.BytesIO(envoi.preuve_depot), nom="preuve-depot-lre.json", proprietaire=depots.proprietaire(e))
+        document = coffre.deposer(io.BytesIO(envoi.preuve_depot), nom=envoi.nom_preuve, proprietaire=depots.proprietaire(e))
         c.reference_lre, c.preuve_lre = envoi.reference, document
         c.statut, c.envoyee_le, c.tentatives = StatutConvocation.ENVOYEE, maintenant(), c.tentatives + 1
         c.save(update_fields=["reference_lre", "preuve_lre", "statut", "envoyee_le", "tentatives"])
@@ -478,7 +481,7 @@ def suivre_lre(reference: str) -> str:
     e = c.reunion.expertise
     with transaction.atomic():
         c = Convocation.objects.select_for_update().get(pk=c.pk)
-        document = coffre.deposer(io.BytesIO(suivi.preuve), nom=f"preuve-{suivi.statut}-lre.json", proprietaire=depots.proprietaire(e))
+        document = coffre.deposer(io.BytesIO(suivi.preuve), nom=suivi.nom_preuve, proprietaire=depots.proprietaire(e))
         ancienne = c.preuve_lre
         c.preuve_lre, c.statut, c.remise_le = document, SUITE_STATUTS[suivi.statut], maintenant()
         c.save(update_fields=["preuve_lre", "statut", "remise_le"])
@@ -544,8 +547,10 @@ def avertissements(reunion: Reunion) -> list[str]:
             else:
                 quoi = "la remise n'est pas encore prouvée"
             result.append(f"{c.destinataire} ({c.qualite}) n'est pas encore régulièrement convoqué(e) : {quoi}.")
-        if c.envoyee_le is not None and c.envoyee_le + dt.timedelta(days=reunion.preavis_jours) > reunion.debut:
-            jours = (reunion.debut - c.envoyee_le).days
+        # Notice: from the sending, or from now for a letter still to send.
+        depart = c.envoyee_le or (maintenant() if c.statut == StatutConvocation.EN_ATTENTE else None)
+        if depart is not None and depart + dt.timedelta(days=reunion.preavis_jours) > reunion.debut:
+            jours = max((reunion.debut - depart).days, 0)
             result.append(
                 f"Délai de convocation de {c.destinataire} : {jours} jour(s) seulement avant la réunion, "
                 f"moins que votre délai minimal de {reunion.preavis_jours} jours."
