@@ -97,4 +97,5 @@ def flux(user: Utilisateur) -> bytes:
             if x.modifiee_le:
                 ev.add("last-modified", x.modifiee_le)
             cal.add_component(ev)
+    cal.add_missing_timezones()  # VTIMEZONE of each court zone used (RFC 5545 3.6.5)
     return cal.to_ical()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from justexpert.coffre.televersement import reponse_telechargement
 from justexpert.comptes.models import Utilisateur
-from justexpert.comptes.permissions import connecte
+from justexpert.comptes.permissions import connecte, public
 from justexpert.comptes.services import RefusService, lien_absolu
 from justexpert.expertises import extensions
 from justexpert.expertises import permissions as expertises_permissions
@@ -466,6 +466,7 @@ def mon_calendrier(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_GET
 def flux(request: HttpRequest, secret: str) -> HttpResponse:
     """The secret iCalendar feed (no session: calendar applications cannot log in). Unknown or
