@@ -20,6 +20,7 @@ def _champ_heure(form: forms.Form, nom: str, fuseau: str, libelle: str) -> None:
     champ = form.fields[nom]
     champ.fuseau = fuseau  # type: ignore[attr-defined]
     champ.label = f"{libelle} ({nom_heure(fuseau)})"
+    form[nom].label = champ.label  # the DSFR form built its bound fields already
 
 
 class _LieuForm(FormulaireDsfr):
