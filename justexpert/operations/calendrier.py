@@ -47,11 +47,31 @@ def entrees(e: Expertise) -> list[Entree]:
         )
     for etape in EtapeCalendrier.objects.filter(expertise=e):
         result.append(
-            Entree(f"etape-{etape.uuid}@justexpert", etape.titre, etape.date, auteur="juge" if etape.du_juge else "expert", modifiee_le=etape.modifie_le)
+            Entree(
+                f"etape-{etape.uuid}@justexpert",
+                etape.titre,
+                etape.date,
+                auteur="juge" if etape.du_juge else "expert",
+                modifiee_le=etape.modifie_le,
+            )
         )
-    result.append(Entree(f"rapport-{e.uuid}@justexpert", "Date limite du rapport (décision de désignation)", e.date_limite_rapport, auteur="décision"))
+    result.append(
+        Entree(
+            f"rapport-{e.uuid}@justexpert",
+            "Date limite du rapport (décision de désignation)",
+            e.date_limite_rapport,
+            auteur="décision",
+        )
+    )
     if e.date_limite_dires:
-        result.append(Entree(f"dires-{e.uuid}@justexpert", "Date limite des dires (fixée au dépôt du pré-rapport)", e.date_limite_dires, auteur="décision"))
+        result.append(
+            Entree(
+                f"dires-{e.uuid}@justexpert",
+                "Date limite des dires (fixée au dépôt du pré-rapport)",
+                e.date_limite_dires,
+                auteur="décision",
+            )
+        )
     return sorted(result, key=lambda x: (x.jour, x.debut or dt.datetime.min.replace(tzinfo=dt.UTC), x.titre))
 
 

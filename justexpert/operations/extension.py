@@ -23,7 +23,9 @@ def a_faire(user: Utilisateur) -> list[ElementAFaire]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[ElementAFaire] = []
-    miennes = list(Participant.objects.filter(utilisateur=user, retire_le__isnull=True).values_list("pk", "expertise_id", "qualite"))
+    miennes = list(
+        Participant.objects.filter(utilisateur=user, retire_le__isnull=True).values_list("pk", "expertise_id", "qualite")
+    )
     expert_de = {e for _, e, q in miennes if q == Qualite.EXPERT}
     reunions = Reunion.objects.filter(
         expertise_id__in={e for _, e, _ in miennes}, statut=StatutReunion.PREVUE, debut__gt=maintenant()
@@ -36,10 +38,16 @@ def a_faire(user: Utilisateur) -> list[ElementAFaire]:
         if r.expertise_id in expert_de:
             alertes = services.avertissements(r)
             if alertes:
-                items.append(ElementAFaire(f"Réunion ({ref}) : {len(alertes)} point(s) de convocation à régulariser", url, r.debut, urgent=True))
+                items.append(
+                    ElementAFaire(
+                        f"Réunion ({ref}) : {len(alertes)} point(s) de convocation à régulariser", url, r.debut, urgent=True
+                    )
+                )
         elif r.visio:
             convoques = set(
-                r.convocations.exclude(statut=StatutConvocation.REMPLACEE).filter(participant__in=mes_participations).values_list("participant_id", flat=True)
+                r.convocations.exclude(statut=StatutConvocation.REMPLACEE)
+                .filter(participant__in=mes_participations)
+                .values_list("participant_id", flat=True)
             )
             donnes = set(ConsentementVisio.objects.filter(reunion=r).values_list("participant_id", flat=True))
             if convoques - donnes:
@@ -52,7 +60,9 @@ def feuilles(user: Utilisateur, e: Expertise, qualites: set[str]) -> list[tuple[
     if not qualites:
         return []
     result = []
-    for r in Reunion.objects.filter(expertise=e, feuille__isnull=False, feuille__detruit_le__isnull=True).select_related("feuille"):
+    for r in Reunion.objects.filter(expertise=e, feuille__isnull=False, feuille__detruit_le__isnull=True).select_related(
+        "feuille"
+    ):
         with coffre.lecteur(r.feuille) as lecteur:  # type: ignore[arg-type]
             result.append((f"feuille-de-presence-{r.uuid}.pdf", lecteur.read()))
     return result

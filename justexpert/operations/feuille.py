@@ -60,7 +60,9 @@ def feuille_pdf(reunion: Reunion, *, acteur: Utilisateur) -> bytes:
     lignes = [["Nom", "Qualité", "Représente", "Arrivée", "Départ", "Présence"]]
     for p in reunion.presences.select_related("convocation").order_by("id"):
         if p.statut == StatutPresence.PRESENT:
-            presence = "présent, " + ("signé sur l'appareil de l'expert" if p.mode == ModeSignature.APPAREIL_EXPERT else "confirmé depuis son compte")
+            presence = "présent, " + (
+                "signé sur l'appareil de l'expert" if p.mode == ModeSignature.APPAREIL_EXPERT else "confirmé depuis son compte"
+            )
         else:
             presence = p.get_statut_display().lower()
         lignes.append(

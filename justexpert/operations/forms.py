@@ -38,7 +38,9 @@ class _LieuForm(FormulaireDsfr):
         help_text="Adresse commençant par https://, si la réunion a lieu à distance.",
         error_messages={"invalid": "Adresse invalide : elle doit commencer par https://."},
     )
-    ordre_du_jour = forms.CharField(label="Ordre du jour", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    ordre_du_jour = forms.CharField(
+        label="Ordre du jour", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args: Any, expertise: Expertise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +59,11 @@ class ReunionForm(_LieuForm):
         min_value=0,
         max_value=services.PREAVIS_MAX,
         help_text="Vous serez averti si une convocation part moins de jours avant la réunion.",
-        error_messages={"invalid": "Indiquez un nombre de jours.", "min_value": "Au moins 0 jour.", "max_value": "Au plus 90 jours."},
+        error_messages={
+            "invalid": "Indiquez un nombre de jours.",
+            "min_value": "Au moins 0 jour.",
+            "max_value": "Au plus 90 jours.",
+        },
     )
     convoques = forms.MultipleChoiceField(
         label="Personnes convoquées",
@@ -97,14 +103,20 @@ class EnvoiForm(FormulaireDsfr):
 class AvisForm(FormulaireDsfr):
     issue = forms.ChoiceField(
         label="Issue de la lettre",
-        choices=[("remis", "Remise au destinataire (avis de réception signé)"), ("non_reclame", "Pli non réclamé (revenu à l'expéditeur)")],
+        choices=[
+            ("remis", "Remise au destinataire (avis de réception signé)"),
+            ("non_reclame", "Pli non réclamé (revenu à l'expéditeur)"),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez l'issue de la lettre."},
     )
     le = forms.DateField(
         label="Date portée sur l'avis (remise ou présentation)",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Indiquez la date portée sur l'avis.", "invalid": "Date invalide : utilisez le format JJ/MM/AAAA."},
+        error_messages={
+            "required": "Indiquez la date portée sur l'avis.",
+            "invalid": "Date invalide : utilisez le format JJ/MM/AAAA.",
+        },
     )
     avis = forms.FileField(
         label="Scan de l'avis de réception ou du pli (PDF ou image, 2,5 Mo au plus)",
@@ -120,12 +132,28 @@ class PresenceForm(FormulaireDsfr):
             "invalid_choice": "Cette personne n'est pas convoquée à cette réunion : elle ne peut pas signer la feuille de présence.",
         },
     )
-    statut = forms.ChoiceField(label="Présence", choices=StatutPresence.choices, initial=StatutPresence.PRESENT, widget=forms.RadioSelect)
+    statut = forms.ChoiceField(
+        label="Présence", choices=StatutPresence.choices, initial=StatutPresence.PRESENT, widget=forms.RadioSelect
+    )
     nom = forms.CharField(label="Nom et prénom (vaut signature)", max_length=200, required=False)
-    qualite = forms.CharField(label="Qualité", max_length=100, required=False, help_text="Par exemple : gérant, avocat, technicien.")
-    represente = forms.CharField(label="Représente", max_length=200, required=False, help_text="La partie ou la personne représentée.")
-    arrivee = forms.TimeField(label="Heure d'arrivée", required=False, widget=forms.TimeInput(attrs={"type": "time"}), error_messages={"invalid": "Heure invalide (HH:MM)."})
-    depart = forms.TimeField(label="Heure de départ", required=False, widget=forms.TimeInput(attrs={"type": "time"}), error_messages={"invalid": "Heure invalide (HH:MM)."})
+    qualite = forms.CharField(
+        label="Qualité", max_length=100, required=False, help_text="Par exemple : gérant, avocat, technicien."
+    )
+    represente = forms.CharField(
+        label="Représente", max_length=200, required=False, help_text="La partie ou la personne représentée."
+    )
+    arrivee = forms.TimeField(
+        label="Heure d'arrivée",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": "Heure invalide (HH:MM)."},
+    )
+    depart = forms.TimeField(
+        label="Heure de départ",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": "Heure invalide (HH:MM)."},
+    )
     certifie = forms.BooleanField(
         label="Je certifie être présent(e) à cette réunion d'expertise",
         required=False,
@@ -153,7 +181,13 @@ class PresenceForm(FormulaireDsfr):
 
 
 class CompteRenduForm(FormulaireDsfr):
-    compte_rendu = forms.ChoiceField(label="Compte rendu déposé", error_messages={"invalid_choice": "Choisissez un compte rendu déposé dans cette expertise.", "required": "Choisissez un compte rendu déposé dans cette expertise."})
+    compte_rendu = forms.ChoiceField(
+        label="Compte rendu déposé",
+        error_messages={
+            "invalid_choice": "Choisissez un compte rendu déposé dans cette expertise.",
+            "required": "Choisissez un compte rendu déposé dans cette expertise.",
+        },
+    )
 
     def __init__(self, *args: Any, expertise: Expertise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +198,9 @@ class CompteRenduForm(FormulaireDsfr):
 
 
 class EtapeForm(FormulaireDsfr):
-    nature = forms.ChoiceField(label="Étape", choices=NatureEtape.choices, error_messages={"required": "Choisissez la nature de l'étape."})
+    nature = forms.ChoiceField(
+        label="Étape", choices=NatureEtape.choices, error_messages={"required": "Choisissez la nature de l'étape."}
+    )
     date = forms.DateField(
         label="Date",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -177,5 +213,3 @@ class EtapeForm(FormulaireDsfr):
         super().__init__(*args, **kwargs)
         if not juge:
             del self.fields["du_juge"]
-
-

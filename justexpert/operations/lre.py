@@ -83,4 +83,6 @@ class FauxFournisseur:
         statut = type(self).issues.get(reference, "remise")
         if statut == "en_cours":
             return SuiviLRE(statut)
-        return SuiviLRE(statut, f'<?xml version="1.0"?><preuve type="{statut}" reference="{reference}"/>'.encode(), f"preuve-{statut}.xml")
+        return SuiviLRE(
+            statut, f'<?xml version="1.0"?><preuve type="{statut}" reference="{reference}"/>'.encode(), f"preuve-{statut}.xml"
+        )

@@ -63,7 +63,11 @@ logger = logging.getLogger(__name__)
 PREAVIS_MAX = 90
 FERMEES = (Etat.CLOSE,)
 TAILLE_MAX_AVIS = 2_621_440  # the scan travels in memory (FILE_UPLOAD_MAX_MEMORY_SIZE)
-SUITE_STATUTS = {"remise": StatutConvocation.PROUVEE, "non_reclamee": StatutConvocation.NON_RECLAMEE, "refusee": StatutConvocation.PROUVEE}
+SUITE_STATUTS = {
+    "remise": StatutConvocation.PROUVEE,
+    "non_reclamee": StatutConvocation.NON_RECLAMEE,
+    "refusee": StatutConvocation.PROUVEE,
+}
 
 
 class RefusChamp(RefusService):
@@ -129,7 +133,9 @@ def destinataires(e: Expertise) -> list[Destinataire]:
         .order_by("id")
     )
     consentis = set(
-        ConsentementEchange.objects.filter(participant__in=actifs, retire_le__isnull=True).values_list("participant_id", flat=True)
+        ConsentementEchange.objects.filter(participant__in=actifs, retire_le__isnull=True).values_list(
+            "participant_id", flat=True
+        )
     )
     lre_actif = lre.fournisseur() is not None
     result: list[Destinataire] = []
@@ -277,7 +283,13 @@ def _reunion_modifiable(reunion: Reunion) -> None:
 
 
 def deplacer(
-    *, acteur: Utilisateur, reunion: Reunion, debut: dt.datetime | None, lieu: str = "", lien: str = "", ordre_du_jour: str | None = None
+    *,
+    acteur: Utilisateur,
+    reunion: Reunion,
+    debut: dt.datetime | None,
+    lieu: str = "",
+    lien: str = "",
+    ordre_du_jour: str | None = None,
 ) -> Reunion:
     """Move the meeting: new convocations go out to the same persons, the old ones are superseded."""
     lieu, lien = (lieu or "").strip(), (lien or "").strip()
@@ -350,7 +362,9 @@ def ouverture_de(c: Convocation) -> Ouverture | None:
     return Ouverture.objects.filter(depot_id=c.reunion.convocation_id, utilisateur_id=c.participant.utilisateur_id).first()
 
 
-def declarer_envoi(*, acteur: Utilisateur, convocation: Convocation, numero_suivi: str = "", envoyee_le: dt.date | None = None) -> Convocation:
+def declarer_envoi(
+    *, acteur: Utilisateur, convocation: Convocation, numero_suivi: str = "", envoyee_le: dt.date | None = None
+) -> Convocation:
     """The expert posted the letter: registered (tracking number required) or simple."""
     numero_suivi = (numero_suivi or "").strip().upper().replace(" ", "")
     with transaction.atomic():
@@ -360,7 +374,10 @@ def declarer_envoi(*, acteur: Utilisateur, convocation: Convocation, numero_suiv
         if c.statut != StatutConvocation.EN_ATTENTE:
             raise RefusService("L'envoi de cette lettre est déjà enregistré.")
         if c.canal == Canal.LRAR and not (8 <= len(numero_suivi) <= 40 and numero_suivi.isalnum()):
-            raise RefusChamp("numero_suivi", "Indiquez le numéro de suivi de la lettre recommandée (lettres et chiffres, par exemple 1A12345678901).")
+            raise RefusChamp(
+                "numero_suivi",
+                "Indiquez le numéro de suivi de la lettre recommandée (lettres et chiffres, par exemple 1A12345678901).",
+            )
         jour = envoyee_le or maintenant().astimezone(zone(e.fuseau)).date()
         if jour > maintenant().astimezone(zone(e.fuseau)).date():
             raise RefusChamp("envoyee_le", "La date d'envoi ne peut pas être dans le futur.")
@@ -373,7 +390,13 @@ def declarer_envoi(*, acteur: Utilisateur, convocation: Convocation, numero_suiv
 
 
 def deposer_avis(
-    *, acteur: Utilisateur, convocation: Convocation, non_reclame: bool = False, le: dt.date | None = None, scan: bytes | None = None, nom: str = ""
+    *,
+    acteur: Utilisateur,
+    convocation: Convocation,
+    non_reclame: bool = False,
+    le: dt.date | None = None,
+    scan: bytes | None = None,
+    nom: str = "",
 ) -> Convocation:
     """The scanned avis de réception of a registered letter (delivery proven), or the letter came
     back « pli non réclamé » (its own status: case law treats it as convening, shown apart)."""
@@ -419,9 +442,9 @@ def envoyer_lre(reference: str) -> str:
     """Hand one LRE convocation to the provider (task). Provider down: stays « en attente », the
     attempt is counted and the expert told once; the periodic task retries."""
     fournisseur = lre.fournisseur()
-    c = Convocation.objects.select_related("reunion__expertise__juridiction", "reunion__convocation__document", "participant__utilisateur").get(
-        uuid=reference
-    )
+    c = Convocation.objects.select_related(
+        "reunion__expertise__juridiction", "reunion__convocation__document", "participant__utilisateur"
+    ).get(uuid=reference)
     if fournisseur is None or c.canal != Canal.LRE or c.statut != StatutConvocation.EN_ATTENTE:
         return c.statut
     e = c.reunion.expertise
@@ -461,7 +484,11 @@ def envoyer_lre(reference: str) -> str:
         c.statut, c.envoyee_le, c.tentatives = StatutConvocation.ENVOYEE, maintenant(), c.tentatives + 1
         c.save(update_fields=["reference_lre", "preuve_lre", "statut", "envoyee_le", "tentatives"])
         preuves.enregistrer(
-            "operations.lre_depot", acteur_ref=expertises.ACTEUR_SYSTEME, objet_ref=str(c.uuid), dossier_ref=str(e.uuid), document_sha256=document.sha256
+            "operations.lre_depot",
+            acteur_ref=expertises.ACTEUR_SYSTEME,
+            objet_ref=str(c.uuid),
+            dossier_ref=str(e.uuid),
+            document_sha256=document.sha256,
         )
     return c.statut
 
@@ -534,14 +561,22 @@ def avertissements(reunion: Reunion) -> list[str]:
     e = reunion.expertise
     result = []
     courantes = [c for c in reunion.convocations.all() if c.statut != StatutConvocation.REMPLACEE]
-    convoques = {f"avocat:{c.participant.uuid}" if c.participant and c.participant.qualite == Qualite.AVOCAT else f"partie:{c.partie.uuid}" for c in courantes if c.partie or c.participant}
+    convoques = {
+        f"avocat:{c.participant.uuid}" if c.participant and c.participant.qualite == Qualite.AVOCAT else f"partie:{c.partie.uuid}"
+        for c in courantes
+        if c.partie or c.participant
+    }
     for d in destinataires(e):
         if d.cle not in convoques:
             result.append(f"{d.nom} ({d.qualite}) n'est pas convoqué(e) à cette réunion.")
     for c in courantes:
         if c.statut not in REGULIERS[Canal(c.canal)]:
             if c.statut == StatutConvocation.EN_ATTENTE:
-                quoi = "la lettre n'est pas encore envoyée" if c.canal != Canal.LRE else "la lettre recommandée électronique est en attente"
+                quoi = (
+                    "la lettre n'est pas encore envoyée"
+                    if c.canal != Canal.LRE
+                    else "la lettre recommandée électronique est en attente"
+                )
             elif c.statut == StatutConvocation.ECHEC:
                 quoi = "la convocation a échoué"
             else:
@@ -561,7 +596,9 @@ def avertissements(reunion: Reunion) -> list[str]:
             if c.participant is not None and c.participant_id not in donnes:
                 result.append(f"{c.destinataire} n'a pas encore consenti à la réunion par visioconférence.")
             elif c.participant is None:
-                result.append(f"{c.destinataire} n'a pas de compte : son consentement à la visioconférence doit être recueilli par écrit.")
+                result.append(
+                    f"{c.destinataire} n'a pas de compte : son consentement à la visioconférence doit être recueilli par écrit."
+                )
     return result
 
 
@@ -570,7 +607,9 @@ def avertissements(reunion: Reunion) -> list[str]:
 
 def _mon_participation(acteur: Utilisateur, e: Expertise) -> Participant:
     p = (
-        Participant.objects.filter(expertise=e, utilisateur=acteur, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE])
+        Participant.objects.filter(
+            expertise=e, utilisateur=acteur, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE]
+        )
         .order_by("id")
         .first()
     )
@@ -652,7 +691,10 @@ def signer_presence(
         reunion = Reunion.objects.select_for_update().get(pk=reunion.pk)
         mes = expertises_permissions.qualites(acteur, e)
         if convocation is None or convocation.reunion_id != reunion.pk or convocation.statut == StatutConvocation.REMPLACEE:
-            raise RefusChamp("convocation", "Cette personne n'est pas convoquée à cette réunion : elle ne peut pas signer la feuille de présence.")
+            raise RefusChamp(
+                "convocation",
+                "Cette personne n'est pas convoquée à cette réunion : elle ne peut pas signer la feuille de présence.",
+            )
         par_expert = Qualite.EXPERT in mes
         par_soi = convocation.participant is not None and convocation.participant.utilisateur_id == acteur.pk
         if not par_expert and not par_soi:
@@ -666,7 +708,9 @@ def signer_presence(
             raise RefusChamp("depart", "L'heure de départ doit suivre l'heure d'arrivée.")
         if Presence.objects.filter(reunion=reunion, convocation=convocation).exists():
             raise RefusChamp("convocation", "La présence de cette personne est déjà inscrite sur la feuille.")
-        evenement = _evenement("presence", acteur=acteur, e=e, objet=reunion.uuid, convocation=str(convocation.uuid), statut=statut)
+        evenement = _evenement(
+            "presence", acteur=acteur, e=e, objet=reunion.uuid, convocation=str(convocation.uuid), statut=statut
+        )
         try:
             return Presence.objects.create(
                 reunion=reunion,
@@ -677,7 +721,9 @@ def signer_presence(
                 represente=represente.strip()[:200],
                 arrivee=arrivee if statut == StatutPresence.PRESENT else None,
                 depart=depart if statut == StatutPresence.PRESENT else None,
-                mode=(ModeSignature.SESSION if par_soi and not par_expert else ModeSignature.APPAREIL_EXPERT) if statut == StatutPresence.PRESENT else "",
+                mode=(ModeSignature.SESSION if par_soi and not par_expert else ModeSignature.APPAREIL_EXPERT)
+                if statut == StatutPresence.PRESENT
+                else "",
                 signe_par=acteur,
                 evenement=evenement,
             )
@@ -707,7 +753,9 @@ def sceller_feuille(*, acteur: Utilisateur, reunion: Reunion) -> Reunion:
                 nom=c.destinataire,
                 qualite=c.qualite,
                 signe_par=acteur,
-                evenement=_evenement("presence", acteur=acteur, e=e, objet=reunion.uuid, convocation=str(c.uuid), statut="absent"),
+                evenement=_evenement(
+                    "presence", acteur=acteur, e=e, objet=reunion.uuid, convocation=str(c.uuid), statut="absent"
+                ),
             )
         pdf = feuille_pdf(reunion, acteur=acteur)
         jour = reunion.debut.astimezone(zone(e.fuseau)).date().isoformat()
@@ -751,7 +799,14 @@ def _prevenir_calendrier(e: Expertise, acteur: Utilisateur | None, texte: str) -
 
 
 def enregistrer_etape(
-    *, acteur: Utilisateur, expertise: Expertise, nature: str, date: dt.date | None, libelle: str = "", du_juge: bool = False, etape: EtapeCalendrier | None = None
+    *,
+    acteur: Utilisateur,
+    expertise: Expertise,
+    nature: str,
+    date: dt.date | None,
+    libelle: str = "",
+    du_juge: bool = False,
+    etape: EtapeCalendrier | None = None,
 ) -> EtapeCalendrier:
     """The expert publishes a date of his calendar; the magistrat or greffier enters the calendar
     the judge fixed (CPC 266), marked as the judge's. The expert cannot change the judge's dates."""
@@ -775,9 +830,17 @@ def enregistrer_etape(
             etape = EtapeCalendrier(expertise=e, cree_par=acteur)
         elif etape.expertise_id != e.pk:
             raise RefusService("Cette étape n'appartient pas à l'expertise.")
-        etape.nature, etape.date, etape.libelle, etape.du_juge, etape.modifie_le = nature, date, (libelle or "").strip()[:200], du_juge, maintenant()
+        etape.nature, etape.date, etape.libelle, etape.du_juge, etape.modifie_le = (
+            nature,
+            date,
+            (libelle or "").strip()[:200],
+            du_juge,
+            maintenant(),
+        )
         etape.save()
-        etape.evenement = _evenement("calendrier", acteur=acteur, e=e, objet=etape.uuid, nature=nature, date=date.isoformat(), du_juge=du_juge or None)
+        etape.evenement = _evenement(
+            "calendrier", acteur=acteur, e=e, objet=etape.uuid, nature=nature, date=date.isoformat(), du_juge=du_juge or None
+        )
         etape.save(update_fields=["evenement"])
     auteur = "Le juge a fixé" if du_juge else "L'expert a fixé"
     _prevenir_calendrier(e, acteur, f"{auteur} : {etape.titre}, le {date_longue(date)}.")

@@ -39,7 +39,14 @@ def _case(request: HttpRequest, reference: str) -> tuple[Expertise, set[str]]:
 
 def _contexte(request: HttpRequest, e: Expertise, mes: set[str], **extra: Any) -> dict[str, Any]:
     titre = "Opérations — " + ("expertise pénale" if e.est_penale else f"expertise RG {e.numero_rg}")
-    return {"titre": titre, "e": e, "mes": mes, "onglets": extensions.onglets(_user(request), e, mes), "onglet_actif": "Opérations", **extra}
+    return {
+        "titre": titre,
+        "e": e,
+        "mes": mes,
+        "onglets": extensions.onglets(_user(request), e, mes),
+        "onglet_actif": "Opérations",
+        **extra,
+    }
 
 
 def _reunion(e: Expertise, reference: str) -> Reunion:
@@ -51,7 +58,11 @@ def _reunion(e: Expertise, reference: str) -> Reunion:
 
 
 def _convocation(e: Expertise, reference: str) -> Convocation:
-    c = Convocation.objects.select_related("reunion", "participant", "partie").filter(reunion__expertise=e, uuid=reference).first()
+    c = (
+        Convocation.objects.select_related("reunion", "participant", "partie")
+        .filter(reunion__expertise=e, uuid=reference)
+        .first()
+    )
     if c is None:
         raise Http404
     c.reunion.expertise = e
@@ -63,18 +74,40 @@ def _refus(form: Any, refus: RefusService) -> None:
     form.add_error(champ if champ in form.fields else None, str(refus))
 
 
-def _formulaire(request: HttpRequest, e: Expertise, mes: set[str], form: Any, titre: str, bouton: str, aide: str = "", retour: str = "", multipart: bool = False) -> HttpResponse:
+def _formulaire(
+    request: HttpRequest,
+    e: Expertise,
+    mes: set[str],
+    form: Any,
+    titre: str,
+    bouton: str,
+    aide: str = "",
+    retour: str = "",
+    multipart: bool = False,
+) -> HttpResponse:
     return render(
         request,
         "operations/formulaire.html",
-        _contexte(request, e, mes, titre=titre, form=form, bouton=bouton, aide=aide, retour=retour or reverse("operations:operations", kwargs={"reference": e.uuid}), multipart=multipart),
+        _contexte(
+            request,
+            e,
+            mes,
+            titre=titre,
+            form=form,
+            bouton=bouton,
+            aide=aide,
+            retour=retour or reverse("operations:operations", kwargs={"reference": e.uuid}),
+            multipart=multipart,
+        ),
         status=400 if form.errors else 200,
     )
 
 
 def _mon_participant(user: Utilisateur, e: Expertise) -> Participant | None:
     return (
-        Participant.objects.filter(expertise=e, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE])
+        Participant.objects.filter(
+            expertise=e, utilisateur=user, retire_le__isnull=True, qualite__in=[Qualite.AVOCAT, Qualite.PARTIE]
+        )
         .order_by("id")
         .first()
     )
@@ -138,7 +171,10 @@ def reunion_nouvelle(request: HttpRequest, reference: str) -> HttpResponse:
         except RefusService as refus:
             _refus(form, refus)
         else:
-            messages.success(request, "La réunion est prévue : la convocation scellée est déposée et chaque participant en est prévenu. Envoyez les lettres indiquées.")
+            messages.success(
+                request,
+                "La réunion est prévue : la convocation scellée est déposée et chaque participant en est prévenu. Envoyez les lettres indiquées.",
+            )
             return redirect("operations:reunion", reference=e.uuid, reunion=r.uuid)
     aide = (
         "Chaque personne est convoquée par la voie que la loi exige (CPC 160) : avis sur la plateforme si elle a consenti "
@@ -183,7 +219,10 @@ def reunion(request: HttpRequest, reference: str, reunion: str) -> HttpResponse:
             presence_ouverte=ouverte,
             peut_sceller=expert and ouverte and r.debut <= maintenant(),
             peut_modifier=expert and r.statut == StatutReunion.PREVUE,
-            visio_a_donner=r.visio and r.statut == StatutReunion.PREVUE and r.debut > maintenant() and any(c.participant_id not in visio_donnes for c in mien),
+            visio_a_donner=r.visio
+            and r.statut == StatutReunion.PREVUE
+            and r.debut > maintenant()
+            and any(c.participant_id not in visio_donnes for c in mien),
             visio_donnes=visio_donnes,
             compte_rendu_form=CompteRenduForm(expertise=e) if expert else None,
             debut_local=services.heure_locale(r.debut, e.fuseau),
@@ -202,14 +241,33 @@ def deplacer(request: HttpRequest, reference: str, reunion: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.deplacer(acteur=_user(request), reunion=r, debut=d["debut"], lieu=d.get("lieu", ""), lien=d.get("lien", ""), ordre_du_jour=d.get("ordre_du_jour", ""))
+            services.deplacer(
+                acteur=_user(request),
+                reunion=r,
+                debut=d["debut"],
+                lieu=d.get("lieu", ""),
+                lien=d.get("lien", ""),
+                ordre_du_jour=d.get("ordre_du_jour", ""),
+            )
         except RefusService as refus:
             _refus(form, refus)
         else:
-            messages.success(request, "La réunion est déplacée : de nouvelles convocations partent, les précédentes sont marquées « remplacée ».")
+            messages.success(
+                request,
+                "La réunion est déplacée : de nouvelles convocations partent, les précédentes sont marquées « remplacée ».",
+            )
             return redirect("operations:reunion", reference=e.uuid, reunion=r.uuid)
     retour = reverse("operations:reunion", kwargs={"reference": e.uuid, "reunion": r.uuid})
-    return _formulaire(request, e, mes, form, "Déplacer la réunion", "Déplacer et convoquer de nouveau", "Les personnes convoquées reçoivent une nouvelle convocation, par la même voie.", retour)
+    return _formulaire(
+        request,
+        e,
+        mes,
+        form,
+        "Déplacer la réunion",
+        "Déplacer et convoquer de nouveau",
+        "Les personnes convoquées reçoivent une nouvelle convocation, par la même voie.",
+        retour,
+    )
 
 
 @connecte
@@ -247,14 +305,28 @@ def envoi(request: HttpRequest, reference: str, convocation: str) -> HttpRespons
     retour = reverse("operations:reunion", kwargs={"reference": e.uuid, "reunion": c.reunion.uuid})
     if request.method == "POST" and form.is_valid():
         try:
-            services.declarer_envoi(acteur=_user(request), convocation=c, numero_suivi=form.cleaned_data.get("numero_suivi", ""), envoyee_le=form.cleaned_data["envoyee_le"])
+            services.declarer_envoi(
+                acteur=_user(request),
+                convocation=c,
+                numero_suivi=form.cleaned_data.get("numero_suivi", ""),
+                envoyee_le=form.cleaned_data["envoyee_le"],
+            )
         except RefusService as refus:
             _refus(form, refus)
         else:
             messages.success(request, f"L'envoi de la lettre à {c.destinataire} est enregistré.")
             return redirect(retour)
     titre = f"Envoi par {Canal(c.canal).label.lower()} à {c.destinataire}"
-    return _formulaire(request, e, mes, form, titre, "Enregistrer l'envoi", "Imprimez la convocation scellée et postez-la, puis indiquez la date d'envoi.", retour)
+    return _formulaire(
+        request,
+        e,
+        mes,
+        form,
+        titre,
+        "Enregistrer l'envoi",
+        "Imprimez la convocation scellée et postez-la, puis indiquez la date d'envoi.",
+        retour,
+    )
 
 
 @connecte
@@ -281,7 +353,9 @@ def avis(request: HttpRequest, reference: str, convocation: str) -> HttpResponse
         else:
             messages.success(request, f"L'issue de la lettre recommandée à {c.destinataire} est enregistrée.")
             return redirect(retour)
-    return _formulaire(request, e, mes, form, f"Avis de réception — {c.destinataire}", "Déposer l'avis", "", retour, multipart=True)
+    return _formulaire(
+        request, e, mes, form, f"Avis de réception — {c.destinataire}", "Déposer l'avis", "", retour, multipart=True
+    )
 
 
 @connecte
@@ -373,7 +447,9 @@ def compte_rendu(request: HttpRequest, reference: str, reunion: str) -> HttpResp
     e, _ = _case(request, reference)
     expertises_permissions.exiger(request, e, *permissions.ORGANISENT)
     r = _reunion(e, reunion)
-    depot = Depot.objects.filter(expertise=e, type=TypeDocument.COMPTE_RENDU, uuid__in=[x for x in request.POST.getlist("compte_rendu") if len(x) == 36]).first()
+    depot = Depot.objects.filter(
+        expertise=e, type=TypeDocument.COMPTE_RENDU, uuid__in=[x for x in request.POST.getlist("compte_rendu") if len(x) == 36]
+    ).first()
     try:
         services.lier_compte_rendu(acteur=_user(request), reunion=r, depot=depot)
     except RefusService as refus:
@@ -392,7 +468,9 @@ def consentement(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if request.POST.get("retirer") == "oui":
             services.retirer_consentement(acteur=_user(request), expertise=e)
-            messages.success(request, "Votre consentement est retiré : les prochaines convocations vous parviendront par courrier.")
+            messages.success(
+                request, "Votre consentement est retiré : les prochaines convocations vous parviendront par courrier."
+            )
         else:
             services.consentir_echange(acteur=_user(request), expertise=e)
             messages.success(request, "Votre consentement aux échanges électroniques est enregistré (CPC 748-1).")
@@ -428,7 +506,11 @@ def etape(request: HttpRequest, reference: str, etape: str | None = None) -> Htt
         if existante is None:
             raise Http404
     juge = bool(mes & {Qualite.MAGISTRAT, Qualite.GREFFIER})
-    initial = {"nature": existante.nature, "date": existante.date, "libelle": existante.libelle, "du_juge": existante.du_juge} if existante else {}
+    initial = (
+        {"nature": existante.nature, "date": existante.date, "libelle": existante.libelle, "du_juge": existante.du_juge}
+        if existante
+        else {}
+    )
     form = EtapeForm(request.POST if request.method == "POST" else None, juge=juge, initial=initial)
     if request.method == "POST" and request.POST.get("supprimer") == "oui" and existante is not None:
         try:
@@ -441,7 +523,15 @@ def etape(request: HttpRequest, reference: str, etape: str | None = None) -> Htt
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.enregistrer_etape(acteur=_user(request), expertise=e, nature=d["nature"], date=d["date"], libelle=d.get("libelle", ""), du_juge=bool(d.get("du_juge")), etape=existante)
+            services.enregistrer_etape(
+                acteur=_user(request),
+                expertise=e,
+                nature=d["nature"],
+                date=d["date"],
+                libelle=d.get("libelle", ""),
+                du_juge=bool(d.get("du_juge")),
+                etape=existante,
+            )
         except RefusService as refus:
             _refus(form, refus)
         else:
@@ -462,7 +552,11 @@ def mon_calendrier(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/mon_calendrier.html",
-        {"titre": "Mon calendrier des opérations", "adresse": adresse, "existe": hasattr(user, "jeton_calendrier") and adresse is None},
+        {
+            "titre": "Mon calendrier des opérations",
+            "adresse": adresse,
+            "existe": hasattr(user, "jeton_calendrier") and adresse is None,
+        },
     )
 
 

@@ -36,7 +36,9 @@ def test_the_expert_plans_a_meeting_through_the_form(client, acceptee, expert):
     assert "par lettre recommandée avec avis de réception" in page and "heure de Paris" in page
     cles = [d.cle for d in services.destinataires(acceptee)]
     debut = dans_jours(15).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
-    reponse = client.post(_url("reunion_nouvelle", acceptee), {"debut": debut, "lieu": "Sur place", "preavis_jours": 8, "convoques": cles})
+    reponse = client.post(
+        _url("reunion_nouvelle", acceptee), {"debut": debut, "lieu": "Sur place", "preavis_jours": 8, "convoques": cles}
+    )
     r = Reunion.objects.get()
     assert reponse.status_code == 302 and reponse["Location"] == _url("reunion", acceptee, reunion=r.uuid)
     page = texte(client.get(reponse["Location"]))
@@ -46,7 +48,10 @@ def test_the_expert_plans_a_meeting_through_the_form(client, acceptee, expert):
 def test_a_meeting_in_the_past_is_refused_at_the_field(client, acceptee, expert):
     client.force_login(expert)
     hier = dans_jours(-1).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
-    reponse = client.post(_url("reunion_nouvelle", acceptee), {"debut": hier, "lieu": "Sur place", "preavis_jours": 8, "convoques": [services.destinataires(acceptee)[0].cle]})
+    reponse = client.post(
+        _url("reunion_nouvelle", acceptee),
+        {"debut": hier, "lieu": "Sur place", "preavis_jours": 8, "convoques": [services.destinataires(acceptee)[0].cle]},
+    )
     assert reponse.status_code == 400 and "La réunion doit avoir lieu dans le futur." in texte(reponse)
     assert not Reunion.objects.exists()
 
@@ -55,7 +60,8 @@ def test_a_stranger_to_the_case_convened_through_the_form_is_refused(client, acc
     client.force_login(expert)
     debut = dans_jours(15).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
     reponse = client.post(
-        _url("reunion_nouvelle", acceptee), {"debut": debut, "lieu": "x", "preavis_jours": 8, "convoques": ["avocat:00000000-0000-4000-8000-000000000000"]}
+        _url("reunion_nouvelle", acceptee),
+        {"debut": debut, "lieu": "x", "preavis_jours": 8, "convoques": ["avocat:00000000-0000-4000-8000-000000000000"]},
     )
     assert reponse.status_code == 400 and "parmi les parties et les avocats" in texte(reponse)
     assert not Reunion.objects.exists()
@@ -66,7 +72,12 @@ def test_permissions(client, acceptee, expert, avocat_partie_a, greffier):
     c = r.convocations.first()
     etranger = creer_utilisateur("avocat.autre@test.fr", ("avocat", None, []))
     client.force_login(etranger)
-    for nom, kw in (("operations", {}), ("reunion", {"reunion": r.uuid}), ("envoi", {"convocation": c.uuid}), ("reunion_nouvelle", {})):
+    for nom, kw in (
+        ("operations", {}),
+        ("reunion", {"reunion": r.uuid}),
+        ("envoi", {"convocation": c.uuid}),
+        ("reunion_nouvelle", {}),
+    ):
         assert client.get(_url(nom, acceptee, **kw)).status_code == 404
     for user in (avocat_partie_a, greffier):
         client.force_login(user)
@@ -86,7 +97,9 @@ def test_avis_de_reception_through_the_form_and_on_a_letter_never_sent(client, a
     assert reponse.status_code == 400 and "n'a pas été envoyée" in texte(reponse)
     c.refresh_from_db()
     assert c.statut == StatutConvocation.EN_ATTENTE and c.avis_reception is None
-    reponse = client.post(_url("envoi", acceptee, convocation=c.uuid), {"numero_suivi": "1A12345678901", "envoyee_le": aujourd_hui})
+    reponse = client.post(
+        _url("envoi", acceptee, convocation=c.uuid), {"numero_suivi": "1A12345678901", "envoyee_le": aujourd_hui}
+    )
     assert reponse.status_code == 302
     scan.seek(0)
     reponse = client.post(_url("avis", acceptee, convocation=c.uuid), {"issue": "non_reclame", "le": aujourd_hui, "avis": scan})
@@ -132,4 +145,6 @@ def test_the_subscription_page_shows_the_address_once_and_renews(client, partie_
     chemin = adresse.split("://", 1)[1].split("/", 1)[1]
     client.logout()
     assert client.get("/" + chemin).status_code == 200
-    assert "Créer une nouvelle adresse" in texte((client.force_login(partie_b), client.get(reverse("operations:mon_calendrier")))[1])
+    assert "Créer une nouvelle adresse" in texte(
+        (client.force_login(partie_b), client.get(reverse("operations:mon_calendrier")))[1]
+    )

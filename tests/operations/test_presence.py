@@ -49,8 +49,12 @@ def test_the_sheet_is_signed_on_the_experts_device_and_from_a_session_then_seale
         arrivee=debut,
         depart=debut + dt.timedelta(hours=2),
     )
-    services.signer_presence(acteur=partie_b, reunion=r, convocation=_convocation(r, "Entreprise Toitures"), nom="Paul Toitures", qualite="gérant")
-    services.signer_presence(acteur=expert, reunion=r, convocation=_convocation(r, "avocat de Entreprise"), nom="", statut=StatutPresence.EXCUSE)
+    services.signer_presence(
+        acteur=partie_b, reunion=r, convocation=_convocation(r, "Entreprise Toitures"), nom="Paul Toitures", qualite="gérant"
+    )
+    services.signer_presence(
+        acteur=expert, reunion=r, convocation=_convocation(r, "avocat de Entreprise"), nom="", statut=StatutPresence.EXCUSE
+    )
     modes = {p.nom: p.mode for p in r.presences.all()}
     assert modes["Maître Avocat A"] == ModeSignature.APPAREIL_EXPERT and modes["Paul Toitures"] == ModeSignature.SESSION
     r = services.sceller_feuille(acteur=expert, reunion=r)
@@ -106,7 +110,9 @@ def test_the_compte_rendu_is_linked_to_its_meeting(sur_place, expert, acceptee):
 def test_video_meeting_consent_is_recorded_beforehand(acceptee, expert, partie_b, avocat_partie_a, horloge):
     services.consentir_echange(acteur=partie_b, expertise=acceptee)
     r = services.planifier(acteur=expert, expertise=acceptee, debut=dans_jours(12), lien="https://visio.example.fr/reunion-42")
-    assert any("Entreprise Toitures n'a pas encore consenti à la réunion par visioconférence" in a for a in services.avertissements(r))
+    assert any(
+        "Entreprise Toitures n'a pas encore consenti à la réunion par visioconférence" in a for a in services.avertissements(r)
+    )
     v = services.consentir_visio(acteur=partie_b, reunion=r)
     assert v.evenement.type == "operations.consentement_visio"
     assert not any("Entreprise Toitures n'a pas encore consenti" in a for a in services.avertissements(r))

@@ -25,7 +25,9 @@ def test_a_meeting_convenes_each_person_by_the_channel_the_law_requires(acceptee
     # Party B (its own account) and lawyer A consented to electronic exchange (CPC 748-1).
     services.consentir_echange(acteur=partie_b, expertise=e)
     services.consentir_echange(acteur=avocat_partie_a, expertise=e)
-    r = services.planifier(acteur=expert, expertise=e, debut=dans_jours(15), lieu="12 rue des Tilleuls, Paris", ordre_du_jour="Visite de la toiture")
+    r = services.planifier(
+        acteur=expert, expertise=e, debut=dans_jours(15), lieu="12 rue des Tilleuls, Paris", ordre_du_jour="Visite de la toiture"
+    )
     canaux = _canaux(r)
     a, b = parties(e)
     assert canaux[a.designation] == Canal.LRAR  # party A has no account: registered letter by post
@@ -55,7 +57,9 @@ def test_the_court_time_zone_is_used(acceptee, expert, orgs):
     assert "à 09:00 (heure de Nouméa)" in services.heure_locale(r.debut, e.fuseau)
 
 
-def test_moving_a_meeting_sends_new_convocations_and_supersedes_the_old(acceptee, expert, mailoutbox, django_capture_on_commit_callbacks):
+def test_moving_a_meeting_sends_new_convocations_and_supersedes_the_old(
+    acceptee, expert, mailoutbox, django_capture_on_commit_callbacks
+):
     e = acceptee
     r = services.planifier(acteur=expert, expertise=e, debut=dans_jours(15), lieu="Sur place")
     avant = set(r.convocations.values_list("pk", flat=True))

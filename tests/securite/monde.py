@@ -278,7 +278,11 @@ def construire(*, canari: str = "") -> Monde:
     dans_15 = timezone.now() + dt.timedelta(days=15)
     r_civ = operations.planifier(acteur=u["expert"], expertise=civ, debut=dans_15, lieu="12 rue des Tilleuls, Paris")
     r_pen = operations.planifier(
-        acteur=u["expert"], expertise=pe, debut=dans_15, lieu=f"Salle des scellés{c_pen}", ordre_du_jour=f"Ouverture des scellés{c_pen}"
+        acteur=u["expert"],
+        expertise=pe,
+        debut=dans_15,
+        lieu=f"Salle des scellés{c_pen}",
+        ordre_du_jour=f"Ouverture des scellés{c_pen}",
     )
     lettre = r_civ.convocations.get(canal=Canal.LRAR, partie=a)
     lettre = operations.declarer_envoi(acteur=u["expert"], convocation=lettre, numero_suivi="1A12345678901")
@@ -287,7 +291,9 @@ def construire(*, canari: str = "") -> Monde:
     Reunion.objects.filter(pk=tenue.pk).update(debut=timezone.now() - dt.timedelta(hours=1))
     tenue.refresh_from_db()
     operations.sceller_feuille(acteur=u["expert"], reunion=tenue)
-    etape = operations.enregistrer_etape(acteur=u["expert"], expertise=civ, nature="pieces", date=timezone.localdate() + dt.timedelta(days=20))
+    etape = operations.enregistrer_etape(
+        acteur=u["expert"], expertise=civ, nature="pieces", date=timezone.localdate() + dt.timedelta(days=20)
+    )
     m.objets["reunion_civile"] = {"reference": civ.uuid, "reunion": r_civ.uuid}
     m.objets["reunion_penale"] = {"reference": pe.uuid, "reunion": r_pen.uuid}
     m.objets["reunion_tenue"] = {"reference": civ.uuid, "reunion": tenue.uuid}

@@ -387,7 +387,9 @@ POLITIQUE: dict[str, R] = {
     "operations:consentement": R(
         "expertise_civile", {302: "avocat_a partie_b", 403: "expert magistrat magistrat_penal greffier"}, methode="post"
     ),
-    "operations:etape_nouvelle": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}),
+    "operations:etape_nouvelle": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
+    ),
     "operations:etape": R("etape_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}),
     "GET /api/v1/expertises/{reference}/documents@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
