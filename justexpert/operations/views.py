@@ -190,7 +190,7 @@ def reunion(request: HttpRequest, reference: str, reunion: str) -> HttpResponse:
     r = _reunion(e, reunion)
     services.constater_ouvertures(r)
     user = _user(request)
-    convocations = list(r.convocations.select_related("participant__utilisateur", "partie").order_by("-cree_le", "id"))
+    convocations = list(r.convocations.select_related("participant__utilisateur", "partie").order_by("id"))
     for c in convocations:
         c.etat = services.synthese(c)  # type: ignore[attr-defined]
         c.ouverture = services.ouverture_de(c)  # type: ignore[attr-defined]
