@@ -20,6 +20,7 @@ Channels (CPC 160, 748-1 ff.):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -31,6 +32,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from justexpert.coffre import services as coffre
+from justexpert.coffre.models import Document
 from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.services import RefusService
 from justexpert.expertises import depots
@@ -219,7 +221,7 @@ def _convoquer(acteur: Utilisateur, e: Expertise, reunion: Reunion, choisis: lis
         if d.canal == Canal.LRE:
             lre_a_envoyer.append(c.uuid)
     for reference in lre_a_envoyer:
-        transaction.on_commit(lambda r=reference: _planifier_lre(r))
+        transaction.on_commit(functools.partial(_planifier_lre, reference))
 
 
 def _planifier_lre(reference: Any) -> None:
@@ -307,7 +309,8 @@ def deplacer(
             reunion.ordre_du_jour = ordre_du_jour.strip()
         reunion.deplacements += 1
         reunion.save()
-        ConsentementVisio.objects.filter(reunion=reunion).delete() if not reunion.visio else None
+        if not reunion.visio:  # no longer by video: the consents to it have no object
+            ConsentementVisio.objects.filter(reunion=reunion).delete()
         _evenement("reunion_deplacee", acteur=acteur, e=e, objet=reunion.uuid, deplacements=reunion.deplacements)
         _convoquer(acteur, e, reunion, choisis)
     _prevenir_calendrier(e, acteur, "La réunion d'expertise est déplacée au " + heure_locale(debut, e.fuseau) + ".")
@@ -348,6 +351,8 @@ def constater_ouvertures(reunion: Reunion) -> int:
         return 0
     n = 0
     for c in reunion.convocations.filter(canal=Canal.PLATEFORME, statut=StatutConvocation.ENVOYEE).select_related("participant"):
+        if c.participant is None:
+            continue
         o = Ouverture.objects.filter(depot_id=reunion.convocation_id, utilisateur_id=c.participant.utilisateur_id).first()
         if o is not None:
             c.statut, c.remise_le = StatutConvocation.PROUVEE, o.le
@@ -887,9 +892,9 @@ def purger(e: Expertise, *, acteur: Utilisateur | None, journal: Any) -> int:
     """With the case's purge: the attendance sheets, avis de réception and LRE proofs are destroyed
     (their hashes and events stay); names typed on the sheet are blanked."""
     n = 0
-    documents = []
+    documents: list[Document] = []
     for r in Reunion.objects.filter(expertise=e):
-        if r.feuille_id:
+        if r.feuille is not None:
             documents.append(r.feuille)
         for c in r.convocations.all():
             documents += [d for d in (c.avis_reception, c.preuve_lre) if d is not None]

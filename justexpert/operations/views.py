@@ -4,6 +4,7 @@ may not see, 403 logged for an action outside their capacity), call one service,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
@@ -199,7 +200,7 @@ def reunion(request: HttpRequest, reference: str, reunion: str) -> HttpResponse:
     presences = {p.convocation_id: p for p in r.presences.all()}
     mien = [c for c in courantes if c.participant is not None and c.participant.utilisateur_id == user.pk]
     a_signer = [c for c in courantes if c.pk not in presences and (expert or c in mien)]
-    ouverte = r.statut == StatutReunion.PREVUE and maintenant() >= r.debut - services.dt.timedelta(hours=2)
+    ouverte = r.statut == StatutReunion.PREVUE and maintenant() >= r.debut - dt.timedelta(hours=2)
     visio_donnes = set(r.consentements_visio.values_list("participant_id", flat=True))
     return render(
         request,
