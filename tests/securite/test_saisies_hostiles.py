@@ -93,7 +93,12 @@ SURFACES = [
     ("operations:deplacer", "expert", [], "post"),
     ("operations:envoi", "expert", [], "post"),
     ("operations:etape_nouvelle@civil", "magistrat", [], "post"),
-    ("operations:presence", "expert", ["convocation", "statut", "nom", "qualite", "represente", "arrivee", "depart", "certifie"], "post"),
+    (
+        "operations:presence",
+        "expert",
+        ["convocation", "statut", "nom", "qualite", "represente", "arrivee", "depart", "certifie"],
+        "post",
+    ),
 ]
 
 
