@@ -17,7 +17,7 @@ from justexpert.coffre.televersement import reponse_telechargement
 from justexpert.comptes.models import Utilisateur
 from justexpert.comptes.permissions import connecte, public
 from justexpert.comptes.services import RefusService, lien_absolu
-from justexpert.expertises import extensions
+from justexpert.expertises import extensions, types_documents
 from justexpert.expertises import permissions as expertises_permissions
 from justexpert.expertises.models import Depot, Expertise, Participant, Qualite, TypeDocument
 from justexpert.lib.confirmation import confirmation
@@ -26,6 +26,14 @@ from justexpert.lib.temps import maintenant
 from . import calendrier, permissions, services
 from .forms import AvisForm, CompteRenduForm, DeplacerForm, EnvoiForm, EtapeForm, PresenceForm, ReunionForm
 from .models import Canal, Convocation, EtapeCalendrier, Reunion, StatutConvocation, StatutReunion
+
+
+def _etats_convocation() -> frozenset[str]:
+    regle = types_documents.regle(TypeDocument.CONVOCATION)
+    return frozenset(regle.etats) if regle is not None else frozenset()
+
+
+_ETATS_CONVOCATION = _etats_convocation()
 
 
 def _user(request: HttpRequest) -> Utilisateur:
@@ -142,7 +150,8 @@ def operations(request: HttpRequest, reference: str) -> HttpResponse:
             reunions=reunions,
             entrees=calendrier.entrees(e),
             etapes={x.uuid: x for x in EtapeCalendrier.objects.filter(expertise=e)},
-            peut_organiser=Qualite.EXPERT in mes and e.etat != "close",
+            peut_organiser=Qualite.EXPERT in mes and e.etat in _ETATS_CONVOCATION,
+            expert=Qualite.EXPERT in mes,
             peut_calendrier=bool(mes & set(permissions.CALENDRIER)) and e.etat != "close",
             moi=moi,
             consentement=services.consentement_actif(moi) if moi else None,

@@ -148,3 +148,10 @@ def test_the_subscription_page_shows_the_address_once_and_renews(client, partie_
     assert "Créer une nouvelle adresse" in texte(
         (client.force_login(partie_b), client.get(reverse("operations:mon_calendrier")))[1]
     )
+
+
+def test_the_planning_button_is_disabled_with_its_reason_before_acceptance(client, dossier, expert):
+    client.force_login(expert)
+    page = texte(client.get(_url("operations", dossier)))
+    assert "Les réunions se prévoient une fois la mission acceptée" in page
+    assert _url("reunion_nouvelle", dossier) not in page

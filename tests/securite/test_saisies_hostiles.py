@@ -92,7 +92,7 @@ SURFACES = [
     ("operations:reunion_nouvelle@civil", "expert", [], "post"),
     ("operations:deplacer", "expert", [], "post"),
     ("operations:envoi", "expert", [], "post"),
-    ("operations:etape_nouvelle@civil", "magistrat", [], "post"),
+    ("operations:etape_nouvelle", "magistrat", [], "post"),
     (
         "operations:presence",
         "expert",
