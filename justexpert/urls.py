@@ -32,6 +32,7 @@ urlpatterns = [
     path("echanges/", include("justexpert.echanges.urls")),
     path("expertises/", include("justexpert.expertises.urls")),
     path("frais/", include("justexpert.frais.urls")),
+    path("operations/", include("justexpert.operations.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

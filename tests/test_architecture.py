@@ -35,6 +35,7 @@ PUBLIC = {
     "listes:export": "a published annual list as PDF, CSV or JSON (same public fields)",
     "api:openapi-json": "the OpenAPI document (describes, reveals no data)",
     "api:openapi-view": "the API documentation page",
+    "operations:flux": "a person's iCalendar feed: calendar applications cannot log in; secret URL (hashed), renewable, 404 otherwise",
     "preuves:horodatage": "built-in RFC 3161 authority for the experts' signing tool (dev/demo only, 404 with TSA_URL)",
 }
 # Added by later modules (proof verification must be public by design).

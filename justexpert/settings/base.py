@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "justexpert.recherche",
     "justexpert.expertises",
     "justexpert.frais",
+    "justexpert.operations",
     "justexpert.echanges",
     "justexpert.portail",
 ]
@@ -306,6 +307,12 @@ TACHES_PERIODIQUES += [
 # or a hash or key size to replace, while the authority's certificate and CRL are still valid.
 PREUVES_MARGE_PROLONGATION_JOURS = env_int("JUSTEXPERT_PREUVES_MARGE_PROLONGATION_JOURS", 730, minimum=30)
 TACHES_PERIODIQUES += [("justexpert.expertises.tasks.prolonger_sceaux", 24 * 3600)]
+# --- operations ---
+# Minimum notice of a meeting (days) proposed to the expert; warning below it. Electronic
+# registered mail (LRE): dotted path of a provider adapter (operations/lre.py), empty = off.
+OPERATIONS_PREAVIS_JOURS = env_int("JUSTEXPERT_OPERATIONS_PREAVIS_JOURS", 8, minimum=0)
+OPERATIONS_LRE_FOURNISSEUR = env_str("JUSTEXPERT_OPERATIONS_LRE_FOURNISSEUR") or ""
+TACHES_PERIODIQUES += [("justexpert.operations.tasks.relancer_lre", 15 * 60)]
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).

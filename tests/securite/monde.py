@@ -271,6 +271,38 @@ def construire(*, canari: str = "") -> Monde:
         m.objets[f"document_{cle}"] = {"reference": e.uuid, "document": d.uuid}
         m.objets[f"accuse_{cle}"] = {"reference": e.uuid, "evenement": d.evenement.uuid, "format": "json"}
 
+    # operations: a meeting in each case (the penal one carries the canary in its place and
+    # agenda), a registered letter with its avis de réception, a held meeting with its sealed
+    # attendance sheet, a date of the calendar, and the feed of the civil lawyer.
+    from justexpert.operations import services as operations
+    from justexpert.operations.models import Canal, Reunion
+
+    dans_15 = timezone.now() + dt.timedelta(days=15)
+    r_civ = operations.planifier(acteur=u["expert"], expertise=civ, debut=dans_15, lieu="12 rue des Tilleuls, Paris")
+    r_pen = operations.planifier(
+        acteur=u["expert"],
+        expertise=pe,
+        debut=dans_15,
+        lieu=f"Salle des scellés{c_pen}",
+        ordre_du_jour=f"Ouverture des scellés{c_pen}",
+    )
+    lettre = r_civ.convocations.get(canal=Canal.LRAR, partie=a)
+    lettre = operations.declarer_envoi(acteur=u["expert"], convocation=lettre, numero_suivi="1A12345678901")
+    operations.deposer_avis(acteur=u["expert"], convocation=lettre, le=timezone.localdate(), scan=pdf(b"avis"), nom="avis.pdf")
+    tenue = operations.planifier(acteur=u["expert"], expertise=civ, debut=dans_15, lieu="Sur place")
+    Reunion.objects.filter(pk=tenue.pk).update(debut=timezone.now() - dt.timedelta(hours=1))
+    tenue.refresh_from_db()
+    operations.sceller_feuille(acteur=u["expert"], reunion=tenue)
+    etape = operations.enregistrer_etape(
+        acteur=u["expert"], expertise=civ, nature="pieces", date=timezone.localdate() + dt.timedelta(days=20)
+    )
+    m.objets["reunion_civile"] = {"reference": civ.uuid, "reunion": r_civ.uuid}
+    m.objets["reunion_penale"] = {"reference": pe.uuid, "reunion": r_pen.uuid}
+    m.objets["reunion_tenue"] = {"reference": civ.uuid, "reunion": tenue.uuid}
+    m.objets["convocation_civile"] = {"reference": civ.uuid, "convocation": lettre.uuid}
+    m.objets["etape_civile"] = {"reference": civ.uuid, "etape": etape.uuid}
+    m.objets["flux"] = {"secret": operations.renouveler_jeton(acteur=u["avocat_a"])}
+
     # echanges: a civil and a penal folder of the agent at TJ Paris.
     ech_c = echanges.creer_echange(
         acteur=u["agent"], titre="Expertise comptable SARL Dupont", juridiction=o["TJ_PARIS"], matiere=MatiereEchange.CIVILE

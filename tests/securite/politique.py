@@ -460,6 +460,45 @@ POLITIQUE: dict[str, R] = {
     "frais:remuneration_document": R("frais_document_civil"),
     # Penal mémoire not certified yet: the court is sent back to the page with the reason.
     "frais:remuneration_export": R("frais_export_penal", {302: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
+    "operations:mon_calendrier": R("aucun", sinon=200),
+    "operations:flux": R("flux", sinon=200, anonyme=200),
+    "operations:operations@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:operations@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "operations:reunion_nouvelle@civil": R(
+        "expertise_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}
+    ),
+    "operations:reunion_nouvelle@penal": R(
+        "expertise_penale", {200: "expert", 403: "magistrat_penal greffier_penal avocat_penal"}
+    ),
+    "operations:reunion@civil": R("reunion_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:reunion@penal": R("reunion_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "operations:deplacer": R("reunion_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:annuler": R(
+        "reunion_civile", {302: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "operations:presence": R(
+        "reunion_civile", {400: "expert avocat_a partie_b", 403: "magistrat magistrat_penal greffier"}, methode="post"
+    ),
+    "operations:sceller": R(
+        "reunion_civile", {302: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "operations:feuille": R("reunion_tenue", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:compte_rendu": R(
+        "reunion_civile", {302: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "operations:consentement_visio": R(
+        "reunion_civile", {302: "avocat_a partie_b", 403: "expert magistrat magistrat_penal greffier"}, methode="post"
+    ),
+    "operations:envoi": R("convocation_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:avis": R("convocation_civile", {200: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}),
+    "operations:preuve": R("convocation_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}),
+    "operations:consentement": R(
+        "expertise_civile", {302: "avocat_a partie_b", 403: "expert magistrat magistrat_penal greffier"}, methode="post"
+    ),
+    "operations:etape_nouvelle": R(
+        "expertise_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}
+    ),
+    "operations:etape": R("etape_civile", {200: "expert magistrat magistrat_penal greffier", 403: "avocat_a partie_b"}),
     "GET /api/v1/expertises/{reference}/documents@civil": R(
         "expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}
     ),

@@ -74,6 +74,8 @@ def test_canaries_reach_no_one_outside_the_folder_the_case_and_the_medical_circl
         ("invite_penal", "echanges:detail@penal", "echange"),
         ("magistrat_penal", "expertises:detail@penal", "penal"),
         ("avocat_penal", "expertises:detail@penal", "penal"),
+        ("avocat_penal", "operations:reunion@penal", "penal"),
+        ("greffier_penal", "operations:reunion@penal", "penal"),
         ("magistrat", "expertises:detail@civil", "medical"),
         ("avocat_a", "expertises:detail@civil", "medical"),
     ],

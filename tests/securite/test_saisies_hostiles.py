@@ -89,6 +89,16 @@ SURFACES = [
     ("comptes:mon_compte", "expert", [], "post"),
     ("comptes:admin_creer", "administrateur", [], "post"),
     ("preuves:verifier", "anonyme", [], "post"),
+    ("operations:reunion_nouvelle@civil", "expert", [], "post"),
+    ("operations:deplacer", "expert", [], "post"),
+    ("operations:envoi", "expert", [], "post"),
+    ("operations:etape_nouvelle", "magistrat", [], "post"),
+    (
+        "operations:presence",
+        "expert",
+        ["convocation", "statut", "nom", "qualite", "represente", "arrivee", "depart", "certifie"],
+        "post",
+    ),
 ]
 
 
