@@ -16,8 +16,11 @@ from justexpert.expertises.models import Expertise
 from justexpert.lib.format import date_longue, euros
 from justexpert.preuves import sceau
 
-# Articles of the code de procédure civile the ordonnance de taxe reproduces (CPC 724 sends to
-# 714 al. 2 and 715 to 718). Text as in force since 1 January 1986 (724) and 1976 (714, 715).
+# Articles of the code de procédure civile the ordonnance de taxe reproduces. CPC 725: the
+# notification must state, on pain of nullity, the text of article 724 and of articles 714 (al. 2)
+# and 715; 724 sends to 714 al. 2 and 715 to 718, so 716 to 718 (the procedure before the premier
+# président) are reproduced too. Texts in force since 1 January 1986 (724, 725) and 1976 (714 to
+# 718), checked against a Légifrance export (docs/frais.md, « The recourse notice »).
 ARTICLES_724 = {
     "Article 724": (
         "Les décisions mentionnées aux articles 255, 262 et 284, émanant d'un magistrat d'une juridiction de "
@@ -35,11 +38,21 @@ ARTICLES_724 = {
         "du recours. A peine d'irrecevabilité du recours, copie de cette note est simultanément envoyée à toutes "
         "les parties au litige principal."
     ),
+    "Article 716": (
+        "Les parties sont convoquées quinze jours au moins à l'avance par le greffier de la cour d'appel. Le premier "
+        "président ou son délégué les entend contradictoirement. Il procède ou fait procéder, s'il y a lieu, à toutes "
+        "investigations utiles."
+    ),
+    "Article 717": (
+        "Le premier président ou son délégué a la faculté de renvoyer la demande en l'état à une audience de la cour "
+        "dont il fixe la date."
+    ),
+    "Article 718": (
+        "Les notifications ou convocations sont faites par lettre recommandée avec demande d'avis de réception. "
+        "Lorsqu'elles sont faites par le greffier de la juridiction, elles peuvent l'être par simple bulletin si elles "
+        "sont adressées aux avocats."
+    ),
 }
-RENVOI_716_718 = (
-    "Articles 716 à 718 : la procédure devant le premier président de la cour d'appel saisi du recours "
-    "(texte à consulter sur legifrance.gouv.fr, code de procédure civile)."
-)
 
 
 def _ligne_tableau(cellules: Iterable[str]) -> list[str]:

@@ -747,10 +747,9 @@ def _ordonnance_pdf(e: Expertise, t: Taxe, dr: DemandeRemuneration, acteur: Util
         "Notification et recours : l'expert notifie la présente ordonnance à chacune des parties ; le délai de recours d'un "
         "mois devant le premier président de la cour d'appel court, à l'égard de chaque partie, du jour de cette "
         "notification (articles 724 et 714, alinéa 2, du code de procédure civile). Le recours n'est pas suspensif "
-        "d'exécution. Textes reproduits ci-dessous.",
+        "d'exécution. Textes reproduits ci-dessous (article 725 du code de procédure civile).",
     ]
     annexes = dict(documents.ARTICLES_724)
-    annexes["Articles 716 à 718"] = documents.RENVOI_716_718
     return documents.rendre(e, titre="Ordonnance de taxe", paragraphes=paragraphes, annexes=annexes, motif="Ordonnance de taxe")
 
 

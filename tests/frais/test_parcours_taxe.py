@@ -215,6 +215,12 @@ def test_civil_case_from_the_time_log_to_the_refunds(
         "Le délai de recours est d'un mois",
         "Article 715",
         "note exposant les motifs du recours",
+        "Article 716",
+        "entend contradictoirement",
+        "Article 717",
+        "Article 718",
+        "lettre recommandée avec demande d'avis de réception",
+        "article 725 du code de procédure civile",
     ):
         assert attendu in texte, attendu
     _refus(r.deposer_observations, acteur=avocat_partie_a, expertise=e, partie=a, texte="x", message="closes")
