@@ -31,6 +31,7 @@ urlpatterns = [
     path("echanges/", include("justexpert.echanges.urls")),
     path("expertises/", include("justexpert.expertises.urls")),
     path("frais/", include("justexpert.frais.urls")),
+    path("controle/", include("justexpert.controle.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

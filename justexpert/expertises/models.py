@@ -368,3 +368,25 @@ class AvisEnAttente(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["utilisateur", "depot"], name="expertises_avis_unique")]
+
+
+class Relance(models.Model):
+    """A reminder sent by a judge of the control (CPC 155-1) to the expert of a case: a dated
+    message kept in the case, which the expert acknowledges. Both facts are in the evidence log."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="relances")
+    expert = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="relances_recues")
+    auteur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField("message")
+    envoyee_le = models.DateTimeField(default=maintenant)
+    evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
+    accusee_le = models.DateTimeField(null=True, blank=True)
+    evenement_accuse = models.ForeignKey("preuves.Evenement", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-envoyee_le", "-id"]
+        indexes = [models.Index(fields=["expert", "accusee_le"], name="expertises_relance_a_accuser")]
+
+    def __str__(self) -> str:
+        return f"Relance du {self.envoyee_le:%d/%m/%Y}"

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "justexpert.expertises",
     "justexpert.frais",
     "justexpert.echanges",
+    "justexpert.controle",
     "justexpert.portail",
 ]
 
@@ -257,6 +258,13 @@ TACHES_PERIODIQUES += [
     ("justexpert.expertises.tasks.purger_documents", 24 * 3600),
     ("justexpert.expertises.tasks.envoyer_recapitulatifs", 24 * 3600),
 ]
+# --- controle ---
+# The statistics are precomputed (controle.faits) every hour; each page says « chiffres arrêtés
+# au … ». Open data: counts from 1 to CONTROLE_SEUIL_SECRET - 1 are secret (with secondary
+# suppression). An export (or page) of the statistics covers at most CONTROLE_EXPORT_JOURS_MAX days.
+TACHES_PERIODIQUES += [("justexpert.controle.tasks.arreter_statistiques", 3600)]
+CONTROLE_SEUIL_SECRET = env_int("JUSTEXPERT_CONTROLE_SEUIL_SECRET", 11, minimum=2)
+CONTROLE_EXPORT_JOURS_MAX = env_int("JUSTEXPERT_CONTROLE_EXPORT_JOURS_MAX", 731, minimum=31)
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).

@@ -1,0 +1,192 @@
+"""The control judge's dashboard: the open cases of one juridiction, filtered, sorted and paged in
+the database (a constant number of queries whatever the number of cases), then the page's rows
+completed with their experts, reminders and days left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from justexpert.comptes.models import Organisation
+from justexpert.expertises import procedure
+from justexpert.expertises.models import (
+    Depot,
+    Etat,
+    Expertise,
+    Historique,
+    Participant,
+    Qualite,
+    Rappel,
+    Relance,
+    StatutConsignation,
+)
+from justexpert.lib.temps import date_locale, jours_restants, maintenant
+
+PAR_PAGE = 50
+# The report is awaited from the expert in these states: past its deadline, the case is late.
+ETATS_RAPPORT_ATTENDU = procedure.ETATS_MISSION
+CONSIGNATION_NON_VERSEE = (
+    StatutConsignation.A_CONSIGNER,
+    StatutConsignation.COMPLEMENT_A_CONSIGNER,
+    StatutConsignation.NON_CONSIGNEE,
+)
+TRIS = {
+    "echeance": ("date_limite_rapport", "id"),
+    "-echeance": ("-date_limite_rapport", "-id"),
+    "activite": ("derniere_activite", "id"),
+    "-activite": ("-derniere_activite", "-id"),
+    "etat": ("etat", "date_limite_rapport", "id"),
+    "rg": ("numero_rg", "id"),
+}
+
+
+def ouvertes(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
+    return qs.exclude(etat__in=[Etat.CLOSE, Etat.CADUQUE])
+
+
+def avec_activite(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
+    """Last activity: the latest transition of its history or deposit of a document."""
+    historique = Historique.objects.filter(expertise=OuterRef("pk")).order_by().values("expertise").annotate(m=Max("le"))
+    depots = Depot.objects.filter(expertise=OuterRef("pk")).order_by().values("expertise").annotate(m=Max("depose_le"))
+    champ = DateTimeField()
+    dernier_h = Coalesce(Subquery(historique.values("m"), output_field=champ), "cree_le", output_field=champ)
+    dernier_d = Coalesce(Subquery(depots.values("m"), output_field=champ), "cree_le", output_field=champ)
+    # Greatest() ignores NULLs on PostgreSQL but not on SQLite: both sides are never NULL here.
+    return qs.annotate(derniere_activite=Greatest(dernier_h, dernier_d, output_field=champ))
+
+
+def aujourd_hui(juridiction: Organisation) -> dt.date:
+    return date_locale(maintenant(), juridiction.fuseau)
+
+
+def filtrer(qs: QuerySet[Expertise], juridiction: Organisation, criteres: dict[str, Any]) -> QuerySet[Expertise]:
+    jour = aujourd_hui(juridiction)
+    if criteres.get("en_retard"):
+        qs = qs.filter(etat__in=ETATS_RAPPORT_ATTENDU, date_limite_rapport__lt=jour)
+    if criteres.get("provision_non_versee"):
+        qs = qs.filter(consignation_statut__in=CONSIGNATION_NON_VERSEE)
+    if criteres.get("etat"):
+        qs = qs.filter(etat=criteres["etat"])
+    if criteres.get("expert"):
+        qs = qs.filter(
+            pk__in=Participant.objects.filter(
+                qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__uuid=criteres["expert"]
+            ).values("expertise")
+        )
+    if criteres.get("inactif_jours"):
+        qs = avec_activite(qs).filter(derniere_activite__lt=maintenant() - dt.timedelta(days=criteres["inactif_jours"]))
+    return qs
+
+
+@dataclass
+class Synthese:
+    ouvertes: int
+    en_retard: int
+    provision_non_versee: int
+    relances_a_accuser: int
+
+
+def synthese(qs: QuerySet[Expertise], juridiction: Organisation) -> Synthese:
+    jour = aujourd_hui(juridiction)
+    chiffres = qs.aggregate(
+        ouvertes=Count("id"),
+        en_retard=Count("id", filter=Q(etat__in=ETATS_RAPPORT_ATTENDU, date_limite_rapport__lt=jour)),
+        provision=Count("id", filter=Q(consignation_statut__in=CONSIGNATION_NON_VERSEE)),
+    )
+    a_accuser = Relance.objects.filter(expertise__in=qs, accusee_le__isnull=True).count()
+    return Synthese(chiffres["ouvertes"], chiffres["en_retard"], chiffres["provision"], a_accuser)
+
+
+def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, Any]]:
+    """The page's rows with their experts, reminders sent / acknowledged, automatic reminders and
+    days left (a fixed number of queries for the page)."""
+    ids = [e.pk for e in page]
+    experts: dict[int, list[Participant]] = defaultdict(list)
+    for p in (
+        Participant.objects.filter(expertise_id__in=ids, qualite=Qualite.EXPERT, retire_le__isnull=True)
+        .select_related("utilisateur", "fiche_expert")
+        .order_by("ajoute_le", "id")
+    ):
+        experts[p.expertise_id].append(p)
+    relances = {
+        r["expertise_id"]: r
+        for r in Relance.objects.filter(expertise_id__in=ids)
+        .order_by()
+        .values("expertise_id")
+        .annotate(envoyees=Count("id"), accusees=Count("id", filter=Q(accusee_le__isnull=False)), derniere=Max("envoyee_le"))
+    }
+    rappels = dict(
+        Rappel.objects.filter(expertise_id__in=ids).order_by().values("expertise_id").annotate(n=Count("id")).values_list("expertise_id", "n")
+    )
+    manquantes = [e.pk for e in page if not hasattr(e, "derniere_activite")]
+    activites = (
+        dict(avec_activite(Expertise.objects.filter(pk__in=manquantes)).values_list("pk", "derniere_activite")) if manquantes else {}
+    )
+    resultat = []
+    for e in page:
+        attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
+        restant = jours_restants(e.date_limite_rapport, juridiction.fuseau) if e.etat in ETATS_RAPPORT_ATTENDU else None
+        r = relances.get(e.pk, {})
+        resultat.append(
+            {
+                "e": e,
+                "experts": experts.get(e.pk, []),
+                "restant": restant,
+                "retard": -restant if restant is not None and restant < 0 else 0,
+                "activite": getattr(e, "derniere_activite", None) or activites.get(e.pk),
+                "qui": ", ".join(Qualite(q).label.lower() for q in sorted(attendues) if q in Qualite.values) or "personne",
+                "phrase": phrase,
+                "relances_envoyees": r.get("envoyees", 0),
+                "relances_accusees": r.get("accusees", 0),
+                "derniere_relance": r.get("derniere"),
+                "rappels": rappels.get(e.pk, 0),
+                "provision_due": e.consignation_statut in CONSIGNATION_NON_VERSEE,
+            }
+        )
+    return resultat
+
+
+def par_expert(qs: QuerySet[Expertise], juridiction: Organisation) -> list[dict[str, Any]]:
+    """Per expert of the open cases: open cases, late ones, and the average delay of the late ones
+    (days since the report's deadline, court time)."""
+    jour = aujourd_hui(juridiction)
+    table: dict[int, dict[str, Any]] = {}
+    for fiche_id, uuid, nom, prenom, etat, limite in (
+        Participant.objects.filter(expertise__in=qs, qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__isnull=False)
+        .order_by()
+        .values_list(
+            "fiche_expert_id",
+            "fiche_expert__uuid",
+            "fiche_expert__nom",
+            "fiche_expert__prenom",
+            "expertise__etat",
+            "expertise__date_limite_rapport",
+        )
+    ):
+        ligne = table.setdefault(fiche_id, {"uuid": uuid, "nom": f"{prenom} {nom}".strip(), "ouvertes": 0, "retards": []})
+        ligne["ouvertes"] += 1
+        if etat in ETATS_RAPPORT_ATTENDU and limite < jour:
+            ligne["retards"].append((jour - limite).days)
+    resultat = []
+    for ligne in table.values():
+        retards = ligne.pop("retards")
+        ligne["en_retard"] = len(retards)
+        ligne["retard_moyen"] = round(sum(retards) / len(retards), 1) if retards else None
+        resultat.append(ligne)
+    return sorted(resultat, key=lambda x: (-x["en_retard"], -x["ouvertes"], x["nom"]))
+
+
+def experts_de(qs: QuerySet[Expertise]) -> list[tuple[str, str]]:
+    """(fiche uuid, name) of the experts of these cases, for the filter."""
+    lignes_ = (
+        Participant.objects.filter(expertise__in=qs, qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__isnull=False)
+        .order_by("fiche_expert__nom", "fiche_expert__prenom")
+        .values_list("fiche_expert__uuid", "fiche_expert__nom", "fiche_expert__prenom")
+        .distinct()
+    )
+    return [(str(u), f"{nom} {prenom}".strip()) for u, nom, prenom in lignes_]
