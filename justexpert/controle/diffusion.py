@@ -24,7 +24,7 @@ from justexpert.lib.temps import debut_de_journee
 from .models import FaitEtape, NatureEtape
 from .statistiques import FUSEAU_NATIONAL
 
-SECRET = "secret"
+SECRET = "secret"  # noqa: S105 (the word printed in place of a suppressed count)
 TOUTES_RUBRIQUES = "Toutes spécialités"
 TOUTES_COURS = "Toutes cours d'appel"
 AUTRES = "Autres juridictions (Cour de cassation)"

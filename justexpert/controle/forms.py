@@ -13,7 +13,7 @@ from .tableau import TRIS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ERREUR_DATE = {"invalid": "Date invalide : utilisez le format JJ/MM/AAAA."}
-ETATS_OUVERTS = [(v, l) for v, l in Etat.choices if v not in (Etat.CLOSE, Etat.CADUQUE)]
+ETATS_OUVERTS = [(v, lib) for v, lib in Etat.choices if v not in (Etat.CLOSE, Etat.CADUQUE)]
 LIBELLES_TRI = {
     "echeance": "Date limite du rapport (la plus proche d'abord)",
     "-echeance": "Date limite du rapport (la plus lointaine d'abord)",
@@ -45,7 +45,9 @@ class FiltreTableauForm(forms.Form):
     def __init__(self, *args: object, experts: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["expert"].choices = [("", "Tous"), *experts]  # type: ignore[attr-defined]
-        self.fields["expert"].error_messages["invalid_choice"] = "Cet expert n'a aucune expertise en cours dans cette juridiction."
+        self.fields["expert"].error_messages["invalid_choice"] = (
+            "Cet expert n'a aucune expertise en cours dans cette juridiction."
+        )
         self.fields["etat"].error_messages["invalid_choice"] = "État inconnu ou expertise qui n'est plus en cours."
         self.fields["tri"].error_messages["invalid_choice"] = "Tri inconnu."
 
@@ -67,7 +69,9 @@ class RelanceForm(forms.Form):
     def __init__(self, *args: object, references: list[str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["expertises"].choices = [(r, r) for r in (references or [])]  # type: ignore[attr-defined]
-        self.fields["expertises"].error_messages["invalid_choice"] = "Une expertise cochée n'est pas en cours dans cette juridiction."
+        self.fields["expertises"].error_messages["invalid_choice"] = (
+            "Une expertise cochée n'est pas en cours dans cette juridiction."
+        )
 
 
 def duree_max_export() -> int:

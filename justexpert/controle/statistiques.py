@@ -308,8 +308,18 @@ def calculer(perimetre: Perimetre, debut: dt.date, fin: dt.date, rubrique: str =
             "Refus où l'expert a déclaré un conflit d'intérêts (le seul motif structuré ; les autres motifs sont du texte libre).",
             sum(1 for e, _, _, c in envoyees if e == "refusee" and c),
         ),
-        Chiffre("expirees", "Sollicitations expirées sans réponse", "Parmi elles, celles restées sans réponse à la date limite.", etats["expiree"]),
-        Chiffre("en_attente", "Sollicitations en attente", "Parmi elles, celles qui attendent encore une réponse.", etats["en_attente"]),
+        Chiffre(
+            "expirees",
+            "Sollicitations expirées sans réponse",
+            "Parmi elles, celles restées sans réponse à la date limite.",
+            etats["expiree"],
+        ),
+        Chiffre(
+            "en_attente",
+            "Sollicitations en attente",
+            "Parmi elles, celles qui attendent encore une réponse.",
+            etats["en_attente"],
+        ),
     ]
     r.delais_reponse = [
         Duree(

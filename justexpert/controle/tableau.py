@@ -121,11 +121,17 @@ def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, A
         .annotate(envoyees=Count("id"), accusees=Count("id", filter=Q(accusee_le__isnull=False)), derniere=Max("envoyee_le"))
     }
     rappels = dict(
-        Rappel.objects.filter(expertise_id__in=ids).order_by().values("expertise_id").annotate(n=Count("id")).values_list("expertise_id", "n")
+        Rappel.objects.filter(expertise_id__in=ids)
+        .order_by()
+        .values("expertise_id")
+        .annotate(n=Count("id"))
+        .values_list("expertise_id", "n")
     )
     manquantes = [e.pk for e in page if not hasattr(e, "derniere_activite")]
     activites = (
-        dict(avec_activite(Expertise.objects.filter(pk__in=manquantes)).values_list("pk", "derniere_activite")) if manquantes else {}
+        dict(avec_activite(Expertise.objects.filter(pk__in=manquantes)).values_list("pk", "derniere_activite"))
+        if manquantes
+        else {}
     )
     resultat = []
     for e in page:

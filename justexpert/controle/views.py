@@ -147,9 +147,7 @@ def statistiques_accueil(request: HttpRequest) -> HttpResponse:
 def _statistiques(request: HttpRequest, reference: str | None, *, csv: bool) -> HttpResponse:
     org = permissions.perimetre_pour(request, reference)
     perimetre = statistiques.Perimetre(org)
-    rubriques = sorted(
-        set(FaitExpertise.objects.filter(perimetre.filtre()).values_list("rubrique", flat=True).distinct())
-    )
+    rubriques = sorted(set(FaitExpertise.objects.filter(perimetre.filtre()).values_list("rubrique", flat=True).distinct()))
     form = PeriodeForm(request.GET or None, rubriques=rubriques, aujourd_hui=date_locale(maintenant(), perimetre.fuseau))
     if not request.GET:
         form = PeriodeForm({}, rubriques=rubriques, aujourd_hui=date_locale(maintenant(), perimetre.fuseau))
@@ -201,14 +199,35 @@ def _nombre(v: object) -> str:
 
 def _csv(r: statistiques.Resultat, arrete: Any) -> HttpResponse:
     lignes: list[list[object]] = []
-    for section, chiffres in (("Étapes", r.comptes), ("Rapports", r.retard), ("Sollicitations", r.sollicitations), ("Frais", r.frais)):
+    for section, chiffres in (
+        ("Étapes", r.comptes),
+        ("Rapports", r.retard),
+        ("Sollicitations", r.sollicitations),
+        ("Frais", r.frais),
+    ):
         for c in chiffres:
             lignes.append([section, c.libelle, _nombre(c.valeur), c.unite, c.definition])
     for section, durees in (("Durées", r.durees), ("Sollicitations", r.delais_reponse)):
         for x in durees:
             lignes.append([section, f"{x.libelle} — nombre", x.n, "", x.definition])
-            lignes.append([section, f"{x.libelle} — médiane", _nombre(x.mediane), "jours" if section == "Durées" else "heures", x.definition])
-            lignes.append([section, f"{x.libelle} — 90e centile", _nombre(x.p90), "jours" if section == "Durées" else "heures", x.definition])
+            lignes.append(
+                [
+                    section,
+                    f"{x.libelle} — médiane",
+                    _nombre(x.mediane),
+                    "jours" if section == "Durées" else "heures",
+                    x.definition,
+                ]
+            )
+            lignes.append(
+                [
+                    section,
+                    f"{x.libelle} — 90e centile",
+                    _nombre(x.p90),
+                    "jours" if section == "Durées" else "heures",
+                    x.definition,
+                ]
+            )
     for mois, n in r.par_mois:
         lignes.append(["Par mois", f"Expertises ordonnées — {mois}", n, "", "Désignations enregistrées ce mois-là."])
     for ligne in r.par_rubrique:
@@ -259,7 +278,11 @@ def donnees_ouvertes(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "controle/donnees_ouvertes.html",
-            {"erreur": f"Indiquez une année entre 2000 et {annee_courante}.", "annee": annee_courante - 1, "seuil": diffusion.seuil()},
+            {
+                "erreur": f"Indiquez une année entre 2000 et {annee_courante}.",
+                "annee": annee_courante - 1,
+                "seuil": diffusion.seuil(),
+            },
             status=400,
         )
     annee = int(valeur)
@@ -267,9 +290,13 @@ def donnees_ouvertes(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "controle/donnees_ouvertes.html",
-            {"annee": annee, "seuil": diffusion.seuil(), "lignes": diffusion.lignes_ouvertes(annee), "arrete": faits.dernier_arrete()},
+            {
+                "annee": annee,
+                "seuil": diffusion.seuil(),
+                "lignes": diffusion.lignes_ouvertes(annee),
+                "arrete": faits.dernier_arrete(),
+            },
         )
     reponse = HttpResponse(diffusion.csv_ouvert(annee).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="expertises-judiciaires-{annee}.csv"'
     return reponse
-

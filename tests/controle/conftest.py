@@ -10,11 +10,20 @@ import pytest
 
 from justexpert.annuaire.models import ElementNomenclature, Niveau
 from justexpert.coffre.models import Document
-from justexpert.expertises.models import Depot, Etat, Expertise, Historique, Participant, Qualite, StatutConsignation, TypeDocument
+from justexpert.expertises.models import (
+    Depot,
+    Etat,
+    Expertise,
+    Historique,
+    Participant,
+    Qualite,
+    StatutConsignation,
+    TypeDocument,
+)
 from justexpert.frais.models import Provision, Versement
 from justexpert.preuves import services as preuves
 from justexpert.recherche.models import Demande, Sollicitation
-from tests.expertises.conftest import fiche_pour, fiche_expert, fiche_autre_expert, greffier_ca, nomenclature_2022  # noqa: F401
+from tests.expertises.conftest import fiche_autre_expert, fiche_expert, fiche_pour, greffier_ca, nomenclature_2022  # noqa: F401
 
 UTC = dt.UTC
 
@@ -43,7 +52,9 @@ def expertise(juridiction, magistrat, fiche, rg, cree, limite, etat=Etat.EN_COUR
         cree_le=cree,
         **champs,
     )
-    Participant.objects.create(expertise=e, utilisateur=fiche.utilisateur, qualite=Qualite.EXPERT, fiche_expert=fiche, ajoute_le=cree)
+    Participant.objects.create(
+        expertise=e, utilisateur=fiche.utilisateur, qualite=Qualite.EXPERT, fiche_expert=fiche, ajoute_le=cree
+    )
     Historique.objects.create(expertise=e, transition="designer", etat_avant=Etat.ORDONNEE, etat_apres=Etat.ORDONNEE, le=cree)
     return e
 
@@ -54,7 +65,14 @@ def etape(e: Expertise, transition: str, le: dt.datetime) -> None:
 
 def depot(e: Expertise, type_: str, le: dt.datetime, user, **champs) -> Depot:
     doc = Document.objects.create(
-        proprietaire="test", nom="x.pdf", type_mime="application/pdf", taille=1, sha256="0" * 64, backend="local", taille_segment=1, cle_chiffree=b"k"
+        proprietaire="test",
+        nom="x.pdf",
+        type_mime="application/pdf",
+        taille=1,
+        sha256="0" * 64,
+        backend="local",
+        taille_segment=1,
+        cle_chiffree=b"k",
     )
     ev = preuves.enregistrer("test.depot", acteur_ref="test", objet_ref=str(doc.uuid))
     return Depot.objects.create(
@@ -88,12 +106,20 @@ def monde_stats(orgs, magistrat, expert, autre_expert, fiche_expert, greffier_ca
     etape(b, "refuser", t("2026-02-03"))
     etape(b, "accepter", t("2026-02-05"))
     Provision.objects.create(expertise=b, libelle="Provision", montant=Decimal("1000"))
-    Versement.objects.create(expertise=b, montant=Decimal("1000"), verse_le=dt.date(2026, 2, 4), reference_regie="R1", enregistre_le=t("2026-02-04"))
+    Versement.objects.create(
+        expertise=b, montant=Decimal("1000"), verse_le=dt.date(2026, 2, 4), reference_regie="R1", enregistre_le=t("2026-02-04")
+    )
     etape(b, "taxer", t("2026-03-13"))
     Expertise.objects.filter(pk=b.pk).update(rapport_depose_le=t("2026-03-03"), close_le=t("2026-03-13"))
 
     c = expertise(
-        paris, magistrat, fiche2, "26/C", t("2026-03-10"), "2026-09-30", Etat.CADUQUE,
+        paris,
+        magistrat,
+        fiche2,
+        "26/C",
+        t("2026-03-10"),
+        "2026-09-30",
+        Etat.CADUQUE,
         consignation_statut=StatutConsignation.NON_CONSIGNEE,
     )
     etape(c, "accepter", t("2026-03-12"))
@@ -107,10 +133,17 @@ def monde_stats(orgs, magistrat, expert, autre_expert, fiche_expert, greffier_ca
 
     def solliciter(envoi, etat, reponse=None, conflit=False):
         demande = Demande.objects.create(
-            demandeur=magistrat, organisation=paris, resume_mission="m", type_procedure="civile",
-            delai_mission=dt.date(2026, 12, 31), date_limite_reponse=envoi + dt.timedelta(days=7), cree_le=envoi,
+            demandeur=magistrat,
+            organisation=paris,
+            resume_mission="m",
+            type_procedure="civile",
+            delai_mission=dt.date(2026, 12, 31),
+            date_limite_reponse=envoi + dt.timedelta(days=7),
+            cree_le=envoi,
         )
-        Sollicitation.objects.create(demande=demande, expert=fiche_expert, etat=etat, repondu_le=reponse, conflit_interets=conflit)
+        Sollicitation.objects.create(
+            demande=demande, expert=fiche_expert, etat=etat, repondu_le=reponse, conflit_interets=conflit
+        )
 
     solliciter(t("2026-01-03"), "acceptee", t("2026-01-03", 16))
     solliciter(t("2026-01-04"), "refusee", t("2026-01-05"), conflit=True)

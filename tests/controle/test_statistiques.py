@@ -83,7 +83,14 @@ def test_statistics_of_a_juridiction(calcul, orgs):
         "en_attente": 0,
     }
     assert _durees(r.delais_reponse) == {"reponse": (2, 15, 24)}
-    assert r.par_mois == [("janv. 2026", 1), ("févr. 2026", 1), ("mars 2026", 1), ("avr. 2026", 0), ("mai 2026", 0), ("juin 2026", 0)]
+    assert r.par_mois == [
+        ("janv. 2026", 1),
+        ("févr. 2026", 1),
+        ("mars 2026", 1),
+        ("avr. 2026", 0),
+        ("mai 2026", 0),
+        ("juin 2026", 0),
+    ]
     r1, r2 = calcul["r1"], calcul["r2"]
     assert {x["rubrique"]: (x["ordonnees"], x["rapports"], x["retard"]) for x in r.par_rubrique} == {r1: (2, 2, 1), r2: (1, 0, 0)}
     assert not r.vide
@@ -109,7 +116,9 @@ def test_a_period_with_no_data_says_so(calcul, client, magistrat, orgs):
     r = statistiques.calculer(Perimetre(orgs["TJ_PARIS"]), dt.date(2020, 1, 1), dt.date(2020, 12, 31))
     assert r.vide
     client.force_login(magistrat)
-    page = client.get(reverse("controle:statistiques", args=[orgs["TJ_PARIS"].uuid]), {"debut": "2020-01-01", "fin": "2020-12-31"})
+    page = client.get(
+        reverse("controle:statistiques", args=[orgs["TJ_PARIS"].uuid]), {"debut": "2020-01-01", "fin": "2020-12-31"}
+    )
     assert page.status_code == 200
     assert "Aucune donnée pour cette période" in texte(page)
     assert "Pas encore de données" in texte(page)
@@ -117,7 +126,9 @@ def test_a_period_with_no_data_says_so(calcul, client, magistrat, orgs):
 
 def test_page_shows_figures_definitions_charts_and_the_stop_date(calcul, client, magistrat, orgs):
     client.force_login(magistrat)
-    page = client.get(reverse("controle:statistiques", args=[orgs["TJ_PARIS"].uuid]), {"debut": "2026-01-01", "fin": "2026-06-30"})
+    page = client.get(
+        reverse("controle:statistiques", args=[orgs["TJ_PARIS"].uuid]), {"debut": "2026-01-01", "fin": "2026-06-30"}
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Chiffres arrêtés au" in html
@@ -150,7 +161,9 @@ def test_another_court_is_404_and_the_national_level_is_the_ministrys(calcul, cl
     assert client.get(reverse("controle:statistiques", args=[orgs["TJ_LYON"].uuid])).status_code == 404
     assert client.get(reverse("controle:statistiques_nationales")).status_code == 403
     client.force_login(administrateur)
-    assert client.get(reverse("controle:statistiques_nationales"), {"debut": "2026-01-01", "fin": "2026-06-30"}).status_code == 200
+    assert (
+        client.get(reverse("controle:statistiques_nationales"), {"debut": "2026-01-01", "fin": "2026-06-30"}).status_code == 200
+    )
     assert client.get(reverse("controle:statistiques", args=[orgs["TJ_LYON"].uuid])).status_code == 200
 
 

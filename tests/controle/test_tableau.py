@@ -33,14 +33,20 @@ def monde(orgs, magistrat, expert, autre_expert, fiche_expert, greffier_ca):
     cases = {
         "retard": expertise(orgs["TJ_PARIS"], magistrat, fiche_expert, "26/R", ilya, _jour(-10)),
         "provision": expertise(
-            orgs["TJ_PARIS"], magistrat, fiche2, "26/P", maintenant(), _jour(60), Etat.ATTENTE_CONSIGNATION,
+            orgs["TJ_PARIS"],
+            magistrat,
+            fiche2,
+            "26/P",
+            maintenant(),
+            _jour(60),
+            Etat.ATTENTE_CONSIGNATION,
             consignation_statut=StatutConsignation.A_CONSIGNER,
         ),
         "normal": expertise(orgs["TJ_PARIS"], magistrat, fiche_expert, "26/N", maintenant(), _jour(90)),
         "close": expertise(orgs["TJ_PARIS"], magistrat, fiche_expert, "26/X", ilya, _jour(-5), Etat.CLOSE),
         "lyon": expertise(orgs["TJ_LYON"], magistrat, fiche_expert, "26/L", ilya, _jour(-5)),
     }
-    Rappel.objects.create(expertise=cases["retard"], nature="rapport", echeance=dt.date.today(), preavis_jours=7)
+    Rappel.objects.create(expertise=cases["retard"], nature="rapport", echeance=dt.date.fromisoformat(_jour(7)), preavis_jours=7)
     return {"cases": cases, "fiche": fiche_expert, "fiche2": fiche2}
 
 
@@ -127,7 +133,9 @@ def test_per_expert_summary(client, monde, magistrat, orgs):
     assert (martin["ouvertes"], martin["en_retard"], martin["retard_moyen"]) == (1, 0, None)
 
 
-def test_batch_reminder_confirmed_logged_and_acknowledged(client, monde, magistrat, expert, orgs, django_capture_on_commit_callbacks):
+def test_batch_reminder_confirmed_logged_and_acknowledged(
+    client, monde, magistrat, expert, orgs, django_capture_on_commit_callbacks
+):
     cases = monde["cases"]
     client.force_login(magistrat)
     donnees = {"expertises": [str(cases["retard"].uuid), str(cases["normal"].uuid)], "message": "Merci de déposer votre rapport."}
