@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
@@ -39,17 +40,26 @@ class FiltreTableauForm(forms.Form):
         },
     )
     etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *ETATS_OUVERTS], required=False)
-    expert = forms.ChoiceField(label="Expert", required=False)
+    expert = forms.UUIDField(
+        label="Expert", required=False, widget=forms.HiddenInput, error_messages={"invalid": "Expert inconnu."}
+    )
     tri = forms.ChoiceField(label="Trier par", choices=[(k, LIBELLES_TRI[k]) for k in TRIS], required=False)
 
-    def __init__(self, *args: object, experts: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, expert_de: Callable[[object], object], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["expert"].choices = [("", "Tous"), *experts]  # type: ignore[attr-defined]
-        self.fields["expert"].error_messages["invalid_choice"] = (
-            "Cet expert n'a aucune expertise en cours dans cette juridiction."
-        )
+        self.expert_de = expert_de
         self.fields["etat"].error_messages["invalid_choice"] = "État inconnu ou expertise qui n'est plus en cours."
         self.fields["tri"].error_messages["invalid_choice"] = "Tri inconnu."
+
+    def clean_expert(self) -> object:
+        """The expert fiche (its name is shown above the list), or an error at the field."""
+        reference = self.cleaned_data.get("expert")
+        if reference is None:
+            return None
+        fiche = self.expert_de(reference)
+        if fiche is None:
+            raise forms.ValidationError("Cet expert n'a aucune expertise en cours dans cette juridiction.")
+        return fiche
 
 
 class RelanceForm(forms.Form):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from justexpert.comptes.models import Organisation, Role, TypeOrganisation, Utilisateur
@@ -40,14 +40,23 @@ def juridiction_pour(request: HttpRequest, reference: uuid.UUID | str) -> Organi
     return org
 
 
+def matieres_du_controle(user: Utilisateur, juridiction: Organisation) -> list[str]:
+    """The matters of this juridiction's cases the judge of the control sees."""
+    if juridiction.pk not in juridictions_controle(user):
+        return []
+    if juridiction.pk in juridictions_penales(user):
+        return [Matiere.CIVILE, Matiere.PENALE]
+    return [Matiere.CIVILE]
+
+
 def expertises_du_controle(user: Utilisateur, juridiction: Organisation) -> QuerySet[Expertise]:
     """The cases of this juridiction the judge of the control sees (see the module docstring)."""
-    if juridiction.pk not in juridictions_controle(user):
+    matieres = matieres_du_controle(user, juridiction)
+    if not matieres:
         return Expertise.objects.none()
-    matieres = Q(matiere=Matiere.CIVILE)
-    if juridiction.pk in juridictions_penales(user):
-        matieres |= Q(matiere=Matiere.PENALE)
-    return Expertise.objects.filter(matieres, juridiction=juridiction)
+    if len(matieres) == 1:
+        return Expertise.objects.filter(juridiction=juridiction, matiere=matieres[0])
+    return Expertise.objects.filter(juridiction=juridiction)
 
 
 def est_ministere(user: Utilisateur) -> bool:

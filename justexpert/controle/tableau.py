@@ -5,13 +5,16 @@ completed with their experts, reminders and days left."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 
+from justexpert.annuaire.models import Expert
 from justexpert.comptes.models import Organisation
 from justexpert.expertises import procedure
 from justexpert.expertises.models import (
@@ -25,9 +28,10 @@ from justexpert.expertises.models import (
     Relance,
     StatutConsignation,
 )
-from justexpert.lib.temps import date_locale, jours_restants, maintenant
+from justexpert.lib.temps import date_locale, maintenant
 
 PAR_PAGE = 50
+UUID_MODELE = uuid.UUID(int=0)
 # The report is awaited from the expert in these states: past its deadline, the case is late.
 ETATS_RAPPORT_ATTENDU = procedure.ETATS_MISSION
 CONSIGNATION_NON_VERSEE = (
@@ -75,7 +79,7 @@ def filtrer(qs: QuerySet[Expertise], juridiction: Organisation, criteres: dict[s
     if criteres.get("expert"):
         qs = qs.filter(
             pk__in=Participant.objects.filter(
-                qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__uuid=criteres["expert"]
+                qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert=criteres["expert"]
             ).values("expertise")
         )
     if criteres.get("inactif_jours"):
@@ -91,28 +95,34 @@ class Synthese:
     relances_a_accuser: int
 
 
-def synthese(qs: QuerySet[Expertise], juridiction: Organisation) -> Synthese:
+def synthese(qs: QuerySet[Expertise], juridiction: Organisation, matieres: list[str]) -> Synthese:
     jour = aujourd_hui(juridiction)
     chiffres = qs.aggregate(
         ouvertes=Count("id"),
         en_retard=Count("id", filter=Q(etat__in=ETATS_RAPPORT_ATTENDU, date_limite_rapport__lt=jour)),
         provision=Count("id", filter=Q(consignation_statut__in=CONSIGNATION_NON_VERSEE)),
     )
-    a_accuser = Relance.objects.filter(expertise__in=qs, accusee_le__isnull=True).count()
+    # Joined filters rather than « IN (the open cases) »: the reminders are few, the cases many.
+    a_accuser = Relance.objects.filter(
+        accusee_le__isnull=True,
+        expertise__juridiction=juridiction,
+        expertise__matiere__in=matieres,
+    ).exclude(expertise__etat__in=[Etat.CLOSE, Etat.CADUQUE]).count()
     return Synthese(chiffres["ouvertes"], chiffres["en_retard"], chiffres["provision"], a_accuser)
 
 
 def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, Any]]:
     """The page's rows with their experts, reminders sent / acknowledged, automatic reminders and
-    days left (a fixed number of queries for the page)."""
+    days left (a fixed number of queries for the page). Texts and dates are prepared here, in court
+    time: the template only prints them (50 rows render in a few milliseconds)."""
     ids = [e.pk for e in page]
-    experts: dict[int, list[Participant]] = defaultdict(list)
-    for p in (
+    experts: dict[int, list[str]] = defaultdict(list)
+    for pk, prenom, nom, email in (
         Participant.objects.filter(expertise_id__in=ids, qualite=Qualite.EXPERT, retire_le__isnull=True)
-        .select_related("utilisateur", "fiche_expert")
         .order_by("ajoute_le", "id")
+        .values_list("expertise_id", "utilisateur__prenom", "utilisateur__nom", "utilisateur__email")
     ):
-        experts[p.expertise_id].append(p)
+        experts[pk].append(f"{prenom} {nom}".strip() or email)
     relances = {
         r["expertise_id"]: r
         for r in Relance.objects.filter(expertise_id__in=ids)
@@ -121,37 +131,38 @@ def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, A
         .annotate(envoyees=Count("id"), accusees=Count("id", filter=Q(accusee_le__isnull=False)), derniere=Max("envoyee_le"))
     }
     rappels = dict(
-        Rappel.objects.filter(expertise_id__in=ids)
-        .order_by()
-        .values("expertise_id")
-        .annotate(n=Count("id"))
-        .values_list("expertise_id", "n")
+        Rappel.objects.filter(expertise_id__in=ids).order_by().values("expertise_id").annotate(n=Count("id")).values_list("expertise_id", "n")
     )
-    manquantes = [e.pk for e in page if not hasattr(e, "derniere_activite")]
-    activites = (
-        dict(avec_activite(Expertise.objects.filter(pk__in=manquantes)).values_list("pk", "derniere_activite"))
-        if manquantes
-        else {}
-    )
+    activites = dict(avec_activite(Expertise.objects.filter(pk__in=ids)).values_list("pk", "derniere_activite")) if ids else {}
+    fuseau = juridiction.fuseau
+    jour = aujourd_hui(juridiction)
+    modele = reverse("expertises:detail", args=[UUID_MODELE])
     resultat = []
     for e in page:
         attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
-        restant = jours_restants(e.date_limite_rapport, juridiction.fuseau) if e.etat in ETATS_RAPPORT_ATTENDU else None
+        restant = (e.date_limite_rapport - jour).days if e.etat in ETATS_RAPPORT_ATTENDU else None
         r = relances.get(e.pk, {})
+        activite = activites.get(e.pk)
+        derniere = r.get("derniere")
         resultat.append(
             {
-                "e": e,
-                "experts": experts.get(e.pk, []),
+                "uuid": str(e.uuid),
+                "url": modele.replace(str(UUID_MODELE), str(e.uuid)),
+                "reference": f"{'Pénale ' if e.est_penale else ''}RG {e.numero_rg}",
+                "etat": e.get_etat_display(),
+                "experts": ", ".join(experts.get(e.pk, [])) or "—",
+                "limite": e.date_limite_rapport.strftime("%d/%m/%Y"),
                 "restant": restant,
                 "retard": -restant if restant is not None and restant < 0 else 0,
-                "activite": getattr(e, "derniere_activite", None) or activites.get(e.pk),
+                "provision": e.get_consignation_statut_display(),
+                "provision_due": e.consignation_statut in CONSIGNATION_NON_VERSEE,
+                "activite": date_locale(activite, fuseau).strftime("%d/%m/%Y") if activite else "—",
                 "qui": ", ".join(Qualite(q).label.lower() for q in sorted(attendues) if q in Qualite.values) or "personne",
                 "phrase": phrase,
                 "relances_envoyees": r.get("envoyees", 0),
                 "relances_accusees": r.get("accusees", 0),
-                "derniere_relance": r.get("derniere"),
+                "derniere_relance": date_locale(derniere, fuseau).strftime("%d/%m/%Y") if derniere else "",
                 "rappels": rappels.get(e.pk, 0),
-                "provision_due": e.consignation_statut in CONSIGNATION_NON_VERSEE,
             }
         )
     return resultat
@@ -187,12 +198,13 @@ def par_expert(qs: QuerySet[Expertise], juridiction: Organisation) -> list[dict[
     return sorted(resultat, key=lambda x: (-x["en_retard"], -x["ouvertes"], x["nom"]))
 
 
-def experts_de(qs: QuerySet[Expertise]) -> list[tuple[str, str]]:
-    """(fiche uuid, name) of the experts of these cases, for the filter."""
-    lignes_ = (
-        Participant.objects.filter(expertise__in=qs, qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__isnull=False)
-        .order_by("fiche_expert__nom", "fiche_expert__prenom")
-        .values_list("fiche_expert__uuid", "fiche_expert__nom", "fiche_expert__prenom")
-        .distinct()
-    )
-    return [(str(u), f"{nom} {prenom}".strip()) for u, nom, prenom in lignes_]
+def expert_de(juridiction: Organisation, matieres: list[str], reference: object) -> Expert | None:
+    """The expert fiche named by the filter, if it has an open case in this court (else None)."""
+    actives = Participant.objects.filter(
+        fiche_expert=OuterRef("pk"),
+        qualite=Qualite.EXPERT,
+        retire_le__isnull=True,
+        expertise__juridiction=juridiction,
+        expertise__matiere__in=matieres,
+    ).exclude(expertise__etat__in=[Etat.CLOSE, Etat.CADUQUE])
+    return Expert.objects.filter(Exists(actives), uuid=reference).first()

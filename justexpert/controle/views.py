@@ -16,6 +16,7 @@ from justexpert.comptes.models import Organisation, Utilisateur
 from justexpert.comptes.permissions import connecte
 from justexpert.comptes.services import RefusService
 from justexpert.expertises import relances
+from justexpert.expertises.models import Expertise
 from justexpert.lib.confirmation import confirmation
 from justexpert.lib.tableur import csv_texte
 from justexpert.lib.temps import date_locale, maintenant
@@ -43,25 +44,31 @@ def accueil(request: HttpRequest) -> HttpResponse:
 def _contexte_tableau(request: HttpRequest, juridiction: Organisation) -> dict[str, Any]:
     user = _user(request)
     base = tableau.ouvertes(permissions.expertises_du_controle(user, juridiction))
-    filtre = FiltreTableauForm(request.GET or None, experts=tableau.experts_de(base))
+    matieres = permissions.matieres_du_controle(user, juridiction)
+    filtre = FiltreTableauForm(request.GET or None, expert_de=lambda ref: tableau.expert_de(juridiction, matieres, ref))
     criteres: dict[str, Any] = filtre.cleaned_data if filtre.is_valid() else {}
     qs = tableau.filtrer(base, juridiction, criteres)
     tri = criteres.get("tri") or "echeance"
     if tri.lstrip("-") == "activite" and not criteres.get("inactif_jours"):
         qs = tableau.avec_activite(qs)
-    qs = qs.order_by(*tableau.TRIS[tri])
-    page = Paginator(qs, tableau.PAR_PAGE).get_page(request.GET.get("page"))
+    # Page the narrow list of ids first (the sort runs over a few bytes per case, not whole rows),
+    # then read the page's 50 cases.
+    page = Paginator(qs.order_by(*tableau.TRIS[tri]).values_list("pk", flat=True), tableau.PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    par_id = Expertise.objects.select_related("juridiction").in_bulk(list(page.object_list))
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return {
         "juridiction": juridiction,
         "filtre": filtre,
         "page": page,
-        "lignes": tableau.lignes(list(page.object_list), juridiction),
-        "synthese": tableau.synthese(base, juridiction),
+        "lignes": tableau.lignes([par_id[pk] for pk in page.object_list], juridiction),
+        "synthese": tableau.synthese(base, juridiction, matieres),
         "nombre": page.paginator.count,
         "parametres": parametres.urlencode(),
         "aujourd_hui": tableau.aujourd_hui(juridiction),
+        "expert": criteres.get("expert"),
     }
 
 

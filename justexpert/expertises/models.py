@@ -117,6 +117,14 @@ class Expertise(models.Model):
             ),
             models.CheckConstraint(condition=Q(etat__in=Etat.values), name="expertise_etat_connu"),
         ]
+        indexes = [
+            # The control judge's dashboard (controle): the open cases of one court by deadline,
+            # and its counts read from the index alone.
+            models.Index(fields=["juridiction", "date_limite_rapport"], name="expertise_jur_limite"),
+            models.Index(
+                fields=["juridiction", "matiere", "etat", "date_limite_rapport", "consignation_statut"], name="expertise_jur_synthese"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Expertise RG {self.numero_rg}"
@@ -222,6 +230,8 @@ class Historique(models.Model):
 
     class Meta:
         ordering = ["le", "id"]
+        # Last activity of a case (controle's dashboard): the latest transition, from the index.
+        indexes = [models.Index(fields=["expertise", "le"], name="historique_expertise_le")]
 
 
 class Rappel(models.Model):
@@ -315,6 +325,8 @@ class Depot(models.Model):
 
     class Meta:
         ordering = ["depose_le", "id"]
+        # Last activity of a case (controle's dashboard): the latest deposit, from the index.
+        indexes = [models.Index(fields=["expertise", "depose_le"], name="depot_expertise_depose_le")]
         constraints = [
             models.UniqueConstraint(
                 fields=["expertise", "partie", "type", "numero"],

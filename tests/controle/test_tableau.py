@@ -85,6 +85,7 @@ def test_filters(client, monde, magistrat, orgs, params, attendus):
 def test_filter_by_expert_and_sorting(client, monde, magistrat, orgs):
     client.force_login(magistrat)
     t = texte(client.get(_url(orgs), {"expert": str(monde["fiche2"].uuid)}))
+    assert "Expertises de l'expert" in t
     assert "RG 26/P" in t and "RG 26/R" not in t
     t = texte(client.get(_url(orgs), {"tri": "-echeance"}))
     assert t.index("RG 26/N") < t.index("RG 26/P") < t.index("RG 26/R")
