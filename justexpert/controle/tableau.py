@@ -32,6 +32,8 @@ from justexpert.lib.temps import date_locale, maintenant
 
 PAR_PAGE = 50
 UUID_MODELE = uuid.UUID(int=0)
+# What a row shows (the page's cases are read with these columns only).
+CHAMPS_LIGNE = ("uuid", "numero_rg", "matiere", "etat", "date_limite_rapport", "consignation_statut", "cree_le")
 # The report is awaited from the expert in these states: past its deadline, the case is late.
 ETATS_RAPPORT_ATTENDU = procedure.ETATS_MISSION
 CONSIGNATION_NON_VERSEE = (
@@ -55,11 +57,12 @@ def ouvertes(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
 
 def avec_activite(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
     """Last activity: the latest transition of its history or deposit of a document."""
-    historique = Historique.objects.filter(expertise=OuterRef("pk")).order_by().values("expertise").annotate(m=Max("le"))
-    depots = Depot.objects.filter(expertise=OuterRef("pk")).order_by().values("expertise").annotate(m=Max("depose_le"))
+    # « ORDER BY … DESC LIMIT 1 » on the (expertise, date) indexes: one seek per case.
+    historique = Historique.objects.filter(expertise=OuterRef("pk")).order_by("-le").values("le")[:1]
+    depots = Depot.objects.filter(expertise=OuterRef("pk")).order_by("-depose_le").values("depose_le")[:1]
     champ = DateTimeField()
-    dernier_h = Coalesce(Subquery(historique.values("m"), output_field=champ), "cree_le", output_field=champ)
-    dernier_d = Coalesce(Subquery(depots.values("m"), output_field=champ), "cree_le", output_field=champ)
+    dernier_h = Coalesce(Subquery(historique, output_field=champ), "cree_le", output_field=champ)
+    dernier_d = Coalesce(Subquery(depots, output_field=champ), "cree_le", output_field=champ)
     # Greatest() ignores NULLs on PostgreSQL but not on SQLite: both sides are never NULL here.
     return qs.annotate(derniere_activite=Greatest(dernier_h, dernier_d, output_field=champ))
 
@@ -103,11 +106,15 @@ def synthese(qs: QuerySet[Expertise], juridiction: Organisation, matieres: list[
         provision=Count("id", filter=Q(consignation_statut__in=CONSIGNATION_NON_VERSEE)),
     )
     # Joined filters rather than « IN (the open cases) »: the reminders are few, the cases many.
-    a_accuser = Relance.objects.filter(
-        accusee_le__isnull=True,
-        expertise__juridiction=juridiction,
-        expertise__matiere__in=matieres,
-    ).exclude(expertise__etat__in=[Etat.CLOSE, Etat.CADUQUE]).count()
+    a_accuser = (
+        Relance.objects.filter(
+            accusee_le__isnull=True,
+            expertise__juridiction=juridiction,
+            expertise__matiere__in=matieres,
+        )
+        .exclude(expertise__etat__in=[Etat.CLOSE, Etat.CADUQUE])
+        .count()
+    )
     return Synthese(chiffres["ouvertes"], chiffres["en_retard"], chiffres["provision"], a_accuser)
 
 
@@ -131,9 +138,23 @@ def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, A
         .annotate(envoyees=Count("id"), accusees=Count("id", filter=Q(accusee_le__isnull=False)), derniere=Max("envoyee_le"))
     }
     rappels = dict(
-        Rappel.objects.filter(expertise_id__in=ids).order_by().values("expertise_id").annotate(n=Count("id")).values_list("expertise_id", "n")
+        Rappel.objects.filter(expertise_id__in=ids)
+        .order_by()
+        .values("expertise_id")
+        .annotate(n=Count("id"))
+        .values_list("expertise_id", "n")
     )
-    activites = dict(avec_activite(Expertise.objects.filter(pk__in=ids)).values_list("pk", "derniere_activite")) if ids else {}
+    activites: dict[int, dt.datetime] = {e.pk: e.cree_le for e in page}
+    for modele_, champ in ((Historique, "le"), (Depot, "depose_le")):
+        for pk, le in (
+            modele_.objects.filter(expertise_id__in=ids)
+            .order_by()
+            .values("expertise_id")
+            .annotate(m=Max(champ))
+            .values_list("expertise_id", "m")
+        ):
+            if le is not None and le > activites[pk]:
+                activites[pk] = le
     fuseau = juridiction.fuseau
     jour = aujourd_hui(juridiction)
     modele = reverse("expertises:detail", args=[UUID_MODELE])

@@ -56,7 +56,7 @@ def _contexte_tableau(request: HttpRequest, juridiction: Organisation) -> dict[s
     page = Paginator(qs.order_by(*tableau.TRIS[tri]).values_list("pk", flat=True), tableau.PAR_PAGE).get_page(
         request.GET.get("page")
     )
-    par_id = Expertise.objects.select_related("juridiction").in_bulk(list(page.object_list))
+    par_id = Expertise.objects.only(*tableau.CHAMPS_LIGNE).in_bulk(list(page.object_list))
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return {
