@@ -122,7 +122,13 @@ def preparer(n: int) -> None:
             fiche = fiches[i % len(fiches)]
             participants.append(Participant(expertise=e, utilisateur=juge, qualite=Qualite.MAGISTRAT, ajoute_le=e.cree_le))
             participants.append(
-                Participant(expertise=e, utilisateur_id=fiche.utilisateur_id, qualite=Qualite.EXPERT, fiche_expert=fiche, ajoute_le=e.cree_le)
+                Participant(
+                    expertise=e,
+                    utilisateur_id=fiche.utilisateur_id,
+                    qualite=Qualite.EXPERT,
+                    fiche_expert=fiche,
+                    ajoute_le=e.cree_le,
+                )
             )
             for k, transition in enumerate(("designer", "notifier", "accepter")):
                 historique.append(
@@ -142,11 +148,24 @@ def preparer(n: int) -> None:
         evenement = preuves.enregistrer("bench.relance", acteur_ref="bench", objet_ref="bench")
         Relance.objects.bulk_create(
             [
-                Relance(expertise=e, expert_id=fiches[i % len(fiches)].utilisateur_id, auteur=juge, message="Relance.", evenement=evenement)
+                Relance(
+                    expertise=e,
+                    expert_id=fiches[i % len(fiches)].utilisateur_id,
+                    auteur=juge,
+                    message="Relance.",
+                    evenement=evenement,
+                )
                 for i, e in enumerate(cases[::10])
             ]
         )
-    print(f"  {n} open cases, {len(historique)} history rows, {len(fiches)} experts: {time.perf_counter() - t0:.1f} s", flush=True)
+    # Statistics for the planner, as a live database has them (autovacuum / sqlite_stat1).
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE")
+    print(
+        f"  {n} open cases, {len(historique)} history rows, {len(fiches)} experts: {time.perf_counter() - t0:.1f} s", flush=True
+    )
 
 
 def mesurer(requetes: int) -> dict[str, object]:

@@ -194,7 +194,7 @@ def par_expert(qs: QuerySet[Expertise], juridiction: Organisation) -> list[dict[
     (days since the report's deadline, court time)."""
     jour = aujourd_hui(juridiction)
     table: dict[int, dict[str, Any]] = {}
-    for fiche_id, uuid, nom, prenom, etat, limite in (
+    for fiche_id, reference, nom, prenom, etat, limite in (
         Participant.objects.filter(expertise__in=qs, qualite=Qualite.EXPERT, retire_le__isnull=True, fiche_expert__isnull=False)
         .order_by()
         .values_list(
@@ -206,7 +206,7 @@ def par_expert(qs: QuerySet[Expertise], juridiction: Organisation) -> list[dict[
             "expertise__date_limite_rapport",
         )
     ):
-        ligne = table.setdefault(fiche_id, {"uuid": uuid, "nom": f"{prenom} {nom}".strip(), "ouvertes": 0, "retards": []})
+        ligne = table.setdefault(fiche_id, {"uuid": reference, "nom": f"{prenom} {nom}".strip(), "ouvertes": 0, "retards": []})
         ligne["ouvertes"] += 1
         if etat in ETATS_RAPPORT_ATTENDU and limite < jour:
             ligne["retards"].append((jour - limite).days)

@@ -122,7 +122,8 @@ class Expertise(models.Model):
             # and its counts read from the index alone.
             models.Index(fields=["juridiction", "date_limite_rapport"], name="expertise_jur_limite"),
             models.Index(
-                fields=["juridiction", "matiere", "etat", "date_limite_rapport", "consignation_statut"], name="expertise_jur_synthese"
+                fields=["juridiction", "matiere", "etat", "date_limite_rapport", "consignation_statut"],
+                name="expertise_jur_synthese",
             ),
         ]
 

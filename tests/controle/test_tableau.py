@@ -179,3 +179,12 @@ def test_reminder_bad_input_records_nothing(client, monde, magistrat, orgs):
     autre = client.post(url, {"expertises": [str(monde["cases"]["lyon"].uuid)], "message": "x", "confirme": "oui"})
     assert autre.status_code == 400 and "n'est pas en cours dans cette juridiction" in texte(autre)
     assert not Relance.objects.exists()
+
+
+def test_menu_entry_for_the_judges_of_the_control_only(magistrat, orgs, greffier):
+    from justexpert.navigation import menu_pour
+
+    simple = creer_utilisateur("juge.simple@test.fr", (Role.MAGISTRAT, orgs["TJ_PARIS"], []))
+    assert "Contrôle des expertises" in [e["libelle"] for e in menu_pour(magistrat)]
+    assert "Contrôle des expertises" not in [e["libelle"] for e in menu_pour(simple)]
+    assert "Contrôle des expertises" not in [e["libelle"] for e in menu_pour(greffier)]
