@@ -86,7 +86,12 @@ def tableau_de_bord(request: HttpRequest, juridiction: str) -> HttpResponse:
 def experts(request: HttpRequest, juridiction: str) -> HttpResponse:
     org = permissions.juridiction_pour(request, juridiction)
     base = tableau.ouvertes(permissions.expertises_du_controle(_user(request), org))
-    return render(request, "controle/experts.html", {"juridiction": org, "experts": tableau.par_expert(base, org)})
+    lignes = tableau.par_expert(base, org)
+    lien = reverse("controle:tableau", args=[org.uuid])
+    for ligne in lignes:
+        ligne["lien"] = f"{lien}?expert={ligne['uuid']}"
+        ligne["retard"] = f"{ligne['retard_moyen']:.1f} j".replace(".", ",") if ligne["retard_moyen"] is not None else "—"
+    return render(request, "controle/experts.html", {"juridiction": org, "experts": lignes})
 
 
 @connecte
