@@ -188,3 +188,10 @@ def test_menu_entry_for_the_judges_of_the_control_only(magistrat, orgs, greffier
     assert "Contrôle des expertises" in [e["libelle"] for e in menu_pour(magistrat)]
     assert "Contrôle des expertises" not in [e["libelle"] for e in menu_pour(simple)]
     assert "Contrôle des expertises" not in [e["libelle"] for e in menu_pour(greffier)]
+
+
+def test_rows_are_escaped(client, monde, magistrat, orgs):
+    Expertise.objects.filter(numero_rg="26/N").update(numero_rg="<b>26/N</b>")
+    client.force_login(magistrat)
+    html = client.get(_url(orgs)).content.decode()
+    assert "&lt;b&gt;26/N&lt;/b&gt;" in html and "<b>26/N</b>" not in html
