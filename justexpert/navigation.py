@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from justexpert.comptes.models import Role
+from justexpert.comptes.models import Habilitation, Role
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Entree:
     libelle: str
     url_name: str
     roles: frozenset[str] | None = None
+    # Shown only to holders of this habilitation (on a membership of one of ``roles``).
+    habilitation: str | None = None
 
 
 MENU: tuple[Entree, ...] = (
@@ -37,6 +39,10 @@ MENU: tuple[Entree, ...] = (
         frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.EXPERT, Role.AVOCAT, Role.PARTIE}),
     ),
     Entree("Échanges", "echanges:liste", frozenset({Role.AGENT, Role.INVITE})),
+    Entree(
+        "Contrôle des expertises", "controle:accueil", frozenset({Role.MAGISTRAT}), habilitation=Habilitation.CONTROLE_EXPERTISES
+    ),
+    Entree("Statistiques des expertises", "controle:statistiques_accueil", frozenset({Role.ADMINISTRATEUR})),
     Entree("Administration", "comptes:admin_utilisateurs", frozenset({Role.ADMINISTRATEUR})),
     Entree("Greffes des expertises", "expertises:greffes", frozenset({Role.ADMINISTRATEUR})),
     Entree("Mon compte", "comptes:mon_compte"),
@@ -50,6 +56,8 @@ def menu_pour(user: object) -> list[dict[str, str]]:
     entrees = []
     for entree in MENU:
         if entree.roles is not None and not roles.intersection(entree.roles):
+            continue
+        if entree.habilitation is not None and not user.a_habilitation(entree.habilitation):  # type: ignore[attr-defined]
             continue
         try:
             entrees.append({"libelle": entree.libelle, "url": reverse(entree.url_name)})

@@ -33,6 +33,7 @@ urlpatterns = [
     path("expertises/", include("justexpert.expertises.urls")),
     path("frais/", include("justexpert.frais.urls")),
     path("operations/", include("justexpert.operations.urls")),
+    path("controle/", include("justexpert.controle.urls")),
     *_api_urls(),
     path("admin-technique/", admin.site.urls),
 ]

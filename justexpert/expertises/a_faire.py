@@ -13,7 +13,7 @@ from justexpert.comptes.models import Utilisateur
 from justexpert.lib.temps import fin_de_journee, jours_restants
 
 from . import conditions, permissions, procedure
-from .models import Depot, Etat, Ouverture, Participant
+from .models import Depot, Etat, Ouverture, Participant, Relance
 from .services import echeances
 
 LIMITE = 50
@@ -48,6 +48,21 @@ def a_faire_expertises(user: Utilisateur) -> list[Element]:
     if not getattr(user, "is_authenticated", False):
         return []
     a_lire = non_lus(user)
+    items: list[Element] = []
+    # Reminders of the judge of the control waiting for this expert's acknowledgement.
+    for r in (
+        Relance.objects.filter(expert=user, accusee_le__isnull=True, expertise__in=permissions.expertises_visibles(user))
+        .select_related("expertise")
+        .order_by("envoyee_le")[:LIMITE]
+    ):
+        reference = "pénale" if r.expertise.est_penale else f"RG {r.expertise.numero_rg}"
+        items.append(
+            Element(
+                f"Expertise {reference} : relance du juge chargé du contrôle à lire et accuser",
+                reverse("expertises:detail", args=[r.expertise.uuid]) + "#relances",
+                urgent=True,
+            )
+        )
     qs = (
         permissions.expertises_visibles(user)
         .exclude(etat=Etat.CLOSE)
@@ -59,7 +74,6 @@ def a_faire_expertises(user: Utilisateur) -> list[Element]:
         )
         .order_by("date_limite_rapport")[: LIMITE * 4]
     )
-    items: list[Element] = []
     for e in qs:
         # Named participants only: the judges of the control follow every case of the court through
         # the list, not through their « à faire ».

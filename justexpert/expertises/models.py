@@ -120,6 +120,15 @@ class Expertise(models.Model):
             ),
             models.CheckConstraint(condition=Q(etat__in=Etat.values), name="expertise_etat_connu"),
         ]
+        indexes = [
+            # The control judge's dashboard (controle): the open cases of one court by deadline,
+            # and its counts read from the index alone.
+            models.Index(fields=["juridiction", "date_limite_rapport"], name="expertise_jur_limite"),
+            models.Index(
+                fields=["juridiction", "matiere", "etat", "date_limite_rapport", "consignation_statut"],
+                name="expertise_jur_synthese",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Expertise RG {self.numero_rg}"
@@ -230,6 +239,8 @@ class Historique(models.Model):
 
     class Meta:
         ordering = ["le", "id"]
+        # Last activity of a case (controle's dashboard): the latest transition, from the index.
+        indexes = [models.Index(fields=["expertise", "le"], name="historique_expertise_le")]
 
 
 class Rappel(models.Model):
@@ -326,6 +337,8 @@ class Depot(models.Model):
 
     class Meta:
         ordering = ["depose_le", "id"]
+        # Last activity of a case (controle's dashboard): the latest deposit, from the index.
+        indexes = [models.Index(fields=["expertise", "depose_le"], name="depot_expertise_depose_le")]
         constraints = [
             models.UniqueConstraint(
                 fields=["expertise", "partie", "type", "numero"],
@@ -379,3 +392,25 @@ class AvisEnAttente(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["utilisateur", "depot"], name="expertises_avis_unique")]
+
+
+class Relance(models.Model):
+    """A reminder sent by a judge of the control (CPC 155-1) to the expert of a case: a dated
+    message kept in the case, which the expert acknowledges. Both facts are in the evidence log."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    expertise = models.ForeignKey(Expertise, on_delete=models.CASCADE, related_name="relances")
+    expert = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="relances_recues")
+    auteur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField("message")
+    envoyee_le = models.DateTimeField(default=maintenant)
+    evenement = models.ForeignKey("preuves.Evenement", on_delete=models.PROTECT, related_name="+")
+    accusee_le = models.DateTimeField(null=True, blank=True)
+    evenement_accuse = models.ForeignKey("preuves.Evenement", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-envoyee_le", "-id"]
+        indexes = [models.Index(fields=["expert", "accusee_le"], name="expertises_relance_a_accuser")]
+
+    def __str__(self) -> str:
+        return f"Relance du {self.envoyee_le:%d/%m/%Y}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("greffes/<uuid:juridiction>/", views.greffe_modifier, name="greffe_modifier"),
     path("<uuid:reference>/", views.detail, name="detail"),
     path("<uuid:reference>/actions/<slug:nom>/", views.action, name="action"),
+    path("<uuid:reference>/relances/<uuid:relance>/accuser/", views.accuser_relance, name="accuser_relance"),
     path("<uuid:reference>/inviter/", views.inviter, name="inviter"),
     path("<uuid:reference>/greffiers/ajouter/", views.ajouter_greffier, name="ajouter_greffier"),
     path("<uuid:reference>/portalis/", views.portalis_modifier, name="portalis"),

@@ -21,7 +21,7 @@ from justexpert.lib.confirmation import confirmation
 from justexpert.lib.temps import date_locale, fin_de_journee, jours_restants, maintenant
 from justexpert.recherche.lecture import sollicitations_acceptees
 
-from . import conditions, extensions, greffes, participants, permissions, portalis, procedure, services
+from . import conditions, extensions, greffes, participants, permissions, portalis, procedure, relances, services
 from .forms import (
     DesignationForm,
     FiltreForm,
@@ -231,10 +231,17 @@ def _detail(
     for partie in parties:
         partie.est_mon_client = partie.pk in mes_parties  # type: ignore[attr-defined]
     gere = bool(mes & {Qualite.EXPERT, Qualite.GREFFIER}) and e.etat != Etat.CLOSE
+    # Reminders of the judge of the control: seen by the court and the expert, not by the parties.
+    relances_du_dossier = (
+        list(e.relances.select_related("expert", "auteur").order_by("-envoyee_le", "-id"))
+        if mes & {Qualite.EXPERT, Qualite.MAGISTRAT, Qualite.GREFFIER}
+        else []
+    )
     return render(
         request,
         "expertises/detail.html",
         {
+            "relances": relances_du_dossier,
             "titre": "Expertise pénale" if e.est_penale else f"Expertise RG {e.numero_rg}",
             "e": e,
             "mes_qualites": _libelles_qualites(mes),
@@ -278,6 +285,25 @@ def historique(e: Expertise) -> list[Historique]:
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _detail(request, permissions.expertise_pour(_user(request), reference))
+
+
+@connecte
+@require_POST
+def accuser_relance(request: HttpRequest, reference: str, relance: str) -> HttpResponse:
+    """The expert acknowledges a reminder of the judge of the control."""
+    user = _user(request)
+    e = permissions.expertise_pour(user, reference)
+    permissions.exiger(request, e, Qualite.EXPERT)
+    r = e.relances.filter(uuid=relance).first()
+    if r is None:
+        raise Http404
+    try:
+        relances.accuser_reception(acteur=user, relance=r)
+    except RefusService as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Vous avez accusé réception de la relance.")
+    return redirect(reverse("expertises:detail", args=[e.uuid]) + "#relances")
 
 
 @connecte

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "justexpert.frais",
     "justexpert.operations",
     "justexpert.echanges",
+    "justexpert.controle",
     "justexpert.portail",
 ]
 
@@ -313,6 +314,13 @@ TACHES_PERIODIQUES += [("justexpert.expertises.tasks.prolonger_sceaux", 24 * 360
 OPERATIONS_PREAVIS_JOURS = env_int("JUSTEXPERT_OPERATIONS_PREAVIS_JOURS", 8, minimum=0)
 OPERATIONS_LRE_FOURNISSEUR = env_str("JUSTEXPERT_OPERATIONS_LRE_FOURNISSEUR") or ""
 TACHES_PERIODIQUES += [("justexpert.operations.tasks.relancer_lre", 15 * 60)]
+# --- controle ---
+# The statistics are precomputed (controle.faits) every hour; each page says « chiffres arrêtés
+# au … ». Open data: counts from 1 to CONTROLE_SEUIL_SECRET - 1 are secret (with secondary
+# suppression). An export (or page) of the statistics covers at most CONTROLE_EXPORT_JOURS_MAX days.
+TACHES_PERIODIQUES += [("justexpert.controle.tasks.arreter_statistiques", 3600)]
+CONTROLE_SEUIL_SECRET = env_int("JUSTEXPERT_CONTROLE_SEUIL_SECRET", 11, minimum=2)
+CONTROLE_EXPORT_JOURS_MAX = env_int("JUSTEXPERT_CONTROLE_EXPORT_JOURS_MAX", 731, minimum=31)
 
 # Trust list (experts' cards, timestamps, seals): folders of certificates and CRLs. In development
 # and tests a demo PKI is generated under DATA_DIR/pki (see justexpert/lib/pki_demo.py).

@@ -30,6 +30,7 @@ from justexpert.echanges import services as echanges
 from justexpert.echanges.models import Matiere as MatiereEchange
 from justexpert.echanges.models import Participant as ParticipantEchange
 from justexpert.expertises import participants as expertises_participants
+from justexpert.expertises import relances as expertises_relances
 from justexpert.expertises import services as expertises
 from justexpert.expertises.models import Etat, Expertise, Matiere, Participant, Partie, Qualite, QualitePartie, TypeDocument
 from justexpert.frais import services as frais
@@ -259,6 +260,10 @@ def construire(*, canari: str = "") -> Monde:
     cible_p = Participant.objects.get(expertise=pe, utilisateur=u["avocat_penal"])
     m.objets["expertise_penale_participant"] = {"reference": pe.uuid, "participant": cible_p.uuid}
     m.extra.update(expertise_civile=civ, expertise_penale=pe, expertise_autre=autre)
+    # controle: a reminder of the judge of the control in the civil case, and the statistics.
+    relance = expertises_relances.relancer(acteur=u["magistrat"], expertises=[civ], message="Où en est le rapport ?")[0]
+    m.objets["relance_civile"] = {"reference": civ.uuid, "relance": relance.uuid}
+    m.objets["organisation_paris"] = {"organisation": o["TJ_PARIS"].uuid}
 
     # Documents of the cases (the cases move to « en cours » as the expert's acceptance would).
     Expertise.objects.filter(pk__in=[civ.pk, pe.pk]).update(etat=Etat.EN_COURS)

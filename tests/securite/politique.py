@@ -385,6 +385,25 @@ POLITIQUE: dict[str, R] = {
     "expertises:contradictoire@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal", 403: "avocat_penal"}),
     "expertises:dossier_zip@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
     "expertises:dossier_zip@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
+    "expertises:accuser_relance": R(
+        "relance_civile", {302: "expert", 403: "magistrat magistrat_penal greffier avocat_a partie_b"}, methode="post"
+    ),
+    "controle:accueil": R("aucun", {200: "magistrat magistrat_penal magistrat_lyon administrateur"}, sinon=403),
+    "controle:tableau": R("juridiction_paris", {200: "magistrat magistrat_penal", 404: "magistrat_lyon"}, sinon=403),
+    "controle:experts": R("juridiction_paris", {200: "magistrat magistrat_penal", 404: "magistrat_lyon"}, sinon=403),
+    "controle:relancer": R(
+        "juridiction_paris", {400: "magistrat magistrat_penal", 404: "magistrat_lyon"}, sinon=403, methode="post"
+    ),
+    "controle:statistiques_accueil": R("aucun", {200: "magistrat magistrat_penal magistrat_lyon administrateur"}, sinon=403),
+    "controle:statistiques_nationales": R("aucun", {200: "administrateur"}, sinon=403),
+    "controle:statistiques_nationales_csv": R("aucun", {200: "administrateur"}, sinon=403),
+    "controle:statistiques": R(
+        "organisation_paris", {200: "magistrat magistrat_penal administrateur", 404: "magistrat_lyon"}, sinon=403
+    ),
+    "controle:statistiques_csv": R(
+        "organisation_paris", {200: "magistrat magistrat_penal administrateur", 404: "magistrat_lyon"}, sinon=403
+    ),
+    "controle:donnees_ouvertes": R("aucun", {200: "administrateur"}, sinon=403),
     "frais:frais@civil": R("expertise_civile", {200: "expert magistrat magistrat_penal greffier avocat_a partie_b"}),
     "frais:frais@penal": R("expertise_penale", {200: "expert magistrat_penal greffier_penal avocat_penal"}),
     "frais:provision_nouvelle@civil": R(
