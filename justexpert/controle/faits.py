@@ -7,7 +7,9 @@ pré-rapport deposited (penal: the provisional report); the report is ``rapport_
 closure is ``close_le``. When the provision was paid before the consignation step (the ledger of
 ``frais`` says so), « provision versée » is when the payment completing it was recorded. The
 specialité is the rubrique of the designated expert's first inscription (``annuaire``).
-Solicitations come from ``recherche``. One run replaces every row, in one transaction.
+The fee request's amount and the ordonnance de taxe (its date and amount, when rendered through
+« Frais ») come from ``frais``; without an ordonnance there, the taxation is the transition
+« taxer » and the amount the case's. Solicitations come from ``recherche``. One run replaces every row, in one transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.db.models import Sum
 from justexpert.annuaire.models import ElementNomenclature, Inscription, Niveau
 from justexpert.comptes.models import Organisation, TypeOrganisation
 from justexpert.expertises.models import Depot, Etat, Expertise, Historique, Participant, Qualite, TypeDocument
-from justexpert.frais.models import Provision, Versement
+from justexpert.frais.models import DemandeRemuneration, Provision, Taxe, Versement
 from justexpert.lib.temps import date_locale, maintenant
 from justexpert.recherche.models import Sollicitation
 
@@ -89,6 +91,14 @@ def reconstruire() -> Arrete:
     ):
         versements[eid].append((montant, le))
 
+    # The fee request (CPC 282) and the ordonnance de taxe (CPC 284) of « Frais »: the amount asked,
+    # and the ordonnance's date and amount when it was rendered through « Frais ».
+    demandes = dict(DemandeRemuneration.objects.values_list("expertise_id", "montant"))
+    ordonnances = {
+        eid: (le, montant)
+        for eid, le, montant in Taxe.objects.filter(rendue_le__isnull=False).values_list("expertise_id", "rendue_le", "montant")
+    }
+
     faits: list[FaitExpertise] = []
     etapes: list[tuple[int, str, object]] = []
     for e in Expertise.objects.order_by("id").iterator(chunk_size=2000):
@@ -133,12 +143,13 @@ def reconstruire() -> Arrete:
                 premiere_reunion_le=reunions.get(e.pk),
                 pre_rapport_le=pre,
                 rapport_le=e.rapport_depose_le,
-                taxee_le=premiers.get("taxer"),
+                taxee_le=ordonnances[e.pk][0] if e.pk in ordonnances else premiers.get("taxer"),
                 rapport_en_retard=(
                     date_locale(e.rapport_depose_le, org.fuseau) > e.date_limite_rapport if e.rapport_depose_le else None
                 ),
                 provisions=total,
-                montant_taxe=e.montant_taxe,
+                montant_taxe=ordonnances[e.pk][1] if e.pk in ordonnances else e.montant_taxe,
+                montant_demande=demandes.get(e.pk),
             )
         )
     sollicitations = [

@@ -26,7 +26,7 @@ class Arrete(models.Model):
 
 class FaitExpertise(models.Model):
     """One case: where, which specialité (rubrique of the designated expert), when each step first
-    happened, and its money (provisions ordered, amount taxed)."""
+    happened, and its money (provisions ordered, amount asked by the expert, amount taxed)."""
 
     expertise = models.OneToOneField("expertises.Expertise", on_delete=models.CASCADE, related_name="+")
     juridiction = models.ForeignKey("comptes.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -43,6 +43,7 @@ class FaitExpertise(models.Model):
     rapport_en_retard = models.BooleanField(null=True)
     provisions = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     montant_taxe = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    montant_demande = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -163,7 +163,7 @@ ETAPES = [
         "rapport_le",
         "taxee_le",
         "Jours entre le dépôt du rapport et l'ordonnance de taxe.",
-        "La demande de rémunération chiffrée et la taxation détaillée arrivent avec « Frais (2) ».",
+        "L'ordonnance de taxe rendue dans « Frais » (sa date), ou à défaut la clôture avec taxation.",
     ),
     (
         "totale",
@@ -207,7 +207,7 @@ def calculer(perimetre: Perimetre, debut: dt.date, fin: dt.date, rubrique: str =
     fin_dans = Q()
     for _, _, _, b, _, _ in ETAPES:
         fin_dans |= Q(**{f"{b}__gte": t0, f"{b}__lt": t1})
-    lignes = list(faits.filter(fin_dans).values(*champs, "rapport_en_retard", "provisions", "montant_taxe"))
+    lignes = list(faits.filter(fin_dans).values(*champs, "rapport_en_retard", "provisions", "montant_taxe", "montant_demande"))
     for cle, libelle, a, b, definition, note in ETAPES:
         valeurs = [
             max(0.0, _jours(ligne[a], ligne[b]))
@@ -275,12 +275,34 @@ def calculer(perimetre: Perimetre, debut: dt.date, fin: dt.date, rubrique: str =
             "Médiane, sur ces expertises, du montant taxé divisé par la provision ordonnée (1,00 : le coût final égale la provision).",
             round(mediane(rapports), 2) if rapports else None,  # type: ignore[arg-type]
         ),
+    ]
+    # Fees asked vs taxed: the cases taxed in the period whose expert filed a fee request.
+    demandees = [ligne for ligne in taxees if ligne["montant_demande"] and ligne["montant_taxe"] is not None]
+    total_demande = sum((ligne["montant_demande"] for ligne in demandees), Decimal(0))
+    total_taxe_demande = sum((ligne["montant_taxe"] for ligne in demandees), Decimal(0))
+    sur_demande = [float(ligne["montant_taxe"] / ligne["montant_demande"]) for ligne in demandees]
+    r.frais += [
         Chiffre(
             "demande",
-            "Rémunération demandée par l'expert",
-            "Montant de la demande de rémunération : pas encore de données, la demande chiffrée arrive avec « Frais (2) ».",
-            None,
+            "Rémunération demandée par l'expert (expertises taxées avec demande)",
+            "Somme des demandes de rémunération (article 282 du code de procédure civile) des expertises taxées dans la "
+            "période dont l'expert a déposé une demande chiffrée.",
+            total_demande if demandees else None,
             "€",
+        ),
+        Chiffre(
+            "taxe_demande",
+            "Montants taxés (mêmes expertises)",
+            "Somme des montants de l'ordonnance de taxe de ces mêmes expertises.",
+            total_taxe_demande if demandees else None,
+            "€",
+        ),
+        Chiffre(
+            "taxe_sur_demande",
+            "Montant taxé rapporté à la demande (médiane)",
+            "Médiane, sur ces expertises, du montant taxé divisé par le montant demandé (1,00 : taxé comme demandé ; "
+            "en dessous : rémunération réduite par le juge).",
+            round(mediane(sur_demande), 2) if sur_demande else None,  # type: ignore[arg-type]
         ),
     ]
 

@@ -20,7 +20,7 @@ from justexpert.expertises.models import (
     StatutConsignation,
     TypeDocument,
 )
-from justexpert.frais.models import Provision, Versement
+from justexpert.frais.models import DemandeRemuneration, Provision, Taxe, Versement
 from justexpert.preuves import services as preuves
 from justexpert.recherche.models import Demande, Sollicitation
 from tests.expertises.conftest import fiche_autre_expert, fiche_expert, fiche_pour, greffier_ca, nomenclature_2022  # noqa: F401
@@ -57,6 +57,25 @@ def expertise(juridiction, magistrat, fiche, rg, cree, limite, etat=Etat.EN_COUR
     )
     Historique.objects.create(expertise=e, transition="designer", etat_avant=Etat.ORDONNEE, etat_apres=Etat.ORDONNEE, le=cree)
     return e
+
+
+def _document() -> Document:
+    return Document.objects.create(
+        proprietaire="test",
+        nom="x.pdf",
+        type_mime="application/pdf",
+        taille=1,
+        sha256="0" * 64,
+        backend="local",
+        taille_segment=1,
+        cle_chiffree=b"k",
+    )
+
+
+def demande_remuneration(e: Expertise, montant: str) -> DemandeRemuneration:
+    """The expert's fee request of « Frais » (only its amount counts in the statistics)."""
+    m = Decimal(montant)
+    return DemandeRemuneration.objects.create(expertise=e, montant_ht=m, montant_tva=Decimal(0), montant=m, document=_document())
 
 
 def etape(e: Expertise, transition: str, le: dt.datetime) -> None:
@@ -102,14 +121,19 @@ def monde_stats(orgs, magistrat, expert, autre_expert, fiche_expert, greffier_ca
     Expertise.objects.filter(pk=a.pk).update(rapport_depose_le=t("2026-04-27"), close_le=t("2026-05-07"))
     Provision.objects.create(expertise=a, libelle="Provision", montant=Decimal("3000"))
 
-    b = expertise(paris, magistrat, fiche_expert, "26/B", t("2026-02-01"), "2026-03-01", Etat.CLOSE, montant_taxe=Decimal("1500"))
+    demande_remuneration(a, "3000")  # taxed 2,700: 0.90 of the request
+
+    # B's ordonnance was rendered through « Frais » (its date and amount count, not the case's).
+    b = expertise(paris, magistrat, fiche_expert, "26/B", t("2026-02-01"), "2026-03-01", Etat.CLOSE, montant_taxe=None)
     etape(b, "refuser", t("2026-02-03"))
     etape(b, "accepter", t("2026-02-05"))
     Provision.objects.create(expertise=b, libelle="Provision", montant=Decimal("1000"))
     Versement.objects.create(
         expertise=b, montant=Decimal("1000"), verse_le=dt.date(2026, 2, 4), reference_regie="R1", enregistre_le=t("2026-02-04")
     )
-    etape(b, "taxer", t("2026-03-13"))
+    etape(b, "taxer", t("2026-03-20"))  # the close, after the ordonnance of 13 March
+    Taxe.objects.create(expertise=b, montant=Decimal("1500"), motifs="Taxé comme demandé", rendue_le=t("2026-03-13"))
+    demande_remuneration(b, "1500")
     Expertise.objects.filter(pk=b.pk).update(rapport_depose_le=t("2026-03-03"), close_le=t("2026-03-13"))
 
     c = expertise(

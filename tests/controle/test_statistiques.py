@@ -71,7 +71,11 @@ def test_statistics_of_a_juridiction(calcul, orgs):
         "provisions": Decimal("4000"),
         "taxe": Decimal("4200"),
         "taxe_sur_provision": 1.2,  # median of 0.9 and 1.5
-        "demande": None,  # the fee request's amount arrives with Frais (2)
+        # Fees asked vs taxed (« Frais »): A asked 3,000, taxed 2,700; B asked and taxed 1,500
+        # (B's ordonnance rendered through « Frais », its amount read there).
+        "demande": Decimal("4500"),
+        "taxe_demande": Decimal("4200"),
+        "taxe_sur_demande": 0.95,  # median of 0.9 and 1.0
     }
     assert _valeurs(r.sollicitations) == {
         "envoyees": 3,
@@ -135,7 +139,7 @@ def test_page_shows_figures_definitions_charts_and_the_stop_date(calcul, client,
     assert 'role="img"' in html and "<title" in html and "<desc" in html
     assert "#000091" in html  # DSFR blue France
     assert "Expertises dont la désignation a été enregistrée dans la période." in html
-    assert "Frais (2)" in html  # what is still missing is said
+    assert "Rémunération demandée par l&#x27;expert" in html or "Rémunération demandée par l'expert" in html
 
 
 def test_csv_export_and_a_too_long_period(calcul, client, magistrat, orgs, settings):
