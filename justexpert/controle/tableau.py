@@ -10,8 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -20,10 +19,8 @@ from justexpert.annuaire.models import Expert
 from justexpert.comptes.models import Organisation
 from justexpert.expertises import procedure
 from justexpert.expertises.models import (
-    Depot,
     Etat,
     Expertise,
-    Historique,
     Participant,
     Qualite,
     Rappel,
@@ -57,18 +54,6 @@ def ouvertes(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
     return qs.exclude(etat__in=[Etat.CLOSE, Etat.CADUQUE])
 
 
-def avec_activite(qs: QuerySet[Expertise]) -> QuerySet[Expertise]:
-    """Last activity: the latest transition of its history or deposit of a document."""
-    # « ORDER BY … DESC LIMIT 1 » on the (expertise, date) indexes: one seek per case.
-    historique = Historique.objects.filter(expertise=OuterRef("pk")).order_by("-le").values("le")[:1]
-    depots = Depot.objects.filter(expertise=OuterRef("pk")).order_by("-depose_le").values("depose_le")[:1]
-    champ = DateTimeField()
-    dernier_h = Coalesce(Subquery(historique, output_field=champ), "cree_le", output_field=champ)
-    dernier_d = Coalesce(Subquery(depots, output_field=champ), "cree_le", output_field=champ)
-    # Greatest() ignores NULLs on PostgreSQL but not on SQLite: both sides are never NULL here.
-    return qs.annotate(derniere_activite=Greatest(dernier_h, dernier_d, output_field=champ))
-
-
 def aujourd_hui(juridiction: Organisation) -> dt.date:
     return date_locale(maintenant(), juridiction.fuseau)
 
@@ -88,7 +73,8 @@ def filtrer(qs: QuerySet[Expertise], juridiction: Organisation, criteres: dict[s
             ).values("expertise")
         )
     if criteres.get("inactif_jours"):
-        qs = avec_activite(qs).filter(derniere_activite__lt=maintenant() - dt.timedelta(days=criteres["inactif_jours"]))
+        # The case's last activity (expertises/activite.py), read through its (court, activity) index.
+        qs = qs.filter(derniere_activite__lt=maintenant() - dt.timedelta(days=criteres["inactif_jours"]))
     return qs
 
 
@@ -146,17 +132,6 @@ def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, A
         .annotate(n=Count("id"))
         .values_list("expertise_id", "n")
     )
-    activites: dict[int, dt.datetime] = {e.pk: e.cree_le for e in page}
-    for modele_, champ in ((Historique, "le"), (Depot, "depose_le")):
-        for pk, le in (
-            modele_.objects.filter(expertise_id__in=ids)
-            .order_by()
-            .values("expertise_id")
-            .annotate(m=Max(champ))
-            .values_list("expertise_id", "m")
-        ):
-            if le is not None and le > activites[pk]:
-                activites[pk] = le
     fuseau = juridiction.fuseau
     jour = aujourd_hui(juridiction)
     modele = reverse("expertises:detail", args=[UUID_MODELE])
@@ -165,7 +140,7 @@ def lignes(page: list[Expertise], juridiction: Organisation) -> list[dict[str, A
         attendues, phrase = procedure.ATTENTE[Etat(e.etat)]
         restant = (e.date_limite_rapport - jour).days if e.etat in ETATS_RAPPORT_ATTENDU else None
         r = relances.get(e.pk, {})
-        activite = activites.get(e.pk)
+        activite = e.derniere_activite or e.cree_le
         derniere = r.get("derniere")
         resultat.append(
             {

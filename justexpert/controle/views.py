@@ -49,8 +49,6 @@ def _contexte_tableau(request: HttpRequest, juridiction: Organisation) -> dict[s
     criteres: dict[str, Any] = filtre.cleaned_data if filtre.is_valid() else {}
     qs = tableau.filtrer(base, juridiction, criteres)
     tri = criteres.get("tri") or "echeance"
-    if tri.lstrip("-") == "activite" and not criteres.get("inactif_jours"):
-        qs = tableau.avec_activite(qs)
     # Page the narrow list of ids first (the sort runs over a few bytes per case, not whole rows),
     # then read the page's 50 cases.
     page = Paginator(qs.order_by(*tableau.TRIS[tri]).values_list("pk", flat=True), tableau.PAR_PAGE).get_page(

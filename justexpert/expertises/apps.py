@@ -20,3 +20,12 @@ class ExpertisesConfig(AppConfig):
         from .recus import EVENEMENTS
 
         nommer_evenements(EVENEMENTS)
+
+        from django.db.models.signals import post_save
+
+        from . import activite
+        from .models import Depot, Expertise, Historique
+
+        post_save.connect(activite.expertise_enregistree, sender=Expertise, dispatch_uid="expertises_activite_case")
+        post_save.connect(activite.historique_cree, sender=Historique, dispatch_uid="expertises_activite_historique")
+        post_save.connect(activite.depot_cree, sender=Depot, dispatch_uid="expertises_activite_depot")

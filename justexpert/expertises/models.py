@@ -108,6 +108,9 @@ class Expertise(models.Model):
     close_le = models.DateTimeField(null=True, blank=True)
     # Document contents destroyed after closure plus the retention delay (proofs stay).
     purgee_le = models.DateTimeField(null=True, blank=True)
+    # The latest of the creation, the transitions and the deposits (activite.py): the control
+    # judge's dashboard sorts and filters by it through an index.
+    derniere_activite = models.DateTimeField("dernière activité", null=True, blank=True, editable=False)
 
     objects = ExpertiseQuerySet.as_manager()
 
@@ -124,6 +127,7 @@ class Expertise(models.Model):
             # The control judge's dashboard (controle): the open cases of one court by deadline,
             # and its counts read from the index alone.
             models.Index(fields=["juridiction", "date_limite_rapport"], name="expertise_jur_limite"),
+            models.Index(fields=["juridiction", "derniere_activite"], name="expertise_jur_activite"),
             models.Index(
                 fields=["juridiction", "matiere", "etat", "date_limite_rapport", "consignation_statut"],
                 name="expertise_jur_synthese",
