@@ -20,7 +20,6 @@ Same rules as services.py: one transaction, the case row locked, an evidence-log
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -41,6 +40,7 @@ from justexpert.expertises.depots import proprietaire
 from justexpert.expertises.extensions import Empechement
 from justexpert.expertises.models import Etat, Expertise, Matiere, Participant, Partie, Qualite
 from justexpert.expertises.procedure import ETATS_OPERATIONS
+from justexpert.lib import tableur
 from justexpert.lib.format import date_longue, euros
 from justexpert.lib.temps import date_locale, echeance_en_jours, est_echu, maintenant
 from justexpert.preuves import services as preuves
@@ -1159,13 +1159,8 @@ def export_memoire(e: Expertise) -> tuple[str, str]:
         }
         for ligne, ht, tva, ttc in r.lignes
     ]
-    tampon = io.StringIO()
-    w = csv.DictWriter(tampon, fieldnames=COLONNES_EXPORT, delimiter=";")
-    w.writeheader()
-    for ligne in lignes:
-        # Neutralise spreadsheet formulas in free text (as lib.tableur does).
-        ligne = {k: ("'" + v if k == "libelle" and v[:1] in "=+-@" else v) for k, v in ligne.items()}
-        w.writerow(ligne)
+    # Through the platform's one CSV writer: every cell neutralised against spreadsheet formulas.
+    texte_csv = tableur.csv_texte(COLONNES_EXPORT, ([ligne[c] for c in COLONNES_EXPORT] for ligne in lignes), separateur=";")
     document = {
         "format": "justexpert.memoire-frais/1",
         "memoire": str(m.uuid),
@@ -1176,4 +1171,4 @@ def export_memoire(e: Expertise) -> tuple[str, str]:
         "montant_ttc": str(m.montant),
         "lignes": lignes,
     }
-    return tampon.getvalue(), json.dumps(document, ensure_ascii=False, indent=2)
+    return texte_csv, json.dumps(document, ensure_ascii=False, indent=2)

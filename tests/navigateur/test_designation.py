@@ -103,7 +103,7 @@ def test_from_the_search_to_operations_without_choosing_a_greffier(
             expect(greffe.get_by_role("heading", name="État : Opérations en cours")).to_be_visible()
             axe.verifier(greffe)
 
-            expert.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+            expert.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises", exact=True).click()
             expert.get_by_role("link", name=RG).first.click()
             expect(expert.get_by_role("heading", name="État : Opérations en cours")).to_be_visible()
             assert not expert.erreurs_console  # type: ignore[attr-defined]

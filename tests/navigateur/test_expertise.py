@@ -57,7 +57,7 @@ def _echu(champ_date: str) -> None:
 
 def ouvrir_dossier(page: Page) -> None:
     """From any page: the menu's « Expertises », then the case in the list."""
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises", exact=True).click()
     page.get_by_role("link", name=f"RG {RG}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(RG)
 
@@ -98,7 +98,7 @@ def test_four_actors_from_designation_to_ordonnance_de_taxe(
 
     # Magistrat: designation, then notification to the expert.
     se_connecter(page, base, "magistrat@demo.justexpert.fr")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises", exact=True).click()
     page.get_by_role("link", name="Désigner un expert").click()
     axe.verifier(page)
     champ(page, "Numéro RG \\(ou numéro de parquet\\)").fill(RG)

@@ -26,7 +26,7 @@ def test_case_documents_and_lists_fit_a_phone(navigateur: Browser, monde_demo: s
         page.set_viewport_size({"width": LARGEUR, "height": 844})
         se_connecter(page, monde_demo, "avocat@demo.justexpert.fr")
         page.get_by_role("button", name="Menu").first.click()
-        page.get_by_role("dialog").get_by_role("link", name="Expertises").click()
+        page.get_by_role("dialog").get_by_role("link", name="Expertises", exact=True).click()
         assert not deborde(page)
         page.get_by_role("link", name="RG 26/00101").click()
         lien = page.get_by_role("link", name="Accusé de dépôt (PDF)").first

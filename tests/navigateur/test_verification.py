@@ -22,7 +22,7 @@ def test_lawyer_verifies_the_pdf_accuse_of_his_deposit_logged_out(
     page: Page, monde_demo: str, axe: VerificateurAxe, tmp_path: Path
 ) -> None:
     se_connecter(page, monde_demo, "avocat@demo.justexpert.fr")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Expertises", exact=True).click()
     page.get_by_role("link", name="RG 26/00101").click()
     axe.verifier(page)
     ligne = page.locator("#documents tbody tr").filter(has_text="constat-huissier.txt")
