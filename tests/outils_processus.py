@@ -73,6 +73,33 @@ def environnement_production(dossier: Path, database_url: str, **extra: str) -> 
     return env
 
 
+@contextlib.contextmanager
+def serveur_s3() -> Iterator[str]:
+    """An S3 API server as a real process (moto in server mode) on a free port; yields its URL.
+    Clients authenticate with any key (AWS_ACCESS_KEY_ID=test)."""
+    port = port_libre()
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Wait for the server's own "Running on" line rather than sleeping.
+        assert processus.stderr is not None
+        for ligne in processus.stderr:
+            if "Running on" in ligne:
+                break
+        else:
+            raise RuntimeError("moto server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        processus.terminate()
+        processus.wait(timeout=10)
+        if processus.stderr is not None:
+            processus.stderr.close()
+
+
 def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=RACINE, env=env, check=check, capture_output=True, text=True, timeout=300

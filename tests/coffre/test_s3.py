@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,40 +12,17 @@ from justexpert.coffre import services
 from justexpert.coffre.stockage import TAILLE_PARTIE, _stockage, stockage
 from justexpert.coffre.tasks import nettoyer
 
+from tests import outils_processus
+
 from .conftest import pdf
 
 pytestmark = [pytest.mark.lent, pytest.mark.django_db]
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def serveur_s3():
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        # Wait for the server's own "Running on" line rather than sleeping.
-        assert processus.stderr is not None
-        for ligne in processus.stderr:
-            if "Running on" in ligne:
-                break
-        else:
-            pytest.fail("moto server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        processus.terminate()
-        processus.wait(timeout=10)
-        if processus.stderr is not None:
-            processus.stderr.close()
+    with outils_processus.serveur_s3() as url:
+        yield url
 
 
 @pytest.fixture

@@ -40,7 +40,9 @@ class Command(BaseCommand):
     help = "Met en file les tâches périodiques (settings.TACHES_PERIODIQUES), une fois par période quel que soit le nombre de planificateurs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--une-fois", action="store_true", help="met en file les tâches dont la période est due, puis s'arrête")
+        parser.add_argument(
+            "--une-fois", action="store_true", help="met en file les tâches dont la période est due, puis s'arrête"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         liste = taches()
