@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 from justexpert.coffre import services
 from justexpert.coffre.stockage import TAILLE_PARTIE, _stockage, stockage
 from justexpert.coffre.tasks import nettoyer
-
 from tests import outils_processus
 
 from .conftest import pdf
