@@ -80,6 +80,22 @@ def test_interrupted_and_orphan_uploads_are_cleaned(s3):
     assert objets(s3) == [vivant.uuid.hex]
 
 
+def test_two_workers_cleaning_the_same_interrupted_upload_both_succeed(s3, monkeypatch):
+    """Several workers (issue 32): another cleanup aborts the upload between this one's listing and
+    its abort; S3 answers NoSuchUpload, which is not a failure of the task."""
+    interrompu = services.Depot("b.pdf")
+    interrompu.ecrire(pdf(os.urandom(TAILLE_PARTIE + 10)))
+    abandonner = s3.client.abort_multipart_upload
+
+    def autre_worker_d_abord(**arguments):  # noqa: ANN202
+        abandonner(**arguments)  # the other worker's cleanup
+        return abandonner(**arguments)  # this one's: NoSuchUpload
+
+    monkeypatch.setattr(s3.client, "abort_multipart_upload", autre_worker_d_abord)
+    assert nettoyer(delai=0) == {"incomplets": 0, "orphelins": 0}
+    assert s3.client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", []) == []
+
+
 def test_verifier_coffre_reports_a_missing_s3_object(s3):
     document = services.deposer(io.BytesIO(pdf(b"a")), nom="a.pdf", proprietaire="test:1")
     call_command("verifier_coffre", stdout=io.StringIO())

@@ -153,7 +153,7 @@ def test_two_servers_two_workers_two_schedulers_on_one_database_and_one_object_s
     with contextlib.ExitStack() as pile:
         _psql(_url_parente(), f"create database {base}")
         pile.callback(_psql, _url_parente(), f"drop database if exists {base} with (force)")
-        s3 = pile.enter_context(serveur_s3())
+        s3 = pile.enter_context(serveur_s3(heure_reelle=True))
         import boto3
 
         seau = "coffre-" + uuid.uuid4().hex[:8]
