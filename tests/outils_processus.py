@@ -73,6 +73,58 @@ def environnement_production(dossier: Path, database_url: str, **extra: str) -> 
     return env
 
 
+# moto lists every multipart upload as initiated on 2010-11-10 (a constant of its ListMultipartUploads
+# answer): coffre's cleanup would abort uploads in progress. This launcher answers the real time, as
+# S3 does; a test running the cleanup beside live deposits needs it.
+MOTO_HEURE_REELLE = """
+import datetime, sys
+import moto.s3.models as modeles, moto.s3.responses as reponses
+heures = {}
+creer = modeles.FakeMultipart.__init__
+def __init__(self, *args, **kwargs):
+    creer(self, *args, **kwargs)
+    heures[self.id] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+modeles.FakeMultipart.__init__ = __init__
+resultat = reponses.ActionResult
+def ActionResult(donnees):
+    for envoi in donnees.get("Uploads", []) if isinstance(donnees, dict) else []:
+        envoi["Initiated"] = heures.get(envoi["UploadId"], envoi["Initiated"])
+    return resultat(donnees)
+reponses.ActionResult = ActionResult
+from moto.server import main
+main(sys.argv[1:])
+"""
+
+
+@contextlib.contextmanager
+def serveur_s3(heure_reelle: bool = False) -> Iterator[str]:
+    """An S3 API server as a real process (moto in server mode) on a free port; yields its URL.
+    Clients authenticate with any key (AWS_ACCESS_KEY_ID=test). ``heure_reelle``: uploads listed
+    with their real start time (see MOTO_HEURE_REELLE)."""
+    port = port_libre()
+    lancement = ["-c", MOTO_HEURE_REELLE] if heure_reelle else ["-m", "moto.server"]
+    processus = subprocess.Popen(
+        [sys.executable, *lancement, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Wait for the server's own "Running on" line rather than sleeping.
+        assert processus.stderr is not None
+        for ligne in processus.stderr:
+            if "Running on" in ligne:
+                break
+        else:
+            raise RuntimeError("moto server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        processus.terminate()
+        processus.wait(timeout=10)
+        if processus.stderr is not None:
+            processus.stderr.close()
+
+
 def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=RACINE, env=env, check=check, capture_output=True, text=True, timeout=300

@@ -231,12 +231,20 @@ class StockageS3:
                     yield nom, objet["LastModified"].timestamp()
 
     def nettoyer_incomplets(self, avant: float) -> int:
+        from botocore.exceptions import ClientError
+
         supprimes = 0
         limite = dt.datetime.fromtimestamp(avant, tz=dt.UTC)
         for page in self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=self.PREFIXE):
             for envoi in page.get("Uploads", []):
                 if envoi["Initiated"] < limite:
-                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=envoi["Key"], UploadId=envoi["UploadId"])
+                    try:
+                        self.client.abort_multipart_upload(Bucket=self.bucket, Key=envoi["Key"], UploadId=envoi["UploadId"])
+                    except ClientError as exc:
+                        # Another worker's cleanup aborted it since the listing (several workers).
+                        if exc.response.get("Error", {}).get("Code") != "NoSuchUpload":
+                            raise
+                        continue
                     supprimes += 1
         return supprimes
 

@@ -1,17 +1,17 @@
 """Periodic watch: when timestamps stay pending or checkpoints stop, log an error and mail the
-administrators (at most once per hour and per problem)."""
+administrators (at most once per clock hour and per problem, whatever the number of workers)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from django.core.cache import cache
 from django_tasks import task
 
 from justexpert.comptes.models import Role, Utilisateur
 from justexpert.comptes.services import envoyer_courriel
 
+from . import creneaux
 from .sante import verifier_tout
 
 logger = logging.getLogger("justexpert.alertes")
@@ -25,9 +25,10 @@ def surveiller() -> list[str]:
     for verification in verifier_tout():
         if verification.ok or verification.nom not in SURVEILLES:
             continue
-        cle = f"alerte:{verification.nom}"
         logger.error("ALERTE %s : %s", verification.nom, verification.detail)
-        if cache.add(cle, True, timeout=int(INTERVALLE.total_seconds())):
+        # Once per clock hour for all workers of all servers (a per-process cache would mail once
+        # per worker).
+        if creneaux.prendre(f"alerte:{verification.nom}", creneaux.numero(INTERVALLE.total_seconds())):
             administrateurs = Utilisateur.objects.filter(is_active=True, appartenances__role=Role.ADMINISTRATEUR).values_list(
                 "email", flat=True
             )

@@ -20,6 +20,7 @@ still count inside a thesaurus expression (« dommage corporel »).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,7 +53,9 @@ MOTS_VIDES = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("french")
+# A Snowball stemmer keeps its cursor in the object: one per thread (the application server runs
+# threaded workers; a shared one gave IndexError under concurrent searches, issue 32).
+_par_fil = threading.local()
 
 
 def sans_accents(texte: str) -> str:
@@ -75,7 +78,10 @@ def _mots_plies(texte: str) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def _racine_snowball(mot: str) -> str:
-    return str(_stemmer.stemWord(mot))
+    stemmer = getattr(_par_fil, "stemmer", None)
+    if stemmer is None:
+        stemmer = _par_fil.stemmer = snowballstemmer.stemmer("french")
+    return str(stemmer.stemWord(mot))
 
 
 def _charger_derivations() -> tuple[dict[str, str], dict[str, str]]:

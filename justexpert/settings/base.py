@@ -223,6 +223,8 @@ TACHES_PERIODIQUES = [
     ("justexpert.portail.tasks.surveiller", 5 * 60),
     ("justexpert.coffre.tasks.nettoyer_orphelins", 3600),
 ]
+# Tests only: every period replaced by this many seconds (0: the periods above).
+PLANIFICATEUR_PERIODE = env_int("JUSTEXPERT_PLANIFICATEUR_PERIODE", 0, minimum=0)
 
 # --- preuves ---
 # Retry the RFC 3161 timestamps left "en attente" while the authority was unreachable.

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,41 +11,17 @@ from django.core.management import CommandError, call_command
 from justexpert.coffre import services
 from justexpert.coffre.stockage import TAILLE_PARTIE, _stockage, stockage
 from justexpert.coffre.tasks import nettoyer
+from tests import outils_processus
 
 from .conftest import pdf
 
 pytestmark = [pytest.mark.lent, pytest.mark.django_db]
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def serveur_s3():
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        # Wait for the server's own "Running on" line rather than sleeping.
-        assert processus.stderr is not None
-        for ligne in processus.stderr:
-            if "Running on" in ligne:
-                break
-        else:
-            pytest.fail("moto server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        processus.terminate()
-        processus.wait(timeout=10)
-        if processus.stderr is not None:
-            processus.stderr.close()
+    with outils_processus.serveur_s3() as url:
+        yield url
 
 
 @pytest.fixture
@@ -105,6 +78,22 @@ def test_interrupted_and_orphan_uploads_are_cleaned(s3):
     assert nettoyer(delai=0) == {"incomplets": 1, "orphelins": 1}
     assert s3.client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", []) == []
     assert objets(s3) == [vivant.uuid.hex]
+
+
+def test_two_workers_cleaning_the_same_interrupted_upload_both_succeed(s3, monkeypatch):
+    """Several workers (issue 32): another cleanup aborts the upload between this one's listing and
+    its abort; S3 answers NoSuchUpload, which is not a failure of the task."""
+    interrompu = services.Depot("b.pdf")
+    interrompu.ecrire(pdf(os.urandom(TAILLE_PARTIE + 10)))
+    abandonner = s3.client.abort_multipart_upload
+
+    def autre_worker_d_abord(**arguments):  # noqa: ANN202
+        abandonner(**arguments)  # the other worker's cleanup
+        return abandonner(**arguments)  # this one's: NoSuchUpload
+
+    monkeypatch.setattr(s3.client, "abort_multipart_upload", autre_worker_d_abord)
+    assert nettoyer(delai=0) == {"incomplets": 0, "orphelins": 0}
+    assert s3.client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads", []) == []
 
 
 def test_verifier_coffre_reports_a_missing_s3_object(s3):

@@ -86,3 +86,36 @@ def test_accents_are_removed_before_stemming():
 )
 def test_the_matter_is_read_from_the_mission(mission, matiere):
     assert texte.matiere_du_texte(mission) == matiere
+
+
+def test_stemming_from_many_threads_at_once_gives_the_same_stems():
+    """The application server's threads search at the same time (issue 32: a shared Snowball
+    stemmer raised IndexError, a 500 on the search page under load)."""
+    import threading
+
+    from justexpert.recherche.texte import _racine_snowball
+
+    mots = [
+        f"{base}{fin}"
+        for base in ("fissur", "expertis", "comptabil", "informatiqu", "medecin")
+        for fin in ("e", "ees", "ations", "ement", "ites", "eraient")
+    ]
+    attendus = {mot: _racine_snowball.__wrapped__(mot) for mot in mots}
+    erreurs: list[BaseException] = []
+    resultats: list[dict[str, str]] = []
+    depart = threading.Barrier(8)
+
+    def fil() -> None:
+        try:
+            depart.wait()
+            resultats.append({mot: _racine_snowball.__wrapped__(mot) for _ in range(200) for mot in mots})
+        except BaseException as exc:  # noqa: B036 (reported by the main thread)
+            erreurs.append(exc)
+
+    fils = [threading.Thread(target=fil) for _ in range(8)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert not erreurs, erreurs[:1]
+    assert resultats == [attendus] * 8
