@@ -73,6 +73,9 @@ def test_documents_table_shape():
                 )
             }
             assert declencheurs == {f"recherche_documentexpert_fts_{s}" for s in ("ai", "ad", "au")}
+            # The ranking lines of a reached specialite are read from their covering index alone.
+            (colonnes,) = c.execute("SELECT sql FROM sqlite_master WHERE name = 'recherche_lignes_couvrant'").fetchone()
+            assert "specialite_id, liste_id" in colonnes and "texte_normalise" in colonnes
         else:
             c.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'recherche_documentexpert'")
             assert any("gin (document)" in d for (d,) in c.fetchall())
