@@ -32,7 +32,16 @@ from justexpert.lib.temps import date_locale, maintenant
 PAR_PAGE = 50
 UUID_MODELE = uuid.UUID(int=0)
 # What a row shows (the page's cases are read with these columns only).
-CHAMPS_LIGNE = ("uuid", "numero_rg", "matiere", "etat", "date_limite_rapport", "consignation_statut", "cree_le", "derniere_activite")
+CHAMPS_LIGNE = (
+    "uuid",
+    "numero_rg",
+    "matiere",
+    "etat",
+    "date_limite_rapport",
+    "consignation_statut",
+    "cree_le",
+    "derniere_activite",
+)
 # The report is awaited from the expert in these states: past its deadline, the case is late.
 ETATS_RAPPORT_ATTENDU = procedure.ETATS_MISSION
 CONSIGNATION_NON_VERSEE = (
