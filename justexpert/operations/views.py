@@ -5,6 +5,7 @@ may not see, 403 logged for an action outside their capacity), call one service,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -120,6 +121,17 @@ def _mon_participant(user: Utilisateur, e: Expertise) -> Participant | None:
         .order_by("id")
         .first()
     )
+
+
+def _agir(request: HttpRequest, action: Callable[[], object], succes: str) -> bool:
+    """Run a service call: its refusal (French) as an error message, else ``succes``."""
+    try:
+        action()
+    except RefusService as refus:
+        messages.error(request, str(refus))
+        return False
+    messages.success(request, succes)
+    return True
 
 
 @connecte
@@ -296,12 +308,11 @@ def annuler(request: HttpRequest, reference: str, reunion: str) -> HttpResponse:
     )
     if demande is not None:
         return demande
-    try:
-        services.annuler(acteur=_user(request), reunion=r)
-    except RefusService as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, "La réunion est annulée et chaque participant en est prévenu.")
+    _agir(
+        request,
+        lambda: services.annuler(acteur=_user(request), reunion=r),
+        "La réunion est annulée et chaque participant en est prévenu.",
+    )
     return redirect(retour)
 
 
@@ -419,12 +430,7 @@ def sceller(request: HttpRequest, reference: str, reunion: str) -> HttpResponse:
     )
     if demande is not None:
         return demande
-    try:
-        services.sceller_feuille(acteur=_user(request), reunion=r)
-    except RefusService as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, "La feuille de présence est scellée.")
+    _agir(request, lambda: services.sceller_feuille(acteur=_user(request), reunion=r), "La feuille de présence est scellée.")
     return redirect(retour)
 
 
@@ -460,12 +466,11 @@ def compte_rendu(request: HttpRequest, reference: str, reunion: str) -> HttpResp
     depot = Depot.objects.filter(
         expertise=e, type=TypeDocument.COMPTE_RENDU, uuid__in=[x for x in request.POST.getlist("compte_rendu") if len(x) == 36]
     ).first()
-    try:
-        services.lier_compte_rendu(acteur=_user(request), reunion=r, depot=depot)
-    except RefusService as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, "Le compte rendu est rattaché à la réunion.")
+    _agir(
+        request,
+        lambda: services.lier_compte_rendu(acteur=_user(request), reunion=r, depot=depot),
+        "Le compte rendu est rattaché à la réunion.",
+    )
     return redirect("operations:reunion", reference=e.uuid, reunion=r.uuid)
 
 
@@ -496,12 +501,11 @@ def consentement_visio(request: HttpRequest, reference: str, reunion: str) -> Ht
     if not mes & permissions.CONSENTENT:
         expertises_permissions.exiger(request, e, *permissions.CONSENTENT)
     r = _reunion(e, reunion)
-    try:
-        services.consentir_visio(acteur=_user(request), reunion=r)
-    except RefusService as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, "Votre consentement à la réunion par visioconférence est enregistré.")
+    _agir(
+        request,
+        lambda: services.consentir_visio(acteur=_user(request), reunion=r),
+        "Votre consentement à la réunion par visioconférence est enregistré.",
+    )
     return redirect("operations:reunion", reference=e.uuid, reunion=r.uuid)
 
 
@@ -523,12 +527,11 @@ def etape(request: HttpRequest, reference: str, etape: str | None = None) -> Htt
     )
     form = EtapeForm(request.POST if request.method == "POST" else None, juge=juge, initial=initial)
     if request.method == "POST" and request.POST.get("supprimer") == "oui" and existante is not None:
-        try:
-            services.supprimer_etape(acteur=_user(request), etape=existante)
-        except RefusService as refus:
-            messages.error(request, str(refus))
-        else:
-            messages.success(request, "La date est retirée du calendrier ; chaque participant en est prévenu.")
+        _agir(
+            request,
+            lambda: services.supprimer_etape(acteur=_user(request), etape=existante),
+            "La date est retirée du calendrier ; chaque participant en est prévenu.",
+        )
         return redirect("operations:operations", reference=e.uuid)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
